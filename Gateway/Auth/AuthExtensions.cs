@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Collab.Gateway.Auth;
+
+/// <summary>JWT bearer for REST and SignalR (<c>?access_token=</c> on the hub only).</summary>
+public static class AuthExtensions
+{
+    public static WebApplicationBuilder AddCollabAuth(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration("Collab:Auth").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<SigningKeys>();
+        builder.Services.AddSingleton<DevTokenIssuer>();
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<SigningKeys, IOptions<AuthOptions>>((jwt, keys, auth) =>
+            {
+                jwt.MapInboundClaims = false;
+                jwt.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = auth.Value.Issuer,
+                    ValidAudience = auth.Value.Audience,
+                    IssuerSigningKey = keys.Key,
+                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    RequireSignedTokens = true,
+                    RequireExpirationTime = true,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                    NameClaimType = "sub",
+                    RoleClaimType = "role",
+                };
+                jwt.Events = new JwtBearerEvents
+                {
+                    OnMessageReceived = context =>
+                    {
+                        // Browsers cannot set headers on WebSockets: the hub alone takes the token from the query.
+                        if (context.HttpContext.Request.Path.StartsWithSegments("/hubs")
+                            && context.Request.Query["access_token"] is { Count: > 0 } token)
+                        {
+                            context.Token = token;
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                };
+            });
+        // Every authorized endpoint needs a subject and one of the four roles; named policies narrow the roles.
+        builder.Services.AddAuthorizationBuilder()
+            .SetDefaultPolicy(Identified().Build())
+            .AddPolicy(Roles.Reporters, Identified().RequireRole(Roles.Citizen, Roles.Police, Roles.Council).Build())
+            .AddPolicy(Roles.Authorities, Identified().RequireRole(Roles.Police, Roles.Council).Build())
+            .AddPolicy(Roles.PoliceOnly, Identified().RequireRole(Roles.Police).Build())
+            .AddPolicy(Roles.CitizenOnly, Identified().RequireRole(Roles.Citizen).Build());
+        return builder;
+    }
+
+    private static AuthorizationPolicyBuilder Identified() => new AuthorizationPolicyBuilder()
+        .RequireAuthenticatedUser()
+        .RequireClaim("sub")
+        .RequireClaim("role", Roles.Citizen, Roles.Police, Roles.Council, Roles.Operator);
+}

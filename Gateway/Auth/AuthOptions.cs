@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Collab.Gateway.Auth;
+
+/// <summary>Token validation and the development token endpoint (<c>Collab:Auth</c>).</summary>
+public sealed class AuthOptions
+{
+    /// <summary>Enables <c>POST /dev/token</c>. Never on outside local development.</summary>
+    public bool DevTokens { get; set; }
+
+    [Required]
+    public string Issuer { get; set; } = "collab";
+
+    [Required]
+    public string Audience { get; set; } = "collab";
+
+    /// <summary>
+    /// The HMAC-SHA256 signing key (at least 32 bytes of UTF-8). Required unless dev tokens are on,
+    /// in which case a random key is made for the life of the process.
+    /// </summary>
+    [MinLength(32)]
+    public string? SigningKey { get; set; }
+
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan DevTokenLifetime { get; set; } = TimeSpan.FromHours(8);
+}

@@ -1,0 +1,50 @@
+using Collab.Common;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Collab.Gateway.Auth;
+
+/// <summary><c>POST /dev/token</c>: only mapped when <c>Collab:Auth:DevTokens</c> is true; otherwise 404.</summary>
+public static class DevTokenApi
+{
+    public static IEndpointRouteBuilder MapDevTokenApi(this IEndpointRouteBuilder app)
+    {
+        if (app.ServiceProvider.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens)
+        {
+            app.MapPost("/dev/token", IssueToken).WithTags("Development").AllowAnonymous();
+        }
+
+        return app;
+    }
+
+    private static Results<Ok<DevTokenResponse>, ProblemHttpResult> IssueToken(DevTokenRequest request, DevTokenIssuer issuer)
+    {
+        if (string.IsNullOrWhiteSpace(request.Sub) || request.Sub.Length > 128)
+        {
+            return Problems.Invalid("sub-invalid", "'sub' is required and at most 128 characters.");
+        }
+
+        if (!Roles.TryParse(request.Role, out _))
+        {
+            return Problems.Invalid("role-invalid", "'role' must be one of police, council, citizen, operator.");
+        }
+
+        if (request.Lang is not null && !Languages.IsValid(request.Lang))
+        {
+            return Problems.Invalid("lang-invalid", $"'{request.Lang}' is not a BCP 47 language tag.");
+        }
+
+        if (request.Name is { Length: > 80 })
+        {
+            return Problems.Invalid("name-invalid", "'name' is at most 80 characters.");
+        }
+
+        return TypedResults.Ok(new DevTokenResponse(issuer.Issue(request.Sub, request.Role!, request.Lang, request.Name)));
+    }
+}
+
+/// <summary>Who the development token is for.</summary>
+public sealed record DevTokenRequest(string? Sub, string? Role, string? Lang, string? Name);
+
+/// <summary>A signed development token.</summary>
+public sealed record DevTokenResponse(string Token);

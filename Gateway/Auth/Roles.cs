@@ -1,0 +1,29 @@
+using Collab.Common;
+
+namespace Collab.Gateway.Auth;
+
+/// <summary>The role claim values and the authorization policies built on them.</summary>
+public static class Roles
+{
+    public const string Citizen = "citizen";
+    public const string Police = "police";
+    public const string Council = "council";
+    public const string Operator = "operator";
+
+    public const string Reporters = "reporters";
+    public const string Authorities = "authorities";
+    public const string PoliceOnly = "police-only";
+    public const string CitizenOnly = "citizen-only";
+
+    public static bool TryParse(string? value, out ActorRole role)
+    {
+        switch (value)
+        {
+            case Citizen: role = ActorRole.Citizen; return true;
+            case Police: role = ActorRole.Police; return true;
+            case Council: role = ActorRole.Council; return true;
+            case Operator: role = ActorRole.Operator; return true;
+            default: role = default; return false;
+        }
+    }
+}

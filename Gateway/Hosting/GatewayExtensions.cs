@@ -1,0 +1,77 @@
+using System.Text.Json.Serialization;
+using Collab.Gateway.Auth;
+using Collab.Gateway.Citizens;
+using Collab.Gateway.Incidents;
+using Collab.Gateway.Neighbourhoods;
+using Collab.Gateway.Realtime;
+using Microsoft.AspNetCore.Http.Json;
+
+namespace Collab.Gateway.Hosting;
+
+/// <summary>The gateway's wiring: Orleans, auth, HTTP, SignalR, health.</summary>
+public static class GatewayExtensions
+{
+    /// <summary>Largest REST request body accepted (descriptions are at most 4,000 characters).</summary>
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
+    /// <summary>Largest hub message accepted.</summary>
+    public const long MaxHubMessageBytes = 32 * 1024;
+
+    public static WebApplicationBuilder AddCollabGateway(this WebApplicationBuilder builder)
+    {
+        builder.AddCollabOrleans();
+        builder.AddCollabAuth();
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<CollabExceptionHandler>();
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
+        builder.Services.AddOpenApi();
+        builder.Services.AddCollabHealth();
+
+        builder.Services.AddOptions<GatewayRealtimeOptions>().BindConfiguration("Collab:Realtime").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<StreamRouter>();
+        builder.Services.AddSingleton<LiveStreams>();
+        builder.Services.AddHostedService<StreamRenewal>();
+        builder.Services.AddSignalR(o =>
+            {
+                o.MaximumReceiveMessageSize = MaxHubMessageBytes;
+                o.EnableDetailedErrors = false;
+            })
+            .AddJsonProtocol(o =>
+            {
+                o.PayloadSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+                o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
+            })
+            .AddMessagePackProtocol();
+        return builder;
+    }
+
+    public static WebApplication UseCollabGateway(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseWebSockets();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary>Every endpoint of the public contract, plus OpenAPI and health.</summary>
+    public static WebApplication MapCollabEndpoints(this WebApplication app)
+    {
+        app.MapHealthEndpoints();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapDevTokenApi();
+        app.MapIncidentApi();
+        app.MapNeighbourhoodApi();
+        app.MapMeApi();
+        app.MapHub<CollabHub>("/hubs/collab");
+        return app;
+    }
+}

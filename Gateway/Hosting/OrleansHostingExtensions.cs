@@ -1,0 +1,33 @@
+using Collab.Hosting;
+
+namespace Collab.Gateway.Hosting;
+
+/// <summary>Embedded: host a silo in this process. Localhost: join silos on this machine as a client.</summary>
+public static class OrleansHostingExtensions
+{
+    public static WebApplicationBuilder AddCollabOrleans(this WebApplicationBuilder builder)
+    {
+        var cluster = ClusterHostingOptions.From(builder.Configuration);
+        switch (cluster.Mode)
+        {
+            case ClusterMode.Embedded:
+                builder.UseOrleans(silo =>
+                {
+                    silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+                    silo.AddCollabGrains(builder.Configuration);
+                });
+                break;
+            case ClusterMode.Localhost:
+                builder.UseOrleansClient(client => client.UseLocalhostClustering(
+                    cluster.GatewayPorts is { Length: > 0 } ports ? ports : [cluster.GatewayPort],
+                    cluster.ServiceId,
+                    cluster.ClusterId));
+                break;
+            default:
+                throw new NotSupportedException($"Collab:Cluster:Mode '{cluster.Mode}' is not available in this build.");
+        }
+
+        builder.Services.AddCollabCity();
+        return builder;
+    }
+}

@@ -1,0 +1,32 @@
+using System.Security.Cryptography;
+using System.Text;
+using Collab.Common;
+
+namespace Collab.Gateway;
+
+/// <summary>
+/// The <c>Idempotency-Key</c> header. A report's incident id is derived from (caller, key), so a
+/// retried report reaches the same grain and creates nothing new. Without a key every request
+/// is new.
+/// </summary>
+public static class IdempotencyKeys
+{
+    public const string Header = "Idempotency-Key";
+    public const int MaxLength = 128;
+
+    public static bool IsValid(string? key) =>
+        key is null || (key.Length is > 0 and <= MaxLength && key.All(c => c is >= '!' and <= '~'));
+
+    public static string OrNew(string? key) => key ?? Guid.NewGuid().ToString("N");
+
+    public static string IncidentId(Actor actor, string? key)
+    {
+        if (key is null)
+        {
+            return Guid.NewGuid().ToString("D");
+        }
+
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"incident\n{actor.UserId}\n{key}"));
+        return new Guid(hash.AsSpan(0, 16)).ToString("D");
+    }
+}

@@ -1,0 +1,57 @@
+using Collab.Gateway.Auth;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Collab.Gateway.Realtime;
+
+/// <summary>
+/// <c>/hubs/collab</c>: thin by design. Authorization of each stream is the router's; ordering,
+/// replay and fan-out are <see cref="LiveStreams"/>'.
+/// </summary>
+[Authorize]
+public sealed class CollabHub : Hub<ICollabClient>
+{
+    private readonly LiveStreams _streams;
+    private readonly StreamRouter _router;
+
+    public CollabHub(LiveStreams streams, StreamRouter router)
+    {
+        _streams = streams;
+        _router = router;
+    }
+
+    /// <summary>Replays the caller's view after <paramref name="afterSeq"/> (nothing when null), then goes live.</summary>
+    public async Task<SubscribeResult> Subscribe(string stream, long? afterSeq)
+    {
+        var actor = Context.User?.ToActor() ?? throw new HubException("The token carries no usable identity.");
+        var (route, error) = _router.Resolve(stream, actor);
+        if (route is null)
+        {
+            throw new HubException(error);
+        }
+
+        if (afterSeq is < 0)
+        {
+            throw new HubException("'afterSeq' must not be negative.");
+        }
+
+        return await _streams.SubscribeAsync(Context.ConnectionId, route, actor.Language, afterSeq);
+    }
+
+    /// <summary>Stops the caller's subscription to <paramref name="stream"/>; unknown streams are ignored.</summary>
+    public async Task Unsubscribe(string stream)
+    {
+        var actor = Context.User?.ToActor() ?? throw new HubException("The token carries no usable identity.");
+        var (route, _) = _router.Resolve(stream, actor);
+        if (route is not null)
+        {
+            await _streams.UnsubscribeAsync(Context.ConnectionId, route.Source);
+        }
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        await _streams.DisconnectAsync(Context.ConnectionId);
+        await base.OnDisconnectedAsync(exception);
+    }
+}

@@ -1,0 +1,37 @@
+using MessagePack;
+
+namespace Collab.Gateway.Realtime;
+
+/// <summary>
+/// <c>{ stream, seq, id, type, occurredAt, actor: { role, name? }, data }</c>. Keys are explicit so
+/// JSON and MessagePack clients see the same camelCase names; <see cref="Data"/> is plain maps and lists.
+/// </summary>
+[MessagePackObject]
+public sealed record EventEnvelope(
+    [property: Key("stream")] string Stream,
+    [property: Key("seq")] long Seq,
+    [property: Key("id")] string Id,
+    [property: Key("type")] string Type,
+    [property: Key("occurredAt")] string OccurredAt,
+    [property: Key("actor")] ActorDto Actor,
+    [property: Key("data")] object Data);
+
+/// <summary>Who caused an event: role, and name where the audience may see it.</summary>
+[MessagePackObject]
+public sealed record ActorDto(
+    [property: Key("role")] string Role,
+    [property: Key("name")] string? Name);
+
+/// <summary>The answer to <c>Subscribe</c>.</summary>
+[MessagePackObject]
+public sealed record SubscribeResult(
+    [property: Key("stream")] string Stream,
+    [property: Key("audience")] string Audience,
+    [property: Key("currentSeq")] long CurrentSeq,
+    [property: Key("replayed")] int Replayed);
+
+/// <summary>The server cannot replay a gap: re-read the snapshot.</summary>
+[MessagePackObject]
+public sealed record ResyncNotice(
+    [property: Key("stream")] string Stream,
+    [property: Key("reason")] string Reason);

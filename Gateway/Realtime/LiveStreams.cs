@@ -1,0 +1,368 @@
+using System.Collections.Concurrent;
+using Collab.Common;
+using Collab.Realtime;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace Collab.Gateway.Realtime;
+
+/// <summary>
+/// This gateway's side of the push path (DESIGN decision 4). It is the one observer the gateway
+/// registers with each stream grain that has local subscribers; it sends each event once per
+/// (stream, audience, language) SignalR group, detects gaps by sequence number and repairs them
+/// by reading the stream, and replays a subscriber's missed events before it joins its group.
+/// </summary>
+public sealed partial class LiveStreams(
+    IGrainFactory grains,
+    IHubContext<CollabHub, ICollabClient> hub,
+    IOptions<GatewayRealtimeOptions> options,
+    ILogger<LiveStreams> logger) : IStreamObserver
+{
+    private const int PageSize = 1_000;
+
+    private readonly ConcurrentDictionary<string, LiveStream> _streams = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, (Audience Audience, string Language)>> _connections = new(StringComparer.Ordinal);
+    private readonly Lock _referenceLock = new();
+    private IStreamObserver? _reference;
+
+    /// <summary>Streams followed right now (for metrics and tests).</summary>
+    public int StreamCount => _streams.Count;
+
+    private IStreamObserver Reference
+    {
+        get
+        {
+            lock (_referenceLock)
+            {
+                return _reference ??= grains.CreateObjectReference<IStreamObserver>(this);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Replays the caller's view after <paramref name="afterSeq"/> (nothing when null) to the
+    /// connection, then adds it to its group, all under the stream's gate.
+    /// </summary>
+    public async Task<SubscribeResult> SubscribeAsync(string connectionId, StreamRoute route, string language, long? afterSeq)
+    {
+        while (true)
+        {
+            var live = _streams.GetOrAdd(route.Source, _ => new LiveStream(route));
+            await live.Gate.WaitAsync();
+            try
+            {
+                if (live.Closed)
+                {
+                    continue;
+                }
+
+                var mine = _connections.GetOrAdd(connectionId, _ => new(StringComparer.Ordinal));
+                if (mine.TryRemove(route.Source, out var previous))
+                {
+                    live.Remove(previous.Audience, previous.Language, connectionId);
+                    await hub.Groups.RemoveFromGroupAsync(connectionId, live.GroupName(previous.Audience, previous.Language));
+                }
+
+                try
+                {
+                    return await JoinAsync(live, connectionId, route, language, afterSeq, mine);
+                }
+                finally
+                {
+                    if (live.IsEmpty)
+                    {
+                        await CloseAsync(live);
+                    }
+                }
+            }
+            finally
+            {
+                live.Gate.Release();
+            }
+        }
+    }
+
+    private async Task<SubscribeResult> JoinAsync(LiveStream live, string connectionId, StreamRoute route, string language,
+        long? afterSeq, ConcurrentDictionary<string, (Audience, string)> mine)
+    {
+        var audience = route.Audience;
+        if (!live.Registered || !live.Delivered.ContainsKey(audience))
+        {
+            // Renewing is cheap and returns the head, which is where a new audience's delivery starts.
+            var head = await route.Grain.SubscribeAsync(Reference);
+            live.Registered = true;
+            live.Delivered.TryAdd(audience, head.For(audience));
+        }
+
+        if (afterSeq is { } ahead && ahead > live.Delivered[audience])
+        {
+            // The caller has seen more than this gateway has delivered: bring the groups up first.
+            await RepairAsync(live, audience, upTo: null);
+        }
+
+        var replayed = 0;
+        var current = live.Delivered[audience];
+        if (current == 0)
+        {
+            // A stream that has never had an event may not exist at all (e.g. an unknown incident).
+            var probe = await route.Grain.ReadAsync(audience, 0, 1);
+            if (!probe.Found)
+            {
+                throw new HubException("Unknown stream.");
+            }
+        }
+
+        if (afterSeq is { } after && after < current)
+        {
+            var client = hub.Clients.Client(connectionId);
+            var cursor = Math.Max(after, 0);
+            while (cursor < current)
+            {
+                var page = await route.Grain.ReadAsync(audience, cursor, PageSize);
+                if (!page.Found)
+                {
+                    throw new HubException("Unknown stream.");
+                }
+
+                if (page.Truncated || current - after > options.Value.MaxReplay)
+                {
+                    await client.Resync(new ResyncNotice(route.Name, "history-unavailable"));
+                    break;
+                }
+
+                var sent = false;
+                foreach (var e in page.Events)
+                {
+                    if (e.Seq > current) break;
+                    await client.Event(EnvelopeMapper.Map(e));
+                    cursor = e.Seq;
+                    replayed++;
+                    sent = true;
+                }
+
+                if (!sent) break;
+            }
+        }
+
+        await hub.Groups.AddToGroupAsync(connectionId, live.GroupName(audience, language));
+        live.Add(audience, language, connectionId);
+        mine[route.Source] = (audience, language);
+        return new SubscribeResult(route.Name, EnvelopeMapper.AudienceName(audience), current, replayed);
+    }
+
+    public async Task UnsubscribeAsync(string connectionId, string source)
+    {
+        if (!_connections.TryGetValue(connectionId, out var mine) || !mine.TryRemove(source, out var membership))
+        {
+            return;
+        }
+
+        if (!_streams.TryGetValue(source, out var live))
+        {
+            return;
+        }
+
+        await live.Gate.WaitAsync();
+        try
+        {
+            live.Remove(membership.Audience, membership.Language, connectionId);
+            await hub.Groups.RemoveFromGroupAsync(connectionId, live.GroupName(membership.Audience, membership.Language));
+            if (live.IsEmpty)
+            {
+                await CloseAsync(live);
+            }
+        }
+        finally
+        {
+            live.Gate.Release();
+        }
+    }
+
+    public async Task DisconnectAsync(string connectionId)
+    {
+        if (!_connections.TryRemove(connectionId, out var mine))
+        {
+            return;
+        }
+
+        foreach (var (source, membership) in mine)
+        {
+            if (!_streams.TryGetValue(source, out var live))
+            {
+                continue;
+            }
+
+            await live.Gate.WaitAsync();
+            try
+            {
+                live.Remove(membership.Audience, membership.Language, connectionId);
+                if (live.IsEmpty)
+                {
+                    await CloseAsync(live);
+                }
+            }
+            finally
+            {
+                live.Gate.Release();
+            }
+        }
+    }
+
+    /// <summary>Called by stream grains (one-way). Sends new events to the groups, repairing any gap first.</summary>
+    public async Task OnEventsAsync(StreamBatch batch)
+    {
+        if (!_streams.TryGetValue(batch.Source, out var live))
+        {
+            return;
+        }
+
+        await live.Gate.WaitAsync();
+        try
+        {
+            if (live.Closed)
+            {
+                return;
+            }
+
+            foreach (var item in batch.Events)
+            {
+                var audience = item.Audience;
+                if (!live.Delivered.TryGetValue(audience, out var delivered) || item.Event.Seq <= delivered)
+                {
+                    continue;
+                }
+
+                if (item.Event.Seq > delivered + 1)
+                {
+                    LogGap(logger, live.Route.Name, audience, delivered, item.Event.Seq);
+                    await RepairAsync(live, audience, upTo: item.Event.Seq - 1);
+                }
+
+                if (item.Event.Seq == live.Delivered[audience] + 1)
+                {
+                    await SendAsync(live, audience, item.Event);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            // The timer's renewal repairs what this delivery could not.
+            LogDeliveryFailed(logger, ex, live.Route.Name);
+        }
+        finally
+        {
+            live.Gate.Release();
+        }
+    }
+
+    /// <summary>Renews this gateway's observer on every followed stream and delivers anything missed.</summary>
+    public async Task RenewAllAsync(CancellationToken cancellationToken)
+    {
+        foreach (var live in _streams.Values)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await live.Gate.WaitAsync(cancellationToken);
+            try
+            {
+                if (live.Closed)
+                {
+                    continue;
+                }
+
+                var head = await live.Route.Grain.SubscribeAsync(Reference);
+                live.Registered = true;
+                foreach (var (audience, delivered) in live.Delivered.ToList())
+                {
+                    if (head.For(audience) > delivered)
+                    {
+                        await RepairAsync(live, audience, upTo: head.For(audience));
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogRenewFailed(logger, ex, live.Route.Name);
+            }
+            finally
+            {
+                live.Gate.Release();
+            }
+        }
+    }
+
+    /// <summary>Reads the stream after what was delivered and sends it to the audience's groups; must hold the gate.</summary>
+    private async Task RepairAsync(LiveStream live, Audience audience, long? upTo)
+    {
+        while (upTo is null || live.Delivered[audience] < upTo)
+        {
+            var delivered = live.Delivered[audience];
+            var page = await live.Route.Grain.ReadAsync(audience, delivered, PageSize);
+            if (page.Truncated)
+            {
+                foreach (var language in live.LanguagesOf(audience))
+                {
+                    await hub.Clients.Group(live.GroupName(audience, language)).Resync(new ResyncNotice(live.Route.Name, "history-unavailable"));
+                }
+
+                live.Delivered[audience] = page.Head;
+                return;
+            }
+
+            var sent = false;
+            foreach (var e in page.Events)
+            {
+                if (upTo is { } limit && e.Seq > limit) return;
+                if (e.Seq != live.Delivered[audience] + 1) continue;
+                await SendAsync(live, audience, e);
+                sent = true;
+            }
+
+            if (!sent) return;
+        }
+    }
+
+    private async Task SendAsync(LiveStream live, Audience audience, StreamEvent e)
+    {
+        var envelope = EnvelopeMapper.Map(e);
+        foreach (var language in live.LanguagesOf(audience))
+        {
+            // One message per group; SignalR serializes it once per protocol for all members.
+            await hub.Clients.Group(live.GroupName(audience, language)).Event(envelope);
+        }
+
+        live.Delivered[audience] = e.Seq;
+    }
+
+    /// <summary>Must hold the gate.</summary>
+    private async Task CloseAsync(LiveStream live)
+    {
+        live.Closed = true;
+        _streams.TryRemove(new KeyValuePair<string, LiveStream>(live.Route.Source, live));
+        if (!live.Registered)
+        {
+            return;
+        }
+
+        try
+        {
+            await live.Route.Grain.UnsubscribeAsync(Reference);
+        }
+        catch (Exception ex)
+        {
+            // The registration expires on its own.
+            LogUnsubscribeFailed(logger, ex, live.Route.Name);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Gap on {Stream} for {Audience}: delivered {Delivered}, received {Seq}; replaying")]
+    private static partial void LogGap(ILogger logger, string stream, Audience audience, long delivered, long seq);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery on {Stream} failed; the next renewal repairs it")]
+    private static partial void LogDeliveryFailed(ILogger logger, Exception exception, string stream);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing {Stream} failed; retrying on the next tick")]
+    private static partial void LogRenewFailed(ILogger logger, Exception exception, string stream);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Unsubscribing from {Stream} failed; the registration will expire")]
+    private static partial void LogUnsubscribeFailed(ILogger logger, Exception exception, string stream);
+}

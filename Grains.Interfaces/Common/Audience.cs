@@ -1,0 +1,12 @@
+namespace Collab.Common;
+
+/// <summary>
+/// The views of a stream. Each audience sees its own contiguous sequence numbers; a wider
+/// audience sees everything a narrower one does (police ⊇ council ⊇ public).
+/// </summary>
+public enum Audience
+{
+    Public = 0,
+    Council = 1,
+    Police = 2,
+}

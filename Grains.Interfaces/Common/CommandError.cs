@@ -1,0 +1,17 @@
+namespace Collab.Common;
+
+/// <summary>A refused command: nothing was changed.</summary>
+/// <param name="Kind">Category of the refusal.</param>
+/// <param name="Code">Stable machine-readable code, e.g. <c>invalid-transition</c>.</param>
+/// <param name="Message">Human-readable explanation.</param>
+[GenerateSerializer, Immutable, Alias("collab.CommandError")]
+public sealed record CommandError(
+    [property: Id(0)] ErrorKind Kind,
+    [property: Id(1)] string Code,
+    [property: Id(2)] string Message)
+{
+    public static CommandError Invalid(string code, string message) => new(ErrorKind.Invalid, code, message);
+    public static CommandError Forbidden(string code, string message) => new(ErrorKind.Forbidden, code, message);
+    public static CommandError NotFound(string code, string message) => new(ErrorKind.NotFound, code, message);
+    public static CommandError Conflict(string code, string message) => new(ErrorKind.Conflict, code, message);
+}

@@ -1,0 +1,10 @@
+namespace Collab.Common;
+
+/// <summary>Why a command was refused; the gateway maps each to an HTTP status.</summary>
+public enum ErrorKind
+{
+    Invalid = 0,
+    Forbidden = 1,
+    NotFound = 2,
+    Conflict = 3,
+}

@@ -1,0 +1,47 @@
+using Collab.Common;
+
+namespace Collab.Incidents;
+
+/// <summary>A new report. The incident id is the grain key.</summary>
+[GenerateSerializer, Immutable, Alias("collab.ReportIncident")]
+public sealed record ReportIncident(
+    [property: Id(0)] string IdempotencyKey,
+    [property: Id(1)] Actor Actor,
+    [property: Id(2)] string Category,
+    [property: Id(3)] string Description,
+    [property: Id(4)] GeoPoint Location,
+    [property: Id(5)] Severity Severity,
+    [property: Id(6)] string Language);
+
+/// <summary>A note on an incident.</summary>
+[GenerateSerializer, Immutable, Alias("collab.AddNote")]
+public sealed record AddNote(
+    [property: Id(0)] string IdempotencyKey,
+    [property: Id(1)] Actor Actor,
+    [property: Id(2)] string Text,
+    [property: Id(3)] NoteVisibility Visibility,
+    [property: Id(4)] string Language);
+
+/// <summary>A status transition.</summary>
+[GenerateSerializer, Immutable, Alias("collab.ChangeStatus")]
+public sealed record ChangeStatus(
+    [property: Id(0)] string IdempotencyKey,
+    [property: Id(1)] Actor Actor,
+    [property: Id(2)] IncidentStatus Status,
+    [property: Id(3)] string? Reason);
+
+/// <summary>Assignment of a police unit.</summary>
+[GenerateSerializer, Immutable, Alias("collab.AssignUnit")]
+public sealed record AssignUnit(
+    [property: Id(0)] string IdempotencyKey,
+    [property: Id(1)] Actor Actor,
+    [property: Id(2)] string Unit);
+
+/// <summary>Hiding or restoring a public note, named by the id of the event that added it.</summary>
+[GenerateSerializer, Immutable, Alias("collab.ModerateNote")]
+public sealed record ModerateNote(
+    [property: Id(0)] string IdempotencyKey,
+    [property: Id(1)] Actor Actor,
+    [property: Id(2)] string EventId,
+    [property: Id(3)] ModerationAction Action,
+    [property: Id(4)] string Reason);

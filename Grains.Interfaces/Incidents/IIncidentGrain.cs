@@ -1,0 +1,37 @@
+using Collab.Common;
+using Collab.Realtime;
+
+namespace Collab.Incidents;
+
+/// <summary>
+/// One incident. Key: the incident id (a GUID in "D" format). Every command is idempotent on its
+/// key: the same command again returns the current view and adds nothing. A command's events are
+/// stored before the call returns.
+/// </summary>
+[Alias("collab.IIncidentGrain")]
+public interface IIncidentGrain : IStreamGrain
+{
+    /// <summary>Creates the incident. A second report with another idempotency key is a conflict.</summary>
+    [Alias("Report")]
+    Task<Outcome<IncidentView>> ReportAsync(ReportIncident command);
+
+    /// <summary>The viewer's view of the incident; not-found when it was never reported.</summary>
+    [Alias("Get"), ReadOnly]
+    Task<Outcome<IncidentView>> GetAsync(Actor viewer);
+
+    /// <summary>Adds a note (reporter, police, council; police-only notes by police only).</summary>
+    [Alias("AddNote")]
+    Task<Outcome<IncidentView>> AddNoteAsync(AddNote command);
+
+    /// <summary>Moves the incident along its lifecycle, following the transition rules.</summary>
+    [Alias("ChangeStatus")]
+    Task<Outcome<IncidentView>> ChangeStatusAsync(ChangeStatus command);
+
+    /// <summary>Assigns a police unit (police only).</summary>
+    [Alias("Assign")]
+    Task<Outcome<IncidentView>> AssignAsync(AssignUnit command);
+
+    /// <summary>Hides or restores a public note (police, council).</summary>
+    [Alias("Moderate")]
+    Task<Outcome<IncidentView>> ModerateAsync(ModerateNote command);
+}

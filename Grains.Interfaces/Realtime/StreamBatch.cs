@@ -1,0 +1,12 @@
+namespace Collab.Realtime;
+
+/// <summary>
+/// What a stream grain pushes to a gateway: new events, already projected per audience.
+/// <see cref="Source"/> is the internal stream key (e.g. <c>incident:{id}</c>, <c>citizen:{sub}</c>),
+/// which may differ from the stream name clients see (<c>me</c>).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("collab.StreamBatch")]
+public sealed record StreamBatch(
+    [property: Id(0)] string Source,
+    [property: Id(1)] IReadOnlyList<AudienceEvent> Events,
+    [property: Id(2)] StreamHead Head);

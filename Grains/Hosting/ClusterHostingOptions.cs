@@ -1,0 +1,47 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+
+namespace Collab.Hosting;
+
+/// <summary>How a process joins the cluster (<c>Collab:Cluster</c>, plus <c>ORLEANS_SERVICE_ID</c> / <c>ORLEANS_CLUSTER_ID</c>).</summary>
+public sealed class ClusterHostingOptions
+{
+    public ClusterMode Mode { get; set; } = ClusterMode.Embedded;
+
+    [Range(1, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    [Range(1, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Localhost mode, several silos: the silo port of the first (primary) silo.</summary>
+    [Range(1, 65535)]
+    public int? PrimarySiloPort { get; set; }
+
+    /// <summary>Localhost mode: the client ports of every silo a gateway may use (defaults to <see cref="GatewayPort"/>).</summary>
+    public int[] GatewayPorts { get; set; } = [];
+
+    [Required]
+    public string ServiceId { get; set; } = "collab";
+
+    [Required]
+    public string ClusterId { get; set; } = "dev";
+
+    /// <summary>Reads the section, then the Orleans identity variables, which win.</summary>
+    public static ClusterHostingOptions From(IConfiguration configuration)
+    {
+        var options = new ClusterHostingOptions();
+        configuration.GetSection("Collab:Cluster").Bind(options);
+        options.ServiceId = configuration["ORLEANS_SERVICE_ID"] is { Length: > 0 } service ? service : options.ServiceId;
+        options.ClusterId = configuration["ORLEANS_CLUSTER_ID"] is { Length: > 0 } cluster ? cluster : options.ClusterId;
+        return options;
+    }
+}
+
+/// <summary><c>Embedded</c>: the gateway hosts a silo; <c>Localhost</c>: silos on this machine; <c>AdoNet</c>: membership in PostgreSQL.</summary>
+public enum ClusterMode
+{
+    Embedded = 0,
+    Localhost = 1,
+    AdoNet = 2,
+}

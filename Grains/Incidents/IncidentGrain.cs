@@ -1,0 +1,390 @@
+using Collab.Citizens;
+using Collab.Common;
+using Collab.Neighbourhoods;
+using Collab.Realtime;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Collab.Incidents;
+
+/// <summary>
+/// One incident: its facts, notes, lifecycle and timeline. Each command is validated, stored,
+/// and only then published to gateways, the neighbourhood and the reporter's <c>me</c> stream.
+/// </summary>
+internal sealed partial class IncidentGrain(
+    [PersistentState("incident", StorageNames.Collab)] IPersistentState<IncidentState> state,
+    CityMap map,
+    IOptions<PrivacyOptions> privacy,
+    IOptions<RealtimeOptions> realtime,
+    TimeProvider clock,
+    ILogger<IncidentGrain> logger) : Grain, IIncidentGrain
+{
+    private const int TimelineCapacity = 5_000;
+    private const int MaxNotes = 2_000;
+    private const int RememberedKeys = 500;
+
+    private readonly StreamPublisher _publisher = new(realtime.Value.ObserverExpiry, logger);
+    private IncidentState S => state.State;
+    private string IncidentId => this.GetPrimaryKeyString();
+    private string StreamName => $"incident:{IncidentId}";
+
+    public async Task<Outcome<IncidentView>> ReportAsync(ReportIncident command)
+    {
+        var actor = command.Actor;
+        if (S.Reported)
+        {
+            return Seen(actor, command.IdempotencyKey)
+                ? View(actor)
+                : CommandError.Conflict("already-reported", "An incident with this id already exists.");
+        }
+
+        if (actor.Role is not (ActorRole.Citizen or ActorRole.Police or ActorRole.Council))
+        {
+            return CommandError.Forbidden("role", "Only citizens, police and council report incidents.");
+        }
+
+        if (!Categories.IsKnown(command.Category))
+        {
+            return CommandError.Invalid("unknown-category", $"Unknown category '{command.Category}'.");
+        }
+
+        if ((IncidentRules.CheckText(command.Description, IncidentRules.MaxDescription, "description")
+             ?? IncidentRules.CheckLocation(command.Location)) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var neighbourhood = map.Locate(command.Location);
+        if (neighbourhood is null)
+        {
+            return CommandError.Invalid("outside-city", "The location is not inside the city.");
+        }
+
+        var now = clock.GetUtcNow();
+        S.Reported = true;
+        S.Category = command.Category;
+        S.Description = command.Description.Trim();
+        S.Location = command.Location;
+        S.Severity = command.Severity;
+        S.Language = command.Language;
+        S.Neighbourhood = neighbourhood.Slug;
+        S.Status = IncidentStatus.Reported;
+        S.ReportedAt = now;
+        S.ReporterId = actor.UserId;
+        S.ReporterName = actor.Name;
+        S.ReporterRole = actor.Role;
+        var entry = Append(EventTypes.IncidentReported, actor, Audience.Public, new IncidentFact(To: IncidentStatus.Reported), command.IdempotencyKey, now);
+        await state.WriteStateAsync();
+        LogReported(logger, IncidentId, S.Category, S.Neighbourhood);
+
+        Publish(entry);
+        await TellNeighbourhoodAsync(entry.Id);
+        if (actor.Role == ActorRole.Citizen)
+        {
+            await TellReporterAsync(citizen => citizen.RecordReportAsync(IncidentId));
+            await NotifyReporterAsync(entry.Id, "report.received", "Your report was received.");
+        }
+
+        return View(actor);
+    }
+
+    public Task<Outcome<IncidentView>> GetAsync(Actor viewer) =>
+        Task.FromResult(S.Reported ? View(viewer) : NotFound());
+
+    public async Task<Outcome<IncidentView>> AddNoteAsync(AddNote command)
+    {
+        var actor = command.Actor;
+        if (!S.Reported) return NotFound();
+        if (Seen(actor, command.IdempotencyKey)) return View(actor);
+
+        var isReporter = actor.Role == ActorRole.Citizen && actor.UserId == S.ReporterId;
+        if (!(isReporter || actor.Role is ActorRole.Police or ActorRole.Council))
+        {
+            return CommandError.Forbidden("not-reporter", "Only the reporter, police and council add notes to an incident.");
+        }
+
+        if (command.Visibility == NoteVisibility.Police && actor.Role != ActorRole.Police)
+        {
+            return CommandError.Forbidden("police-only", "Only police write police-only notes.");
+        }
+
+        if (IncidentRules.CheckText(command.Text, IncidentRules.MaxNote, "text") is { } invalid) return invalid;
+        if (S.Notes.Count >= MaxNotes)
+        {
+            return CommandError.Conflict("too-many-notes", $"An incident holds at most {MaxNotes} notes.");
+        }
+
+        var now = clock.GetUtcNow();
+        var visibility = command.Visibility switch
+        {
+            NoteVisibility.Police => Audience.Police,
+            NoteVisibility.Authorities => Audience.Council,
+            _ => Audience.Public,
+        };
+        var entry = Append(EventTypes.NoteAdded, actor, visibility, new IncidentFact(), command.IdempotencyKey, now, touch: false);
+        S.Notes.Add(new NoteState
+        {
+            EventId = entry.Id,
+            Text = command.Text.Trim(),
+            Visibility = command.Visibility,
+            Author = actor,
+            CreatedAt = now,
+            Language = command.Language,
+        });
+        await state.WriteStateAsync();
+
+        Publish(entry);
+        if (command.Visibility == NoteVisibility.Public && actor.Role is ActorRole.Police or ActorRole.Council)
+        {
+            await NotifyReporterAsync(entry.Id, "report.note_added", "There is news about your report.");
+        }
+
+        return View(actor);
+    }
+
+    public async Task<Outcome<IncidentView>> ChangeStatusAsync(ChangeStatus command)
+    {
+        var actor = command.Actor;
+        if (!S.Reported) return NotFound();
+        if (Seen(actor, command.IdempotencyKey)) return View(actor);
+        if (IncidentRules.CheckTransition(actor, S.Category, S.Status, command.Status) is { } refused) return refused;
+        if (command.Reason is { Length: > IncidentRules.MaxReason })
+        {
+            return CommandError.Invalid("reason-too-long", $"'reason' is longer than {IncidentRules.MaxReason} characters.");
+        }
+
+        var from = S.Status;
+        S.Status = command.Status;
+        var entry = Append(EventTypes.StatusChanged, actor, Audience.Public, new IncidentFact(From: from, To: command.Status, Reason: command.Reason), command.IdempotencyKey, clock.GetUtcNow());
+        await state.WriteStateAsync();
+        LogStatusChanged(logger, IncidentId, from, command.Status);
+
+        Publish(entry);
+        await TellNeighbourhoodAsync(entry.Id);
+        await NotifyReporterAsync(entry.Id, "report.status_changed", $"Your report is now {IncidentRules.Format(command.Status)}.");
+        return View(actor);
+    }
+
+    public async Task<Outcome<IncidentView>> AssignAsync(AssignUnit command)
+    {
+        var actor = command.Actor;
+        if (!S.Reported) return NotFound();
+        if (Seen(actor, command.IdempotencyKey)) return View(actor);
+        if (actor.Role != ActorRole.Police) return CommandError.Forbidden("police-only", "Only police assign units.");
+        if (IncidentRules.CheckText(command.Unit, IncidentRules.MaxUnit, "unit") is { } invalid) return invalid;
+        if (S.Status is not (IncidentStatus.Reported or IncidentStatus.Acknowledged or IncidentStatus.Dispatched))
+        {
+            return CommandError.Conflict("not-active", $"A unit cannot be assigned to an incident that is '{IncidentRules.Format(S.Status)}'.");
+        }
+
+        S.AssignedUnit = command.Unit.Trim();
+        var entry = Append(EventTypes.Assigned, actor, Audience.Public, new IncidentFact(Unit: S.AssignedUnit), command.IdempotencyKey, clock.GetUtcNow());
+        await state.WriteStateAsync();
+
+        Publish(entry);
+        await TellNeighbourhoodAsync(entry.Id);
+        await NotifyReporterAsync(entry.Id, "report.assigned", "A police unit was assigned to your report.");
+        return View(actor);
+    }
+
+    public async Task<Outcome<IncidentView>> ModerateAsync(ModerateNote command)
+    {
+        var actor = command.Actor;
+        if (!S.Reported) return NotFound();
+        if (Seen(actor, command.IdempotencyKey)) return View(actor);
+        if (actor.Role is not (ActorRole.Police or ActorRole.Council))
+        {
+            return CommandError.Forbidden("role", "Only police and council moderate notes.");
+        }
+
+        if (IncidentRules.CheckText(command.Reason, IncidentRules.MaxReason, "reason") is { } invalid) return invalid;
+        var note = S.Notes.Find(n => n.EventId == command.EventId);
+        if (note is null)
+        {
+            return CommandError.NotFound("note-not-found", $"This incident has no note added by event '{command.EventId}'.");
+        }
+
+        if (note.Visibility != NoteVisibility.Public)
+        {
+            return CommandError.Invalid("not-public", "Only public notes are moderated.");
+        }
+
+        var hide = command.Action == ModerationAction.Hide;
+        if (note.Hidden == hide)
+        {
+            return CommandError.Conflict(hide ? "already-hidden" : "not-hidden", hide ? "The note is already hidden." : "The note is not hidden.");
+        }
+
+        note.Hidden = hide;
+        var entry = Append(hide ? EventTypes.NoteHidden : EventTypes.NoteRestored, actor, Audience.Public, new IncidentFact(NoteEventId: note.EventId, Reason: command.Reason), command.IdempotencyKey, clock.GetUtcNow(), touch: false);
+        await state.WriteStateAsync();
+        LogModerated(logger, IncidentId, entry.Type);
+
+        Publish(entry);
+        return View(actor);
+    }
+
+    public Task<StreamHead> SubscribeAsync(IStreamObserver observer)
+    {
+        _publisher.Subscribe(observer);
+        return Task.FromResult(S.Timeline.Head);
+    }
+
+    public Task UnsubscribeAsync(IStreamObserver observer)
+    {
+        _publisher.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    public Task<StreamPage> ReadAsync(Audience audience, long afterSeq, int max) =>
+        Task.FromResult(S.Reported ? S.Timeline.Read(audience, afterSeq, Math.Clamp(max, 1, 1_000), Project) : StreamPage.NotFound);
+
+    private static Outcome<IncidentView> NotFound() =>
+        CommandError.NotFound("incident-not-found", "No such incident.");
+
+    private bool Seen(Actor actor, string key) => S.ProcessedKeys.Contains(ScopedKey(actor, key));
+
+    private static string ScopedKey(Actor actor, string key) => $"{actor.UserId}\n{key}";
+
+    private TimelineEntry<IncidentFact> Append(string type, Actor actor, Audience visibility, IncidentFact fact, string idempotencyKey, DateTimeOffset now, bool touch = true)
+    {
+        if (touch)
+        {
+            S.UpdatedAt = now;
+            S.Version++;
+        }
+
+        S.ProcessedKeys.Add(ScopedKey(actor, idempotencyKey));
+        if (S.ProcessedKeys.Count > RememberedKeys)
+        {
+            S.ProcessedKeys.RemoveRange(0, S.ProcessedKeys.Count - RememberedKeys);
+        }
+
+        return S.Timeline.Append(type, actor, visibility, fact, now, TimelineCapacity);
+    }
+
+    private void Publish(TimelineEntry<IncidentFact> entry)
+    {
+        var events = new List<AudienceEvent>(3);
+        foreach (var audience in AllAudiences)
+        {
+            if (entry.IsVisibleTo(audience))
+            {
+                events.Add(new AudienceEvent(audience, Project(entry, audience, entry.SeqFor(audience))));
+            }
+        }
+
+        _publisher.Publish(new StreamBatch(StreamName, events, S.Timeline.Head));
+    }
+
+    private static readonly Audience[] AllAudiences = [Audience.Public, Audience.Council, Audience.Police];
+
+    private StreamEvent Project(TimelineEntry<IncidentFact> entry, Audience audience, long seq)
+    {
+        var fact = entry.Payload;
+        EventData data = entry.Type switch
+        {
+            EventTypes.IncidentReported => new IncidentReportedData(Summary(audience) with { Status = IncidentStatus.Reported, UpdatedAt = entry.OccurredAt }, S.Description),
+            EventTypes.NoteAdded => new NoteAddedData(IncidentId, NoteView(S.Notes.Find(n => n.EventId == entry.Id)!, audience)),
+            EventTypes.StatusChanged => new StatusChangedData(IncidentId, fact.From!.Value, fact.To!.Value, fact.Reason),
+            EventTypes.Assigned => new AssignedData(IncidentId, audience >= Audience.Council ? fact.Unit : null),
+            _ => new NoteModeratedData(IncidentId, fact.NoteEventId!, fact.Reason),
+        };
+        return new StreamEvent(StreamName, seq, entry.Id, entry.Type, entry.OccurredAt, ActorFor(entry.Actor, audience), data);
+    }
+
+    /// <summary>Names are for police eyes only; everyone else sees the role.</summary>
+    private static EventActor ActorFor(Actor actor, Audience audience) =>
+        new(actor.Role, audience == Audience.Police ? actor.Name : null);
+
+    private static NoteView NoteView(NoteState note, Audience audience) =>
+        new(note.EventId, note.Hidden && audience != Audience.Police ? null : note.Text, note.Visibility, ActorFor(note.Author, audience), note.CreatedAt, note.Hidden, note.Language);
+
+    private IncidentSummary Summary(Audience audience)
+    {
+        var blurred = audience == Audience.Public;
+        var location = blurred ? LocationBlur.Blur(S.Location, S.Category, privacy.Value) : S.Location;
+        return new IncidentSummary(IncidentId, S.Category, S.Status, S.Severity, location, blurred, S.Neighbourhood, S.ReportedAt, S.UpdatedAt, S.Version);
+    }
+
+    private Outcome<IncidentView> View(Actor viewer)
+    {
+        var audience = viewer.Audience;
+        var summary = Summary(audience);
+        var notes = S.Notes
+            .Where(n => audience >= n.Visibility switch
+            {
+                NoteVisibility.Police => Audience.Police,
+                NoteVisibility.Authorities => Audience.Council,
+                _ => Audience.Public,
+            })
+            .Select(n => NoteView(n, audience))
+            .ToList();
+        return Outcome<IncidentView>.Ok(new IncidentView(
+            IncidentId,
+            audience,
+            S.Category,
+            S.Description,
+            S.Status,
+            S.Severity,
+            summary.Location,
+            summary.LocationBlurred,
+            S.Neighbourhood,
+            S.Language,
+            S.ReportedAt,
+            S.UpdatedAt,
+            audience >= Audience.Council ? S.AssignedUnit : null,
+            audience == Audience.Police ? new ReporterView(S.ReporterId, S.ReporterName) : null,
+            notes,
+            S.Timeline.Head.For(audience),
+            viewer.Role == ActorRole.Citizen && viewer.UserId == S.ReporterId));
+    }
+
+    private async Task TellNeighbourhoodAsync(string eventId)
+    {
+        try
+        {
+            var change = new IncidentChange(eventId, Summary(Audience.Police), Summary(Audience.Public));
+            await GrainFactory.GetGrain<INeighbourhoodGrain>(S.Neighbourhood).OnIncidentChangedAsync(change);
+        }
+        catch (Exception ex)
+        {
+            // The incident's own change is stored; the neighbourhood catches up with the next change.
+            LogDownstreamFailed(logger, ex, IncidentId, "neighbourhood");
+        }
+    }
+
+    private Task NotifyReporterAsync(string eventId, string kind, string message) =>
+        S.ReporterRole == ActorRole.Citizen
+            ? TellReporterAsync(c => c.NotifyAsync(new CitizenNotification(eventId, kind, IncidentId, S.Status, message)))
+            : Task.CompletedTask;
+
+    private async Task TellReporterAsync(Func<ICitizenGrain, Task> call)
+    {
+        if (S.ReporterRole != ActorRole.Citizen || S.ReporterId.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await call(GrainFactory.GetGrain<ICitizenGrain>(S.ReporterId));
+        }
+        catch (Exception ex)
+        {
+            LogDownstreamFailed(logger, ex, IncidentId, "citizen");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Incident {IncidentId} reported ({Category}) in {Neighbourhood}")]
+    private static partial void LogReported(ILogger logger, string incidentId, string category, string neighbourhood);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Incident {IncidentId} moved from {From} to {To}")]
+    private static partial void LogStatusChanged(ILogger logger, string incidentId, IncidentStatus from, IncidentStatus to);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Incident {IncidentId}: {EventType}")]
+    private static partial void LogModerated(ILogger logger, string incidentId, string eventType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Incident {IncidentId}: telling the {Target} grain failed; it will catch up")]
+    private static partial void LogDownstreamFailed(ILogger logger, Exception exception, string incidentId, string target);
+}

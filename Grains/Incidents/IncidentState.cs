@@ -1,0 +1,51 @@
+using Collab.Common;
+using Collab.Realtime;
+
+namespace Collab.Incidents;
+
+/// <summary>The persisted state of an incident. Internal: contracts may change shape independently.</summary>
+[GenerateSerializer, Alias("collab.state.Incident")]
+internal sealed class IncidentState
+{
+    [Id(0)] public bool Reported { get; set; }
+    [Id(1)] public string Category { get; set; } = "";
+    [Id(2)] public string Description { get; set; } = "";
+    [Id(3)] public GeoPoint Location { get; set; } = new(0, 0);
+    [Id(4)] public Severity Severity { get; set; }
+    [Id(5)] public string Language { get; set; } = "en";
+    [Id(6)] public string Neighbourhood { get; set; } = "";
+    [Id(7)] public IncidentStatus Status { get; set; }
+    [Id(8)] public DateTimeOffset ReportedAt { get; set; }
+    [Id(9)] public DateTimeOffset UpdatedAt { get; set; }
+    [Id(10)] public string ReporterId { get; set; } = "";
+    [Id(11)] public string? ReporterName { get; set; }
+    [Id(12)] public ActorRole ReporterRole { get; set; }
+    [Id(13)] public string? AssignedUnit { get; set; }
+    [Id(14)] public List<NoteState> Notes { get; set; } = [];
+    [Id(15)] public Timeline<IncidentFact> Timeline { get; set; } = new();
+    /// <summary>Recent idempotency keys (bounded), so a retried command adds nothing.</summary>
+    [Id(16)] public List<string> ProcessedKeys { get; set; } = [];
+    [Id(17)] public long Version { get; set; }
+}
+
+/// <summary>A stored note; the text stays here, the timeline only refers to it.</summary>
+[GenerateSerializer, Alias("collab.state.Note")]
+internal sealed class NoteState
+{
+    [Id(0)] public string EventId { get; set; } = "";
+    [Id(1)] public string Text { get; set; } = "";
+    [Id(2)] public NoteVisibility Visibility { get; set; }
+    [Id(3)] public Actor Author { get; set; } = null!;
+    [Id(4)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(5)] public bool Hidden { get; set; }
+    [Id(6)] public string Language { get; set; } = "en";
+}
+
+/// <summary>What an incident timeline entry records beyond its type and actor.</summary>
+[GenerateSerializer, Immutable, Alias("collab.state.IncidentFact")]
+internal sealed record IncidentFact(
+    [property: Id(0)] IncidentStatus? From = null,
+    [property: Id(1)] IncidentStatus? To = null,
+    [property: Id(2)] string? Unit = null,
+    [property: Id(3)] string? NoteEventId = null,
+    [property: Id(4)] string? Reason = null);

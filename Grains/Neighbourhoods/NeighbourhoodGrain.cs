@@ -1,0 +1,137 @@
+using Collab.Common;
+using Collab.Incidents;
+using Collab.Realtime;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Collab.Neighbourhoods;
+
+/// <summary>
+/// One neighbourhood: hears from its incidents, keeps the active ones and 24-hour counts, and
+/// emits <c>neighbourhood.incident_updated</c>; the public view carries blurred locations.
+/// </summary>
+internal sealed class NeighbourhoodGrain(
+    [PersistentState("neighbourhood", StorageNames.Collab)] IPersistentState<NeighbourhoodState> state,
+    CityMap map,
+    IOptions<RealtimeOptions> realtime,
+    TimeProvider clock,
+    ILogger<NeighbourhoodGrain> logger) : Grain, INeighbourhoodGrain
+{
+    private const int TimelineCapacity = 2_000;
+    private const int MaxActive = 1_000;
+    private const int MaxRecent = 20_000;
+    private const int MaxVersions = 5_000;
+    private static readonly TimeSpan Window = TimeSpan.FromHours(24);
+    private static readonly Actor System = new(ActorRole.Operator, "system", null, "en");
+
+    private readonly StreamPublisher _publisher = new(realtime.Value.ObserverExpiry, logger);
+    private NeighbourhoodState S => state.State;
+    private string Slug => this.GetPrimaryKeyString();
+    private string StreamName => $"neighbourhood:{Slug}";
+    private NeighbourhoodInfo? Info => map.Find(Slug);
+
+    public Task<Outcome<NeighbourhoodView>> GetAsync(Audience audience)
+    {
+        if (Info is not { } info)
+        {
+            return Task.FromResult(Outcome<NeighbourhoodView>.Fail(CommandError.NotFound("neighbourhood-not-found", "No such neighbourhood.")));
+        }
+
+        var since = clock.GetUtcNow() - Window;
+        var counts = S.Recent
+            .Where(r => r.ReportedAt >= since)
+            .GroupBy(r => r.Category)
+            .ToDictionary(g => g.Key, g => g.Count());
+        var active = S.Active.Values
+            .Select(c => audience == Audience.Public ? c.Public : c.Exact)
+            .OrderByDescending(s => s.UpdatedAt)
+            .ToList();
+        return Task.FromResult(Outcome<NeighbourhoodView>.Ok(new NeighbourhoodView(info, audience, active, counts, S.Timeline.Head.For(audience))));
+    }
+
+    public async Task OnIncidentChangedAsync(IncidentChange change)
+    {
+        var id = change.Exact.Id;
+        if (Info is null || (S.Versions.TryGetValue(id, out var seen) && seen >= change.Exact.Version))
+        {
+            return;
+        }
+
+        S.Versions[id] = change.Exact.Version;
+        if (change.Exact.IsActive)
+        {
+            S.Active[id] = change;
+        }
+        else
+        {
+            S.Active.Remove(id);
+        }
+
+        if (!S.Recent.Exists(r => r.IncidentId == id))
+        {
+            S.Recent.Add(new RecentReport(id, change.Exact.Category, change.Exact.ReportedAt));
+        }
+
+        Prune();
+        var entry = S.Timeline.Append(EventTypes.NeighbourhoodIncidentUpdated, System, Audience.Public, change, clock.GetUtcNow(), TimelineCapacity);
+        await state.WriteStateAsync();
+
+        var events = new List<AudienceEvent>(3);
+        foreach (var audience in (Audience[])[Audience.Public, Audience.Council, Audience.Police])
+        {
+            events.Add(new AudienceEvent(audience, Project(entry, audience, entry.SeqFor(audience))));
+        }
+
+        _publisher.Publish(new StreamBatch(StreamName, events, S.Timeline.Head));
+    }
+
+    public Task<StreamHead> SubscribeAsync(IStreamObserver observer)
+    {
+        _publisher.Subscribe(observer);
+        return Task.FromResult(S.Timeline.Head);
+    }
+
+    public Task UnsubscribeAsync(IStreamObserver observer)
+    {
+        _publisher.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    public Task<StreamPage> ReadAsync(Audience audience, long afterSeq, int max) =>
+        Task.FromResult(Info is null
+            ? StreamPage.NotFound
+            : S.Timeline.Read(audience, afterSeq, Math.Clamp(max, 1, 1_000), Project));
+
+    private StreamEvent Project(TimelineEntry<IncidentChange> entry, Audience audience, long seq)
+    {
+        var incident = audience == Audience.Public ? entry.Payload.Public : entry.Payload.Exact;
+        return new StreamEvent(StreamName, seq, entry.Id, entry.Type, entry.OccurredAt, new EventActor(ActorRole.Operator, null), new NeighbourhoodIncidentUpdatedData(Slug, incident));
+    }
+
+    private void Prune()
+    {
+        var since = clock.GetUtcNow() - Window;
+        S.Recent.RemoveAll(r => r.ReportedAt < since);
+        if (S.Recent.Count > MaxRecent)
+        {
+            S.Recent.RemoveRange(0, S.Recent.Count - MaxRecent);
+        }
+
+        if (S.Active.Count > MaxActive)
+        {
+            foreach (var stale in S.Active.Values.OrderBy(c => c.Exact.UpdatedAt).Take(S.Active.Count - MaxActive).ToList())
+            {
+                S.Active.Remove(stale.Exact.Id);
+            }
+        }
+
+        if (S.Versions.Count > MaxVersions)
+        {
+            // Forget versions of incidents that are neither active nor recent: their late changes are harmless.
+            foreach (var key in S.Versions.Keys.Where(k => !S.Active.ContainsKey(k)).Take(S.Versions.Count - MaxVersions).ToList())
+            {
+                S.Versions.Remove(key);
+            }
+        }
+    }
+}

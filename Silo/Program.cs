@@ -1,0 +1,5 @@
+using Collab.Silo;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.AddCollabSilo();
+builder.Build().Run();
