@@ -1,0 +1,128 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Collab.Gateway.Hosting;
+using Collab.Silo;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Collab.Tests.Infrastructure;
+
+/// <summary>
+/// A real system on loopback: one silo process-in-a-host (localhost clustering) and two gateways,
+/// each a Kestrel server on its own port, connected to the silo as Orleans clients.
+/// </summary>
+public sealed class GatewayFixture : IAsyncLifetime
+{
+    public const string SigningKey = "collab-tests-signing-key-0123456789abcdef";
+    private IHost _silo = null!;
+    private WebApplication _gatewayA = null!;
+    private WebApplication _gatewayB = null!;
+
+    public Uri GatewayA { get; private set; } = null!;
+
+    public Uri GatewayB { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var siloPort = FreePorts.Next();
+        var clientPort = FreePorts.Next();
+        var clusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
+        var cluster = new Dictionary<string, string?>
+        {
+            ["Collab:Cluster:Mode"] = "Localhost",
+            ["Collab:Cluster:SiloPort"] = siloPort.ToString(),
+            ["Collab:Cluster:GatewayPort"] = clientPort.ToString(),
+            ["Collab:Cluster:ClusterId"] = clusterId,
+            ["Collab:Storage:Mode"] = "Memory",
+        };
+
+        var siloBuilder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
+        siloBuilder.Configuration.AddInMemoryCollection(cluster);
+        siloBuilder.Logging.SetMinimumLevel(LogLevel.Warning);
+        siloBuilder.AddCollabSilo();
+        _silo = siloBuilder.Build();
+        await _silo.StartAsync();
+
+        (_gatewayA, GatewayA) = await StartGatewayAsync(cluster);
+        (_gatewayB, GatewayB) = await StartGatewayAsync(cluster);
+    }
+
+    private static async Task<(WebApplication App, Uri Url)> StartGatewayAsync(Dictionary<string, string?> cluster)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = "Testing",
+            ApplicationName = typeof(GatewayApp).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddInMemoryCollection(cluster);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Collab:Auth:DevTokens"] = "true",
+            ["Collab:Auth:SigningKey"] = SigningKey,
+            ["Collab:Realtime:ResubscribeInterval"] = "00:00:02",
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = GatewayApp.Build(builder);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return (app, new Uri(address));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gatewayA.StopAsync();
+        await _gatewayB.StopAsync();
+        await _gatewayA.DisposeAsync();
+        await _gatewayB.DisposeAsync();
+        await _silo.StopAsync();
+        _silo.Dispose();
+    }
+
+    /// <summary>An HTTP client for gateway A (or B), optionally carrying a token.</summary>
+    public HttpClient Http(string? token = null, bool gatewayB = false)
+    {
+        var client = new HttpClient { BaseAddress = gatewayB ? GatewayB : GatewayA };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    /// <summary>A token from the gateway's development endpoint.</summary>
+    public async Task<string> TokenAsync(string sub, string role, string? lang = null, string? name = null)
+    {
+        using var http = Http();
+        var response = await http.PostAsJsonAsync("/dev/token", new { sub, role, lang, name });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<TokenBody>();
+        return body!.Token;
+    }
+
+    /// <summary>A fresh user of a role, with its token.</summary>
+    public async Task<TestUser> UserAsync(string role, string? name = null)
+    {
+        var sub = $"{role}-{Guid.NewGuid():N}";
+        return new TestUser(sub, role, await TokenAsync(sub, role, name: name));
+    }
+
+    private sealed record TokenBody(string Token);
+}
+
+/// <summary>Someone using the system in a test.</summary>
+public sealed record TestUser(string Sub, string Role, string Token);
+
+[CollectionDefinition(Name)]
+public sealed class GatewayCollection : ICollectionFixture<GatewayFixture>
+{
+    public const string Name = "gateway";
+}
