@@ -29,6 +29,40 @@ public static class Problems
         TypedResults.Problem(detail: detail, statusCode: status, title: Title(code), type: TypePrefix + code,
             extensions: new Dictionary<string, object?> { ["code"] = code });
 
+    /// <summary>
+    /// Problems the framework writes itself (401, 403 and 404 from routing and auth, 413 from
+    /// Kestrel) get the same stable <c>type</c> and <c>code</c> as ours.
+    /// </summary>
+    public static void FillDefaults(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Extensions.ContainsKey("code"))
+        {
+            return;
+        }
+
+        var code = problem.Status switch
+        {
+            StatusCodes.Status400BadRequest => "bad-request",
+            StatusCodes.Status401Unauthorized => "unauthorized",
+            StatusCodes.Status403Forbidden => "forbidden",
+            StatusCodes.Status404NotFound => "not-found",
+            StatusCodes.Status405MethodNotAllowed => "method-not-allowed",
+            StatusCodes.Status413PayloadTooLarge => "payload-too-large",
+            StatusCodes.Status415UnsupportedMediaType => "unsupported-media-type",
+            StatusCodes.Status429TooManyRequests => "too-many-requests",
+            StatusCodes.Status503ServiceUnavailable => "unavailable",
+            _ => null,
+        };
+        if (code is null)
+        {
+            return;
+        }
+
+        problem.Type = TypePrefix + code;
+        problem.Extensions["code"] = code;
+    }
+
     private static string Title(string code) =>
         char.ToUpperInvariant(code[0]) + code[1..].Replace('-', ' ');
 }
