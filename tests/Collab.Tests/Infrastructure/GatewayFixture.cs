@@ -49,12 +49,17 @@ public sealed class GatewayFixture : IAsyncLifetime
         _silo = siloBuilder.Build();
         await _silo.StartAsync();
 
-        (_gatewayA, GatewayA) = await StartGatewayAsync(cluster);
-        (_gatewayB, GatewayB) = await StartGatewayAsync(cluster);
+        _cluster = cluster;
+        (_gatewayA, GatewayA) = await StartGatewayAsync();
+        (_gatewayB, GatewayB) = await StartGatewayAsync();
     }
 
-    private static async Task<(WebApplication App, Uri Url)> StartGatewayAsync(Dictionary<string, string?> cluster)
+    private Dictionary<string, string?> _cluster = [];
+
+    /// <summary>Starts one more gateway on the fixture's cluster; settings in <paramref name="overrides"/> win. The caller stops it.</summary>
+    public async Task<(WebApplication App, Uri Url)> StartGatewayAsync(Dictionary<string, string?>? overrides = null)
     {
+        var cluster = _cluster;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             EnvironmentName = "Testing",
@@ -68,6 +73,11 @@ public sealed class GatewayFixture : IAsyncLifetime
             ["Collab:Auth:SigningKey"] = SigningKey,
             ["Collab:Realtime:ResubscribeInterval"] = "00:00:02",
         });
+        if (overrides is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }
+
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = GatewayApp.Build(builder);
