@@ -51,7 +51,8 @@ public static class AuthExtensions
             .AddPolicy(Roles.Reporters, Identified().RequireRole(Roles.Citizen, Roles.Police, Roles.Council).Build())
             .AddPolicy(Roles.Authorities, Identified().RequireRole(Roles.Police, Roles.Council).Build())
             .AddPolicy(Roles.PoliceOnly, Identified().RequireRole(Roles.Police).Build())
-            .AddPolicy(Roles.CitizenOnly, Identified().RequireRole(Roles.Citizen).Build());
+            .AddPolicy(Roles.CitizenOnly, Identified().RequireRole(Roles.Citizen).Build())
+            .AddPolicy(Roles.PoliceOrOperator, Identified().RequireRole(Roles.Police, Roles.Operator).Build());
         return builder;
     }
 

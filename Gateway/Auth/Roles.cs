@@ -14,6 +14,7 @@ public static class Roles
     public const string Authorities = "authorities";
     public const string PoliceOnly = "police-only";
     public const string CitizenOnly = "citizen-only";
+    public const string PoliceOrOperator = "police-or-operator";
 
     public static bool TryParse(string? value, out ActorRole role)
     {

@@ -21,6 +21,9 @@ public static class IncidentApi
         group.MapPost("/{id}/status", ChangeStatus).RequireAuthorization(Roles.Authorities).WithName("ChangeStatus");
         group.MapPost("/{id}/assign", Assign).RequireAuthorization(Roles.PoliceOnly).WithName("AssignUnit");
         group.MapPost("/{id}/moderation", Moderate).RequireAuthorization(Roles.Authorities).WithName("ModerateNote");
+        group.MapPost("/{id}/flags", Flag).RequireAuthorization(Roles.CitizenOnly).WithName("FlagNote");
+        group.MapGet("/{id}/reporter", RevealReporter).RequireAuthorization(Roles.PoliceOnly).WithName("RevealReporter");
+        group.MapGet("/{id}/audit", GetAudit).RequireAuthorization(Roles.PoliceOrOperator).WithName("GetIncidentAudit");
         return app;
     }
 
@@ -154,6 +157,39 @@ public static class IncidentApi
         }
 
         return Respond(await grain.ModerateAsync(new ModerateNote(IdempotencyKeys.OrNew(idempotencyKey), actor, request.EventId, action, request.Reason ?? "")), actor);
+    }
+
+    private static async Task<Results<Ok<IncidentResponse>, ProblemHttpResult>> Flag(
+        string id, FlagRequest request, ClaimsPrincipal user, IGrainFactory grains,
+        [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey)
+    {
+        if (Caller(user, idempotencyKey) is { Error: { } refused }) return refused;
+        if (Grain(grains, id) is not { } grain) return UnknownIncident();
+        var actor = user.ToActor()!;
+        if (string.IsNullOrWhiteSpace(request.EventId) || request.EventId.Length > 64)
+        {
+            return Problems.Invalid("eventId-required", "'eventId' names the event that added the note.");
+        }
+
+        return Respond(await grain.FlagAsync(new FlagNote(IdempotencyKeys.OrNew(idempotencyKey), actor, request.EventId, request.Reason)), actor);
+    }
+
+    /// <summary>Police only; the read is written to the incident's audit trail before the identity is returned.</summary>
+    private static async Task<Results<Ok<ReporterDto>, ProblemHttpResult>> RevealReporter(string id, string? reason, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (Grain(grains, id) is not { } grain) return UnknownIncident();
+        var outcome = await grain.RevealReporterAsync(user.ToActor()!, reason ?? "");
+        if (outcome.Error is { } error) return Problems.From(error);
+        var r = outcome.Value!;
+        return TypedResults.Ok(new ReporterDto(r.UserId, r.Name, r.Erased));
+    }
+
+    private static async Task<Results<Ok<List<AuditEntryDto>>, ProblemHttpResult>> GetAudit(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (Grain(grains, id) is not { } grain) return UnknownIncident();
+        var outcome = await grain.GetAuditAsync(user.ToActor()!);
+        if (outcome.Error is { } error) return Problems.From(error);
+        return TypedResults.Ok(outcome.Value!.Select(a => new AuditEntryDto(EnvelopeMapper.FormatTime(a.At), EnvelopeMapper.RoleName(a.ActorRole), a.ActorId, a.Action, a.Detail)).ToList());
     }
 
     private static (Actor? Actor, ProblemHttpResult? Error) Caller(ClaimsPrincipal user, string? idempotencyKey)

@@ -34,13 +34,18 @@ public sealed record IncidentResponse(
     string ReportedAt,
     string UpdatedAt,
     string? AssignedUnit,
-    ReporterDto? Reporter,
     IReadOnlyList<NoteDto> Notes,
     long Seq,
     bool IsOwnReport);
 
-/// <summary>The reporter, for police eyes only.</summary>
-public sealed record ReporterDto(string Sub, string? Name);
+/// <summary>The reporter, revealed to police only, each read audited. <c>sub</c> is null once the reporter erased their data.</summary>
+public sealed record ReporterDto(string? Sub, string? Name, bool Erased);
+
+/// <summary><c>POST /api/incidents/{id}/flags</c>: a citizen flags a public note.</summary>
+public sealed record FlagRequest(string? EventId, string? Reason);
+
+/// <summary>An audit trail entry.</summary>
+public sealed record AuditEntryDto(string At, string ActorRole, string ActorId, string Action, string? Detail);
 
 /// <summary>A note as the caller may see it; hidden notes keep their place but lose their text.</summary>
 public sealed record NoteDto(string EventId, string? Text, string Visibility, Realtime.ActorDto Author, string CreatedAt, bool Hidden, string Language);

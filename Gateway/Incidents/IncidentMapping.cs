@@ -21,7 +21,6 @@ public static class IncidentMapping
         EnvelopeMapper.FormatTime(v.ReportedAt),
         EnvelopeMapper.FormatTime(v.UpdatedAt),
         v.AssignedUnit,
-        v.Reporter is { } r ? new ReporterDto(r.UserId, r.Name) : null,
         v.Notes.Select(n => new NoteDto(
             n.EventId,
             n.Text,

@@ -45,3 +45,11 @@ public sealed record ModerateNote(
     [property: Id(2)] string EventId,
     [property: Id(3)] ModerationAction Action,
     [property: Id(4)] string Reason);
+
+/// <summary>A citizen flags a public note as abusive; enough distinct flags hide it pending review.</summary>
+[GenerateSerializer, Immutable, Alias("collab.FlagNote")]
+public sealed record FlagNote(
+    [property: Id(0)] string IdempotencyKey,
+    [property: Id(1)] Actor Actor,
+    [property: Id(2)] string EventId,
+    [property: Id(3)] string? Reason);

@@ -34,4 +34,26 @@ public interface IIncidentGrain : IStreamGrain
     /// <summary>Hides or restores a public note (police, council).</summary>
     [Alias("Moderate")]
     Task<Outcome<IncidentView>> ModerateAsync(ModerateNote command);
+
+    /// <summary>
+    /// A citizen flags a public note. Flags count once per citizen; at the configured threshold the
+    /// note is hidden pending review (police or council restore or keep it hidden).
+    /// </summary>
+    [Alias("Flag")]
+    Task<Outcome<IncidentView>> FlagAsync(FlagNote command);
+
+    /// <summary>Returns the reporter's identity to police only, writing the read to the audit trail first.</summary>
+    [Alias("RevealReporter")]
+    Task<Outcome<ReporterView>> RevealReporterAsync(Actor actor, string reason);
+
+    /// <summary>The audit trail (police and operators).</summary>
+    [Alias("GetAudit"), ReadOnly]
+    Task<Outcome<IReadOnlyList<AuditEntry>>> GetAuditAsync(Actor actor);
+
+    /// <summary>
+    /// Called by the citizen grain when a citizen erases their data: removes their identity from
+    /// this incident and renames them "former resident" on notes and events. Idempotent.
+    /// </summary>
+    [Alias("EraseCitizen")]
+    Task EraseCitizenAsync(string userId);
 }

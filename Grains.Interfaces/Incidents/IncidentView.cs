@@ -5,7 +5,8 @@ namespace Collab.Incidents;
 /// <summary>
 /// An incident as one audience sees it. The public view never holds the reporter's identity or
 /// non-public notes and may blur the location; council sees public and authorities notes;
-/// police see everything.
+/// police see everything but the reporter's identity, which only an audited reveal returns.
+/// Id 13 (the reporter) is retired: identity lives apart from the incident.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("collab.IncidentView")]
 public sealed record IncidentView(
@@ -22,7 +23,6 @@ public sealed record IncidentView(
     [property: Id(10)] DateTimeOffset ReportedAt,
     [property: Id(11)] DateTimeOffset UpdatedAt,
     [property: Id(12)] string? AssignedUnit,
-    [property: Id(13)] ReporterView? Reporter,
     [property: Id(14)] IReadOnlyList<NoteView> Notes,
     [property: Id(15)] long Seq,
     [property: Id(16)] bool IsOwnReport);

@@ -1,4 +1,5 @@
 using Collab.Common;
+using Collab.Incidents;
 using Collab.Neighbourhoods;
 using Collab.Realtime;
 using Microsoft.Extensions.Logging;
@@ -92,6 +93,14 @@ internal sealed partial class CitizenGrain(
 
     public async Task EraseAsync()
     {
+        // Incidents first: if one cannot be reached the call fails and is retried whole, with the
+        // list of reports still here to finish the job.
+        var me = this.GetPrimaryKeyString();
+        foreach (var incidentId in S.Reports)
+        {
+            await GrainFactory.GetGrain<IIncidentGrain>(incidentId).EraseCitizenAsync(me);
+        }
+
         S.DisplayName = null;
         S.Language = "en";
         S.Follows = [];

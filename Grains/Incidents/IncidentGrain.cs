@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Collab.Citizens;
 using Collab.Common;
 using Collab.Neighbourhoods;
@@ -13,8 +15,11 @@ namespace Collab.Incidents;
 /// </summary>
 internal sealed partial class IncidentGrain(
     [PersistentState("incident", StorageNames.Collab)] IPersistentState<IncidentState> state,
+    [PersistentState("reporter", StorageNames.Collab)] IPersistentState<ReporterState> reporter,
+    [PersistentState("audit", StorageNames.Collab)] IPersistentState<AuditState> audit,
     CityMap map,
     IOptions<PrivacyOptions> privacy,
+    IOptions<ModerationOptions> moderation,
     IOptions<RealtimeOptions> realtime,
     TimeProvider clock,
     ILogger<IncidentGrain> logger) : Grain, IIncidentGrain
@@ -22,9 +27,13 @@ internal sealed partial class IncidentGrain(
     private const int TimelineCapacity = 5_000;
     private const int MaxNotes = 2_000;
     private const int RememberedKeys = 500;
+    private const int AuditCapacity = 2_000;
+    private const string FormerResident = "former resident";
+    private static readonly Actor System = new(ActorRole.Operator, "system", null, "en");
 
     private readonly StreamPublisher _publisher = new(realtime.Value.ObserverExpiry, logger);
     private IncidentState S => state.State;
+    private ReporterState R => reporter.State;
     private string IncidentId => this.GetPrimaryKeyString();
     private string StreamName => $"incident:{IncidentId}";
 
@@ -70,10 +79,12 @@ internal sealed partial class IncidentGrain(
         S.Neighbourhood = neighbourhood.Slug;
         S.Status = IncidentStatus.Reported;
         S.ReportedAt = now;
-        S.ReporterId = actor.UserId;
-        S.ReporterName = actor.Name;
-        S.ReporterRole = actor.Role;
+        R.UserId = actor.UserId;
+        R.Name = actor.Name;
+        R.Role = actor.Role;
         var entry = Append(EventTypes.IncidentReported, actor, Audience.Public, new IncidentFact(To: IncidentStatus.Reported), command.IdempotencyKey, now);
+        // Identity first: an incident never exists without knowing whom to notify.
+        await reporter.WriteStateAsync();
         await state.WriteStateAsync();
         LogReported(logger, IncidentId, S.Category, S.Neighbourhood);
 
@@ -97,8 +108,7 @@ internal sealed partial class IncidentGrain(
         if (!S.Reported) return NotFound();
         if (Seen(actor, command.IdempotencyKey)) return View(actor);
 
-        var isReporter = actor.Role == ActorRole.Citizen && actor.UserId == S.ReporterId;
-        if (!(isReporter || actor.Role is ActorRole.Police or ActorRole.Council))
+        if (!(IsReporter(actor) || actor.Role is ActorRole.Police or ActorRole.Council))
         {
             return CommandError.Forbidden("not-reporter", "Only the reporter, police and council add notes to an incident.");
         }
@@ -216,12 +226,126 @@ internal sealed partial class IncidentGrain(
         }
 
         note.Hidden = hide;
+        if (!hide)
+        {
+            note.Flaggers.Clear();
+        }
+
         var entry = Append(hide ? EventTypes.NoteHidden : EventTypes.NoteRestored, actor, Audience.Public, new IncidentFact(NoteEventId: note.EventId, Reason: command.Reason), command.IdempotencyKey, clock.GetUtcNow(), touch: false);
+        await AuditAsync(actor, entry.Type, $"note {note.EventId}: {command.Reason}");
         await state.WriteStateAsync();
         LogModerated(logger, IncidentId, entry.Type);
 
         Publish(entry);
         return View(actor);
+    }
+
+    public async Task<Outcome<IncidentView>> FlagAsync(FlagNote command)
+    {
+        var actor = command.Actor;
+        if (!S.Reported) return NotFound();
+        if (Seen(actor, command.IdempotencyKey)) return View(actor);
+        if (actor.Role != ActorRole.Citizen) return CommandError.Forbidden("citizens-only", "Citizens flag notes; police and council moderate them.");
+        if (command.Reason is { Length: > IncidentRules.MaxReason })
+        {
+            return CommandError.Invalid("reason-too-long", $"'reason' is longer than {IncidentRules.MaxReason} characters.");
+        }
+
+        var note = S.Notes.Find(n => n.EventId == command.EventId);
+        if (note is null || note.Visibility != NoteVisibility.Public)
+        {
+            return CommandError.NotFound("note-not-found", $"This incident has no public note added by event '{command.EventId}'.");
+        }
+
+        var flagger = Pseudonym(actor.UserId);
+        if (note.Hidden || note.Flaggers.Contains(flagger))
+        {
+            return View(actor);
+        }
+
+        note.Flaggers.Add(flagger);
+        TimelineEntry<IncidentFact>? hidden = null;
+        if (note.Flaggers.Count >= moderation.Value.FlagThreshold)
+        {
+            note.Hidden = true;
+            hidden = Append(EventTypes.NoteHidden, System, Audience.Public, new IncidentFact(NoteEventId: note.EventId, Reason: "flagged-pending-review"), command.IdempotencyKey, clock.GetUtcNow(), touch: false);
+            await AuditAsync(System, EventTypes.NoteHidden, $"note {note.EventId}: {note.Flaggers.Count} citizens flagged it");
+        }
+        else
+        {
+            RememberKey(actor, command.IdempotencyKey);
+        }
+
+        await state.WriteStateAsync();
+        if (hidden is not null)
+        {
+            LogModerated(logger, IncidentId, "flagged note hidden");
+            Publish(hidden);
+        }
+
+        return View(actor);
+    }
+
+    public async Task<Outcome<ReporterView>> RevealReporterAsync(Actor actor, string reason)
+    {
+        if (!S.Reported) return Outcome<ReporterView>.Fail(CommandError.NotFound("incident-not-found", "No such incident."));
+        if (actor.Role != ActorRole.Police)
+        {
+            return CommandError.Forbidden("police-only", "Only police may see who reported an incident.");
+        }
+
+        if (IncidentRules.CheckText(reason, IncidentRules.MaxReason, "reason") is { } invalid) return invalid;
+
+        // The read is on record before anything is shown.
+        await AuditAsync(actor, "reporter.revealed", reason);
+        return Outcome<ReporterView>.Ok(R.Erased
+            ? new ReporterView(null, FormerResident, Erased: true)
+            : new ReporterView(R.UserId, R.Name));
+    }
+
+    public Task<Outcome<IReadOnlyList<AuditEntry>>> GetAuditAsync(Actor actor)
+    {
+        if (!S.Reported) return Task.FromResult(Outcome<IReadOnlyList<AuditEntry>>.Fail(CommandError.NotFound("incident-not-found", "No such incident.")));
+        return Task.FromResult(actor.Role is ActorRole.Police or ActorRole.Operator
+            ? Outcome<IReadOnlyList<AuditEntry>>.Ok(audit.State.Entries.ToList())
+            : Outcome<IReadOnlyList<AuditEntry>>.Fail(CommandError.Forbidden("role", "Only police and operators read the audit trail.")));
+    }
+
+    public async Task EraseCitizenAsync(string userId)
+    {
+        if (!S.Reported)
+        {
+            return;
+        }
+
+        var formerResident = new Actor(ActorRole.Citizen, "erased", FormerResident, Languages.Default);
+        var changed = false;
+        if (R.UserId == userId)
+        {
+            R.UserId = null;
+            R.Name = FormerResident;
+            R.Erased = true;
+            await reporter.WriteStateAsync();
+        }
+
+        foreach (var note in S.Notes.Where(n => n.Author.UserId == userId))
+        {
+            note.Author = formerResident;
+            changed = true;
+        }
+
+        foreach (var entry in S.Timeline.Entries.Where(e => e.Actor.UserId == userId))
+        {
+            entry.Actor = formerResident;
+            changed = true;
+        }
+
+        var prefix = userId + "\n";
+        changed |= S.ProcessedKeys.RemoveAll(k => k.StartsWith(prefix, StringComparison.Ordinal)) > 0;
+        if (changed)
+        {
+            await state.WriteStateAsync();
+        }
     }
 
     public Task<StreamHead> SubscribeAsync(IStreamObserver observer)
@@ -254,14 +378,35 @@ internal sealed partial class IncidentGrain(
             S.Version++;
         }
 
+        RememberKey(actor, idempotencyKey);
+        return S.Timeline.Append(type, actor, visibility, fact, now, TimelineCapacity);
+    }
+
+    private void RememberKey(Actor actor, string idempotencyKey)
+    {
         S.ProcessedKeys.Add(ScopedKey(actor, idempotencyKey));
         if (S.ProcessedKeys.Count > RememberedKeys)
         {
             S.ProcessedKeys.RemoveRange(0, S.ProcessedKeys.Count - RememberedKeys);
         }
-
-        return S.Timeline.Append(type, actor, visibility, fact, now, TimelineCapacity);
     }
+
+    private bool IsReporter(Actor actor) => actor.Role == ActorRole.Citizen && !R.Erased && actor.UserId == R.UserId;
+
+    private async Task AuditAsync(Actor actor, string action, string? detail)
+    {
+        audit.State.Entries.Add(new AuditEntry(clock.GetUtcNow(), actor.Role, actor.UserId, action, detail));
+        if (audit.State.Entries.Count > AuditCapacity)
+        {
+            audit.State.Entries.RemoveRange(0, audit.State.Entries.Count - AuditCapacity);
+        }
+
+        await audit.WriteStateAsync();
+    }
+
+    /// <summary>Flags are counted per citizen without keeping who flagged.</summary>
+    private string Pseudonym(string userId) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{IncidentId}\n{userId}")))[..32];
 
     private void Publish(TimelineEntry<IncidentFact> entry)
     {
@@ -284,7 +429,7 @@ internal sealed partial class IncidentGrain(
         var fact = entry.Payload;
         EventData data = entry.Type switch
         {
-            EventTypes.IncidentReported => new IncidentReportedData(Summary(audience) with { Status = IncidentStatus.Reported, UpdatedAt = entry.OccurredAt }, S.Description),
+            EventTypes.IncidentReported => new IncidentReportedData(Summary(audience) with { Status = IncidentStatus.Reported, UpdatedAt = entry.OccurredAt }, Description(audience)),
             EventTypes.NoteAdded => new NoteAddedData(IncidentId, NoteView(S.Notes.Find(n => n.EventId == entry.Id)!, audience)),
             EventTypes.StatusChanged => new StatusChangedData(IncidentId, fact.From!.Value, fact.To!.Value, fact.Reason),
             EventTypes.Assigned => new AssignedData(IncidentId, audience >= Audience.Council ? fact.Unit : null),
@@ -293,12 +438,24 @@ internal sealed partial class IncidentGrain(
         return new StreamEvent(StreamName, seq, entry.Id, entry.Type, entry.OccurredAt, ActorFor(entry.Actor, audience), data);
     }
 
-    /// <summary>Names are for police eyes only; everyone else sees the role.</summary>
-    private static EventActor ActorFor(Actor actor, Audience audience) =>
-        new(actor.Role, audience == Audience.Police ? actor.Name : null);
+    /// <summary>
+    /// A citizen's name is never shown (police reveal a reporter through an audited read); an
+    /// official's name is for police eyes only; an erased citizen is a "former resident".
+    /// </summary>
+    private static EventActor ActorFor(Actor actor, Audience audience) => actor switch
+    {
+        { Role: ActorRole.Citizen, UserId: "erased" } => new(ActorRole.Citizen, FormerResident),
+        { Role: ActorRole.Citizen } => new(ActorRole.Citizen, null),
+        _ => new(actor.Role, audience == Audience.Police ? actor.Name : null),
+    };
 
-    private static NoteView NoteView(NoteState note, Audience audience) =>
-        new(note.EventId, note.Hidden && audience != Audience.Police ? null : note.Text, note.Visibility, ActorFor(note.Author, audience), note.CreatedAt, note.Hidden, note.Language);
+    private static NoteView NoteView(NoteState note, Audience audience)
+    {
+        var text = note.Hidden && audience != Audience.Police ? null
+            : audience == Audience.Public ? PersonalDataMask.Mask(note.Text)
+            : note.Text;
+        return new(note.EventId, text, note.Visibility, ActorFor(note.Author, audience), note.CreatedAt, note.Hidden, note.Language);
+    }
 
     private IncidentSummary Summary(Audience audience)
     {
@@ -324,7 +481,7 @@ internal sealed partial class IncidentGrain(
             IncidentId,
             audience,
             S.Category,
-            S.Description,
+            Description(audience),
             S.Status,
             S.Severity,
             summary.Location,
@@ -334,11 +491,13 @@ internal sealed partial class IncidentGrain(
             S.ReportedAt,
             S.UpdatedAt,
             audience >= Audience.Council ? S.AssignedUnit : null,
-            audience == Audience.Police ? new ReporterView(S.ReporterId, S.ReporterName) : null,
             notes,
             S.Timeline.Head.For(audience),
-            viewer.Role == ActorRole.Citizen && viewer.UserId == S.ReporterId));
+            IsReporter(viewer)));
     }
+
+    private string Description(Audience audience) =>
+        audience == Audience.Public ? PersonalDataMask.Mask(S.Description) : S.Description;
 
     private async Task TellNeighbourhoodAsync(string eventId)
     {
@@ -355,20 +514,20 @@ internal sealed partial class IncidentGrain(
     }
 
     private Task NotifyReporterAsync(string eventId, string kind, string message) =>
-        S.ReporterRole == ActorRole.Citizen
+        R.Role == ActorRole.Citizen
             ? TellReporterAsync(c => c.NotifyAsync(new CitizenNotification(eventId, kind, IncidentId, S.Status, message)))
             : Task.CompletedTask;
 
     private async Task TellReporterAsync(Func<ICitizenGrain, Task> call)
     {
-        if (S.ReporterRole != ActorRole.Citizen || S.ReporterId.Length == 0)
+        if (R.Role != ActorRole.Citizen || R.Erased || R.UserId is not { Length: > 0 } userId)
         {
             return;
         }
 
         try
         {
-            await call(GrainFactory.GetGrain<ICitizenGrain>(S.ReporterId));
+            await call(GrainFactory.GetGrain<ICitizenGrain>(userId));
         }
         catch (Exception ex)
         {

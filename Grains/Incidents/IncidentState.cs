@@ -17,9 +17,7 @@ internal sealed class IncidentState
     [Id(7)] public IncidentStatus Status { get; set; }
     [Id(8)] public DateTimeOffset ReportedAt { get; set; }
     [Id(9)] public DateTimeOffset UpdatedAt { get; set; }
-    [Id(10)] public string ReporterId { get; set; } = "";
-    [Id(11)] public string? ReporterName { get; set; }
-    [Id(12)] public ActorRole ReporterRole { get; set; }
+    // Ids 10–12 are retired: the reporter's identity lives apart, in ReporterState.
     [Id(13)] public string? AssignedUnit { get; set; }
     [Id(14)] public List<NoteState> Notes { get; set; } = [];
     [Id(15)] public Timeline<IncidentFact> Timeline { get; set; } = new();
@@ -39,6 +37,25 @@ internal sealed class NoteState
     [Id(4)] public DateTimeOffset CreatedAt { get; set; }
     [Id(5)] public bool Hidden { get; set; }
     [Id(6)] public string Language { get; set; } = "en";
+    /// <summary>Pseudonyms of the citizens who flagged this note (bounded by the flag threshold).</summary>
+    [Id(7)] public List<string> Flaggers { get; set; } = [];
+}
+
+/// <summary>Who reported an incident. Kept in its own state, apart from the incident, and revealed only to police with an audit entry.</summary>
+[GenerateSerializer, Alias("collab.state.Reporter")]
+internal sealed class ReporterState
+{
+    [Id(0)] public string? UserId { get; set; }
+    [Id(1)] public string? Name { get; set; }
+    [Id(2)] public ActorRole Role { get; set; }
+    [Id(3)] public bool Erased { get; set; }
+}
+
+/// <summary>An incident's audit trail: reveals of the reporter and moderation acts. Bounded.</summary>
+[GenerateSerializer, Alias("collab.state.Audit")]
+internal sealed class AuditState
+{
+    [Id(0)] public List<AuditEntry> Entries { get; set; } = [];
 }
 
 /// <summary>What an incident timeline entry records beyond its type and actor.</summary>

@@ -31,7 +31,7 @@ public sealed class LiveFlowTests(GatewayFixture fx)
         var created = await (await citizenHttp.PostJsonAsync("/api/incidents", Sample.Report(), "report-1")).JsonAsync(HttpStatusCode.Created);
         var id = created.Str("id");
         var stream = $"incident:{id}";
-        Assert.Null(created.GetProperty("reporter").GetString());
+        Assert.False(created.TryGetProperty("reporter", out _));
         Assert.True(created.GetProperty("locationBlurred").GetBoolean());
 
         var policeSeen = await NextFor(policeLive, hood, id);
@@ -45,7 +45,7 @@ public sealed class LiveFlowTests(GatewayFixture fx)
         await otherLive.SubscribeAsync(stream, afterSeq: 0);
         var reportedForPolice = await policeLive.NextAsync(stream, "incident.reported");
         Assert.Equal(1, reportedForPolice.Seq);
-        Assert.Equal("Ana Reporter", reportedForPolice.Actor.Name);
+        Assert.Null(reportedForPolice.Actor.Name);
         var reportedForCitizen = await citizenLive.NextAsync(stream, "incident.reported");
         Assert.Null(reportedForCitizen.Actor.Name);
         Assert.Equal(reportedForPolice.Id, reportedForCitizen.Id);
@@ -104,10 +104,17 @@ public sealed class LiveFlowTests(GatewayFixture fx)
         Assert.Single(notes);
         Assert.True(notes[0].GetProperty("hidden").GetBoolean());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, notes[0].GetProperty("text").ValueKind);
-        Assert.Equal(System.Text.Json.JsonValueKind.Null, publicView.GetProperty("reporter").ValueKind);
+        Assert.DoesNotContain(citizen.Sub, publicView.GetRawText());
         var policeView = await (await policeHttp.GetAsync($"/api/incidents/{id}")).JsonAsync(HttpStatusCode.OK);
-        Assert.Equal(citizen.Sub, policeView.GetProperty("reporter").Str("sub"));
+        Assert.DoesNotContain(citizen.Sub, policeView.GetRawText());
         Assert.Equal(2, policeView.GetProperty("notes").GetArrayLength());
+
+        // Police learn who reported only through an audited reveal; nobody else can.
+        await (await otherHttp.GetAsync($"/api/incidents/{id}/reporter?reason=curious")).ProblemAsync(HttpStatusCode.Forbidden);
+        var reporter = await (await policeHttp.GetAsync($"/api/incidents/{id}/reporter?reason=witness%20statement")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(citizen.Sub, reporter.Str("sub"));
+        var audit = await (await policeHttp.GetAsync($"/api/incidents/{id}/audit")).JsonAsync(HttpStatusCode.OK);
+        Assert.Contains(audit.EnumerateArray(), a => a.Str("action") == "reporter.revealed" && a.Str("actorId") == police.Sub);
     }
 
     private static async Task<WireEvent> NextFor(LiveClient client, string stream, string incidentId)

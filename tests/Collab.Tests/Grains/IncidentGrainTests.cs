@@ -47,7 +47,6 @@ public sealed class IncidentGrainTests(ClusterFixture fx)
         await grain.AddNoteAsync(new AddNote(Key(), police, "authorities", NoteVisibility.Authorities, "en"));
 
         var pub = (await grain.GetAsync(Citizen())).Value!;
-        Assert.Null(pub.Reporter);
         Assert.Empty(pub.Notes);
         Assert.True(pub.LocationBlurred);
         Assert.NotEqual(52.0712, pub.Location.Lat);
@@ -55,13 +54,18 @@ public sealed class IncidentGrainTests(ClusterFixture fx)
         Assert.True((await grain.GetAsync(reporter)).Value!.IsOwnReport);
 
         var council = (await grain.GetAsync(Council())).Value!;
-        Assert.Null(council.Reporter);
         Assert.Equal(["authorities"], council.Notes.Select(n => n.Text));
         Assert.False(council.LocationBlurred);
 
         var pol = (await grain.GetAsync(police)).Value!;
-        Assert.Equal(reporter.UserId, pol.Reporter!.UserId);
         Assert.Equal(2, pol.Notes.Count);
+
+        // No view and no event names the citizen who reported, for any audience.
+        foreach (var audience in new[] { Audience.Public, Audience.Council, Audience.Police })
+        {
+            var events = (await grain.ReadAsync(audience, 0, 100)).Events;
+            Assert.All(events.Where(e => e.Actor.Role == ActorRole.Citizen), e => Assert.Null(e.Actor.Name));
+        }
     }
 
     public static TheoryData<string, IncidentStatus[], ActorRole, IncidentStatus, ErrorKind?> Transitions => new()
@@ -151,7 +155,8 @@ public sealed class IncidentGrainTests(ClusterFixture fx)
         Assert.Equal(EventTypes.NoteHidden, replay.Events[2].Type);
 
         Assert.True((await grain.ModerateAsync(new ModerateNote(Key(), police, noteId, ModerationAction.Restore, "fine"))).IsOk);
-        Assert.Equal("call 0612345678", (await grain.GetAsync(Citizen())).Value!.Notes.Single().Text);
+        Assert.Equal("call [phone]", (await grain.GetAsync(Citizen())).Value!.Notes.Single().Text);
+        Assert.Equal("call 0612345678", (await grain.GetAsync(council)).Value!.Notes.Single().Text);
         Assert.Equal(ErrorKind.Forbidden, (await grain.ModerateAsync(new ModerateNote(Key(), Citizen(), noteId, ModerationAction.Hide, "x"))).Error!.Kind);
     }
 
