@@ -14,6 +14,7 @@ public sealed class PostgresFixture : IAsyncLifetime
     private static readonly string BinDirectory =
         Environment.GetEnvironmentVariable("COLLAB_PG_BIN") is { Length: > 0 } bin ? bin : "/usr/lib/postgresql/15/bin";
 
+    private readonly List<string> _databases = [];
     private string? _root;
     private string _adminConnectionString = "";
 
@@ -57,6 +58,15 @@ public sealed class PostgresFixture : IAsyncLifetime
         NpgsqlConnection.ClearAllPools();
         if (_root is null)
         {
+            // A shared server outlives the run: leave it as we found it.
+            await using var connection = new NpgsqlConnection(_adminConnectionString);
+            await connection.OpenAsync();
+            foreach (var name in _databases)
+            {
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
+                await drop.ExecuteNonQueryAsync();
+            }
+
             return;
         }
 
@@ -73,6 +83,11 @@ public sealed class PostgresFixture : IAsyncLifetime
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
             await command.ExecuteNonQueryAsync();
+        }
+
+        lock (_databases)
+        {
+            _databases.Add(name);
         }
 
         return new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = name, Pooling = true }.ConnectionString;
