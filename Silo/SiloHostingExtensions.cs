@@ -1,4 +1,7 @@
+using System.Net;
 using Collab.Hosting;
+using Collab.Silo.Persistence;
+using Orleans.Configuration;
 
 namespace Collab.Silo;
 
@@ -8,6 +11,15 @@ public static class SiloHostingExtensions
     public static HostApplicationBuilder AddCollabSilo(this HostApplicationBuilder builder)
     {
         var cluster = ClusterHostingOptions.From(builder.Configuration);
+        var storage = builder.Configuration.GetSection("Collab:Storage").Get<StorageOptions>() ?? new StorageOptions();
+        if (cluster.Mode == ClusterMode.AdoNet || storage.Mode == StorageMode.AdoNet)
+        {
+            // Before UseOrleans: hosted services start in registration order, so the silo never
+            // joins the cluster on a schema it does not understand.
+            builder.Services.AddCollabSchemaMigrator();
+            builder.Services.AddHostedService<SchemaVersionCheck>();
+        }
+
         builder.UseOrleans(silo =>
         {
             switch (cluster.Mode)
@@ -17,9 +29,27 @@ public static class SiloHostingExtensions
                     silo.UseLocalhostClustering(
                         cluster.SiloPort,
                         cluster.GatewayPort,
-                        cluster.PrimarySiloPort is { } primary ? new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, primary) : null,
+                        cluster.PrimarySiloPort is { } primary ? new IPEndPoint(IPAddress.Loopback, primary) : null,
                         cluster.ServiceId,
                         cluster.ClusterId);
+                    break;
+                case ClusterMode.AdoNet:
+                    var connectionString = DatabaseOptions.ConnectionString(builder.Configuration);
+                    var advertised = cluster.AdvertisedAddress();
+                    silo.Configure<ClusterOptions>(o =>
+                    {
+                        o.ServiceId = cluster.ServiceId;
+                        o.ClusterId = cluster.ClusterId;
+                    });
+
+                    // On loopback (tests, one machine) listen where we advertise; in a pod, listen on
+                    // every interface because the pod IP may not be the only route in.
+                    silo.ConfigureEndpoints(advertised, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
+                    silo.UseAdoNetClustering(o =>
+                    {
+                        o.Invariant = DatabaseOptions.Invariant;
+                        o.ConnectionString = connectionString;
+                    });
                     break;
                 default:
                     throw new NotSupportedException($"Collab:Cluster:Mode '{cluster.Mode}' is not available in this build.");

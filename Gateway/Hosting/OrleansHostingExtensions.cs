@@ -1,8 +1,9 @@
 using Collab.Hosting;
+using Orleans.Configuration;
 
 namespace Collab.Gateway.Hosting;
 
-/// <summary>Embedded: host a silo in this process. Localhost: join silos on this machine as a client.</summary>
+/// <summary>Embedded: host a silo in this process. Localhost: join silos on this machine as a client. AdoNet: find silos through the PostgreSQL membership table.</summary>
 public static class OrleansHostingExtensions
 {
     public static WebApplicationBuilder AddCollabOrleans(this WebApplicationBuilder builder)
@@ -22,6 +23,22 @@ public static class OrleansHostingExtensions
                     cluster.GatewayPorts is { Length: > 0 } ports ? ports : [cluster.GatewayPort],
                     cluster.ServiceId,
                     cluster.ClusterId));
+                break;
+            case ClusterMode.AdoNet:
+                var connectionString = DatabaseOptions.ConnectionString(builder.Configuration);
+                builder.UseOrleansClient(client =>
+                {
+                    client.Configure<ClusterOptions>(o =>
+                    {
+                        o.ServiceId = cluster.ServiceId;
+                        o.ClusterId = cluster.ClusterId;
+                    });
+                    client.UseAdoNetClustering(o =>
+                    {
+                        o.Invariant = DatabaseOptions.Invariant;
+                        o.ConnectionString = connectionString;
+                    });
+                });
                 break;
             default:
                 throw new NotSupportedException($"Collab:Cluster:Mode '{cluster.Mode}' is not available in this build.");

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
 using Microsoft.Extensions.Configuration;
 
 namespace Collab.Hosting;
@@ -21,6 +22,12 @@ public sealed class ClusterHostingOptions
     /// <summary>Localhost mode: the client ports of every silo a gateway may use (defaults to <see cref="GatewayPort"/>).</summary>
     public int[] GatewayPorts { get; set; } = [];
 
+    /// <summary>
+    /// AdoNet mode: the address this silo publishes in the membership table for other silos and
+    /// gateways. Empty means <c>POD_IP</c> (the Kubernetes downward API) when set, else loopback.
+    /// </summary>
+    public string? AdvertisedIPAddress { get; set; }
+
     [Required]
     public string ServiceId { get; set; } = "collab";
 
@@ -28,12 +35,23 @@ public sealed class ClusterHostingOptions
     public string ClusterId { get; set; } = "dev";
 
     /// <summary>Reads the section, then the Orleans identity variables, which win.</summary>
+    /// <summary>The advertised address, parsed; a bad value fails at start-up with the setting's name.</summary>
+    public IPAddress AdvertisedAddress() =>
+        IPAddress.TryParse(AdvertisedIPAddress, out var address)
+            ? address
+            : throw new InvalidOperationException($"Collab:Cluster:AdvertisedIPAddress '{AdvertisedIPAddress}' is not an IP address.");
+
     public static ClusterHostingOptions From(IConfiguration configuration)
     {
         var options = new ClusterHostingOptions();
         configuration.GetSection("Collab:Cluster").Bind(options);
         options.ServiceId = configuration["ORLEANS_SERVICE_ID"] is { Length: > 0 } service ? service : options.ServiceId;
         options.ClusterId = configuration["ORLEANS_CLUSTER_ID"] is { Length: > 0 } cluster ? cluster : options.ClusterId;
+        if (string.IsNullOrWhiteSpace(options.AdvertisedIPAddress))
+        {
+            options.AdvertisedIPAddress = configuration["POD_IP"] is { Length: > 0 } pod ? pod : IPAddress.Loopback.ToString();
+        }
+
         return options;
     }
 }

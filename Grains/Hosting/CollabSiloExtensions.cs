@@ -2,6 +2,8 @@ using Collab.Incidents;
 using Collab.Realtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace Collab.Hosting;
 
@@ -19,6 +21,24 @@ public static class CollabSiloExtensions
         {
             case StorageMode.Memory:
                 silo.AddMemoryGrainStorage(StorageNames.Collab);
+                break;
+            case StorageMode.AdoNet:
+                var connectionString = DatabaseOptions.ConnectionString(configuration);
+                silo.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+                silo.AddAdoNetGrainStorage(StorageNames.Collab, options => options.Configure<IServiceProvider>((o, services) =>
+                {
+                    o.Invariant = DatabaseOptions.Invariant;
+                    o.ConnectionString = connectionString;
+                    // Set explicitly, not left to the provider's default: rows outlive deployments, and
+                    // Orleans' own serializer keys on the [Alias]/[Id] attributes of the state types,
+                    // so renaming a class or property does not orphan stored state.
+                    o.GrainStorageSerializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>());
+                }));
+                silo.UseAdoNetReminderService(o =>
+                {
+                    o.Invariant = DatabaseOptions.Invariant;
+                    o.ConnectionString = connectionString;
+                });
                 break;
             default:
                 throw new NotSupportedException($"Collab:Storage:Mode '{storage.Mode}' is not available in this build.");

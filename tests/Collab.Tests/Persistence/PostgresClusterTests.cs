@@ -1,0 +1,150 @@
+using Collab.Citizens;
+using Collab.Common;
+using Collab.Incidents;
+using Collab.Silo.Persistence;
+using Collab.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Collab.Tests.Persistence;
+
+/// <summary>Real silos on a real PostgreSQL: ADO.NET clustering, grain state and the project's queries.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresClusterTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task IncidentsNotesTimelineAndProfilesSurviveAFullClusterRestart()
+    {
+        var hosts = await MigratedHostsAsync();
+        var incidentId = Guid.NewGuid().ToString("N");
+        var citizen = new Actor(ActorRole.Citizen, "citizen-" + Guid.NewGuid().ToString("N"), "Ada", "nl");
+        var police = new Actor(ActorRole.Police, "police-" + Guid.NewGuid().ToString("N"), "Desk 4", "nl");
+
+        IncidentView reported;
+        IncidentView noted;
+        Realtime.StreamPage timeline;
+        using (var silo = await hosts.StartSiloAsync())
+        {
+            await using var client = await hosts.StartClientAsync();
+            var grains = client.Services.GetRequiredService<IGrainFactory>();
+            var incident = grains.GetGrain<IIncidentGrain>(incidentId);
+
+            reported = Ok(await incident.ReportAsync(new ReportIncident(
+                "report-1", citizen, "vandalism", "Bus shelter glass smashed", new GeoPoint(52.0712, 4.2811, 10), Severity.Medium, "nl")));
+            noted = Ok(await incident.AddNoteAsync(new AddNote("note-1", police, "Unit on its way", NoteVisibility.Public, "nl")));
+            Ok(await grains.GetGrain<ICitizenGrain>(citizen.UserId).SetFollowsAsync(["centrum", "parkwijk"]));
+            timeline = await incident.ReadAsync(Audience.Police, 0, 100);
+
+            await client.StopAsync();
+            await silo.StopAsync();
+        }
+
+        using (var silo = await hosts.StartSiloAsync())
+        {
+            await using var client = await hosts.StartClientAsync();
+            var grains = client.Services.GetRequiredService<IGrainFactory>();
+            var incident = grains.GetGrain<IIncidentGrain>(incidentId);
+
+            var view = Ok(await incident.GetAsync(police));
+            Assert.Equal(reported.Category, view.Category);
+            Assert.Equal(reported.Description, view.Description);
+            Assert.Equal("centrum", view.Neighbourhood);
+            Assert.Equal(noted.Seq, view.Seq);
+            Assert.Equal(["Unit on its way"], view.Notes.Select(n => n.Text));
+
+            var replayed = await incident.ReadAsync(Audience.Police, 0, 100);
+            Assert.True(replayed.Found);
+            Assert.Equal(timeline.Head, replayed.Head);
+            Assert.Equal(timeline.Events.Select(e => (e.Seq, e.Id, e.Type)), replayed.Events.Select(e => (e.Seq, e.Id, e.Type)));
+            Assert.True(replayed.Events.Count >= 2, "The timeline holds the report and the note.");
+
+            // A retried command after the restart is still recognised: no second note.
+            var retried = Ok(await incident.AddNoteAsync(new AddNote("note-1", police, "Unit on its way", NoteVisibility.Public, "nl")));
+            Assert.Single(retried.Notes);
+
+            var profile = await grains.GetGrain<ICitizenGrain>(citizen.UserId).GetProfileAsync();
+            Assert.Equal(["centrum", "parkwijk"], profile.Follows);
+            Assert.Contains(incidentId, profile.Reports);
+
+            await client.StopAsync();
+            await silo.StopAsync();
+        }
+
+        Assert.True(await ScalarAsync<long>(hosts.ConnectionString, "SELECT count(*) FROM orleans_grain_state WHERE payload IS NOT NULL") >= 2);
+    }
+
+    [Fact]
+    public async Task ASiloIsActiveInTheMembershipTableWhileUpAndDeadAfterLeaving()
+    {
+        var hosts = await MigratedHostsAsync();
+        var settings = hosts.Settings();
+        var siloPort = int.Parse(settings["Collab:Cluster:SiloPort"]!);
+
+        using var silo = hosts.BuildSilo(settings);
+        await silo.StartAsync();
+        var joined = await MemberStatusAsync(hosts, siloPort);
+        Assert.Equal([3], joined); // SiloStatus.Active
+
+        await silo.StopAsync();
+        var left = await MemberStatusAsync(hosts, siloPort);
+        Assert.Equal([6], left); // SiloStatus.Dead
+        Assert.True(await ScalarAsync<int>(hosts.ConnectionString, $"SELECT version FROM orleans_membership_version WHERE deployment_id = '{hosts.ClusterId}'") >= 2);
+    }
+
+    [Fact]
+    public async Task ASecondSiloJoinsTheSameClusterThroughTheTable()
+    {
+        var hosts = await MigratedHostsAsync();
+        using var first = await hosts.StartSiloAsync();
+        using var second = await hosts.StartSiloAsync();
+
+        Assert.Equal(2L, await ScalarAsync<long>(hosts.ConnectionString, $"SELECT count(*) FROM orleans_membership WHERE deployment_id = '{hosts.ClusterId}' AND status = 3"));
+
+        await second.StopAsync();
+        await first.StopAsync();
+        Assert.Equal(2L, await ScalarAsync<long>(hosts.ConnectionString, $"SELECT count(*) FROM orleans_membership WHERE deployment_id = '{hosts.ClusterId}' AND status = 6"));
+    }
+
+    private async Task<AdoNetHosts> MigratedHostsAsync()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await new SchemaMigrator(connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        return new AdoNetHosts(connectionString);
+    }
+
+    private static async Task<List<int>> MemberStatusAsync(AdoNetHosts hosts, int siloPort)
+    {
+        var statuses = new List<int>();
+        await using var connection = new NpgsqlConnection(hosts.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT status FROM orleans_membership WHERE deployment_id = @cluster AND address = '127.0.0.1' AND port = @port",
+            connection);
+        command.Parameters.AddWithValue("cluster", hosts.ClusterId);
+        command.Parameters.AddWithValue("port", siloPort);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            statuses.Add(reader.GetInt32(0));
+        }
+
+        return statuses;
+    }
+
+    private static async Task<T> ScalarAsync<T>(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static T Ok<T>(Outcome<T> outcome)
+    {
+        Assert.True(outcome.IsOk, $"Command failed: {outcome.Error}");
+        return outcome.Value!;
+    }
+}
