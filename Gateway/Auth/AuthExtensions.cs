@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Collab.Gateway.Auth;
@@ -18,9 +19,15 @@ public static class AuthExtensions
             .Configure<SigningKeys, IOptions<AuthOptions>>((jwt, keys, auth) =>
             {
                 jwt.MapInboundClaims = false;
+                if (auth.Value.Authority is { Length: > 0 } authority)
+                {
+                    // An OIDC provider publishes the issuer and rotating signing keys.
+                    jwt.Authority = authority;
+                }
+
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
-                    ValidIssuer = auth.Value.Issuer,
+                    ValidIssuer = auth.Value.Authority is { Length: > 0 } ? null : auth.Value.Issuer,
                     ValidAudience = auth.Value.Audience,
                     IssuerSigningKey = keys.Key,
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
@@ -43,6 +50,20 @@ public static class AuthExtensions
 
                         return Task.CompletedTask;
                     },
+                    OnTokenValidated = context =>
+                    {
+                        var revocations = context.HttpContext.RequestServices.GetRequiredService<Access.RevocationList>();
+                        var sub = context.Principal?.FindFirst("sub")?.Value;
+                        DateTimeOffset? issuedAt = context.SecurityToken is JsonWebToken { IssuedAt: var iat } && iat != DateTime.MinValue
+                            ? new DateTimeOffset(iat, TimeSpan.Zero)
+                            : null;
+                        if (sub is not null && revocations.IsRevoked(sub, issuedAt))
+                        {
+                            context.Fail("The token was revoked.");
+                        }
+
+                        return Task.CompletedTask;
+                    },
                 };
             });
         // Every authorized endpoint needs a subject and one of the four roles; named policies narrow the roles.
@@ -52,7 +73,8 @@ public static class AuthExtensions
             .AddPolicy(Roles.Authorities, Identified().RequireRole(Roles.Police, Roles.Council).Build())
             .AddPolicy(Roles.PoliceOnly, Identified().RequireRole(Roles.Police).Build())
             .AddPolicy(Roles.CitizenOnly, Identified().RequireRole(Roles.Citizen).Build())
-            .AddPolicy(Roles.PoliceOrOperator, Identified().RequireRole(Roles.Police, Roles.Operator).Build());
+            .AddPolicy(Roles.PoliceOrOperator, Identified().RequireRole(Roles.Police, Roles.Operator).Build())
+            .AddPolicy(Roles.OperatorOnly, Identified().RequireRole(Roles.Operator).Build());
         return builder;
     }
 

@@ -21,6 +21,9 @@ public sealed class AuthOptions
     [MinLength(32)]
     public string? SigningKey { get; set; }
 
+    /// <summary>An OIDC authority whose published keys sign tokens, instead of <see cref="SigningKey"/>.</summary>
+    public string? Authority { get; set; }
+
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
     public TimeSpan DevTokenLifetime { get; set; } = TimeSpan.FromHours(8);
 }

@@ -13,9 +13,9 @@ internal sealed class SigningKeys
         var configured = options.Value.SigningKey;
         if (string.IsNullOrEmpty(configured))
         {
-            if (!options.Value.DevTokens)
+            if (!options.Value.DevTokens && string.IsNullOrEmpty(options.Value.Authority))
             {
-                throw new InvalidOperationException("Collab:Auth:SigningKey is required when Collab:Auth:DevTokens is off.");
+                throw new InvalidOperationException("Collab:Auth:SigningKey (or Collab:Auth:Authority) is required when Collab:Auth:DevTokens is off.");
             }
 
             Key = new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32));

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Collab.Citizens;
 using Collab.Common;
 using Collab.Gateway.Auth;
+using Collab.Gateway.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Collab.Gateway.Citizens;
@@ -14,9 +15,9 @@ public static class MeApi
     {
         var group = app.MapGroup("/api/me").WithTags("Me").RequireAuthorization(Roles.CitizenOnly);
         group.MapGet("/", GetMe).WithName("GetMe");
-        group.MapPut("/", UpdateMe).WithName("UpdateMe");
-        group.MapPut("/follows", SetFollows).WithName("SetFollows");
-        group.MapDelete("/", EraseMe).WithName("EraseMe");
+        group.MapPut("/", UpdateMe).RequireRateLimiting(RateLimits.Commands).WithName("UpdateMe");
+        group.MapPut("/follows", SetFollows).RequireRateLimiting(RateLimits.Commands).WithName("SetFollows");
+        group.MapDelete("/", EraseMe).RequireRateLimiting(RateLimits.Commands).WithName("EraseMe");
         return app;
     }
 

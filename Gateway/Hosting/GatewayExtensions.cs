@@ -1,9 +1,12 @@
 using System.Text.Json.Serialization;
+using Collab.Gateway.Access;
 using Collab.Gateway.Auth;
 using Collab.Gateway.Citizens;
 using Collab.Gateway.Incidents;
 using Collab.Gateway.Neighbourhoods;
 using Collab.Gateway.Realtime;
+using Collab.Gateway.Security;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.Http.Json;
 
 namespace Collab.Gateway.Hosting;
@@ -32,16 +35,27 @@ public static class GatewayExtensions
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         builder.Services.AddOpenApi();
+        builder.Services.AddOptions<SecurityOptions>().BindConfiguration("Collab:Security").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddCollabRateLimits();
+        builder.Services.AddCollabOrigins();
+        builder.Services.AddSingleton<HubRateLimitFilter>();
+        // The hub's query-string token must never reach a log: the hosting diagnostics log full URLs.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Connections", LogLevel.Warning);
         builder.Services.AddCollabHealth();
 
         builder.Services.AddOptions<GatewayRealtimeOptions>().BindConfiguration("Collab:Realtime").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<StreamRouter>();
         builder.Services.AddSingleton<LiveStreams>();
         builder.Services.AddHostedService<StreamRenewal>();
+        builder.Services.AddSingleton<RevocationList>();
+        builder.Services.AddHostedService<RevocationSync>();
         builder.Services.AddSignalR(o =>
             {
                 o.MaximumReceiveMessageSize = MaxHubMessageBytes;
                 o.EnableDetailedErrors = false;
+                o.AddFilter<HubRateLimitFilter>();
             })
             .AddJsonProtocol(o =>
             {
@@ -56,9 +70,11 @@ public static class GatewayExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseCollabOrigins();
         app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         return app;
     }
 
@@ -71,7 +87,8 @@ public static class GatewayExtensions
         app.MapIncidentApi();
         app.MapNeighbourhoodApi();
         app.MapMeApi();
-        app.MapHub<CollabHub>("/hubs/collab");
+        app.MapOperatorApi();
+        app.MapHub<CollabHub>("/hubs/collab", o => o.CloseOnAuthenticationExpiration = true);
         return app;
     }
 }

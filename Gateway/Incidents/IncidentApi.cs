@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Collab.Common;
 using Collab.Gateway.Auth;
+using Collab.Gateway.Security;
 using Collab.Gateway.Realtime;
 using Collab.Incidents;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,14 +15,14 @@ public static class IncidentApi
     public static IEndpointRouteBuilder MapIncidentApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/incidents").WithTags("Incidents").RequireAuthorization();
-        group.MapPost("/", Report).RequireAuthorization(Roles.Reporters).WithName("ReportIncident");
+        group.MapPost("/", Report).RequireAuthorization(Roles.Reporters).RequireRateLimiting(RateLimits.Commands).WithName("ReportIncident");
         group.MapGet("/{id}", GetIncident).WithName("GetIncident");
         group.MapGet("/{id}/events", GetEvents).WithName("GetIncidentEvents");
-        group.MapPost("/{id}/notes", AddNote).RequireAuthorization(Roles.Reporters).WithName("AddNote");
-        group.MapPost("/{id}/status", ChangeStatus).RequireAuthorization(Roles.Authorities).WithName("ChangeStatus");
-        group.MapPost("/{id}/assign", Assign).RequireAuthorization(Roles.PoliceOnly).WithName("AssignUnit");
-        group.MapPost("/{id}/moderation", Moderate).RequireAuthorization(Roles.Authorities).WithName("ModerateNote");
-        group.MapPost("/{id}/flags", Flag).RequireAuthorization(Roles.CitizenOnly).WithName("FlagNote");
+        group.MapPost("/{id}/notes", AddNote).RequireAuthorization(Roles.Reporters).RequireRateLimiting(RateLimits.Commands).WithName("AddNote");
+        group.MapPost("/{id}/status", ChangeStatus).RequireAuthorization(Roles.Authorities).RequireRateLimiting(RateLimits.Commands).WithName("ChangeStatus");
+        group.MapPost("/{id}/assign", Assign).RequireAuthorization(Roles.PoliceOnly).RequireRateLimiting(RateLimits.Commands).WithName("AssignUnit");
+        group.MapPost("/{id}/moderation", Moderate).RequireAuthorization(Roles.Authorities).RequireRateLimiting(RateLimits.Commands).WithName("ModerateNote");
+        group.MapPost("/{id}/flags", Flag).RequireAuthorization(Roles.CitizenOnly).RequireRateLimiting(RateLimits.Commands).WithName("FlagNote");
         group.MapGet("/{id}/reporter", RevealReporter).RequireAuthorization(Roles.PoliceOnly).WithName("RevealReporter");
         group.MapGet("/{id}/audit", GetAudit).RequireAuthorization(Roles.PoliceOrOperator).WithName("GetIncidentAudit");
         return app;

@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Collab.Gateway.Access;
 using Collab.Gateway.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -13,11 +15,23 @@ public sealed class CollabHub : Hub<ICollabClient>
 {
     private readonly LiveStreams _streams;
     private readonly StreamRouter _router;
+    private readonly RevocationList _revocations;
 
-    public CollabHub(LiveStreams streams, StreamRouter router)
+    public CollabHub(LiveStreams streams, StreamRouter router, RevocationList revocations)
     {
         _streams = streams;
         _router = router;
+        _revocations = revocations;
+    }
+
+    public override Task OnConnectedAsync()
+    {
+        if (Context.User?.FindFirstValue("sub") is { } sub)
+        {
+            _revocations.Connected(sub, Context);
+        }
+
+        return base.OnConnectedAsync();
     }
 
     /// <summary>Replays the caller's view after <paramref name="afterSeq"/> (nothing when null), then goes live.</summary>
@@ -51,6 +65,11 @@ public sealed class CollabHub : Hub<ICollabClient>
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
+        if (Context.User?.FindFirstValue("sub") is { } sub)
+        {
+            _revocations.Disconnected(sub, Context.ConnectionId);
+        }
+
         await _streams.DisconnectAsync(Context.ConnectionId);
         await base.OnDisconnectedAsync(exception);
     }

@@ -64,6 +64,8 @@ public sealed class SerializationTests
         new AuditState { Entries = [new AuditEntry(At, ActorRole.Police, "p-1", "reporter.revealed", "callback")] },
         new AuditEntry(At, ActorRole.Council, "c-9", EventTypes.NoteHidden, null),
         new FlagNote("k", Actor, "e-1", "abuse"),
+        new Collab.Access.Revocation("c-1", At),
+        new Collab.Access.RevocationState { IssuedBefore = new() { ["c-1"] = At } },
         new IncidentFact(IncidentStatus.Reported, IncidentStatus.Acknowledged, "U1", "e-1", "why"),
         TimelineSample(new IncidentFact(Unit: "U2")),
         TimelineSample(Change).Entries[0],

@@ -57,7 +57,7 @@ public sealed class GatewayFixture : IAsyncLifetime
     private Dictionary<string, string?> _cluster = [];
 
     /// <summary>Starts one more gateway on the fixture's cluster; settings in <paramref name="overrides"/> win. The caller stops it.</summary>
-    public async Task<(WebApplication App, Uri Url)> StartGatewayAsync(Dictionary<string, string?>? overrides = null)
+    public async Task<(WebApplication App, Uri Url)> StartGatewayAsync(Dictionary<string, string?>? overrides = null, Action<WebApplicationBuilder>? configure = null)
     {
         var cluster = _cluster;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -80,6 +80,7 @@ public sealed class GatewayFixture : IAsyncLifetime
 
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        configure?.Invoke(builder);
         var app = GatewayApp.Build(builder);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -1,0 +1,45 @@
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace Collab.Gateway.Security;
+
+/// <summary>
+/// Per-user limits on REST commands: a flooding user gets 429 problem details while everyone
+/// else is unaffected. Partitioned by the token's <c>sub</c> (by address when anonymous).
+/// </summary>
+public static class RateLimits
+{
+    public const string Commands = "commands";
+
+    public static IServiceCollection AddCollabRateLimits(this IServiceCollection services)
+    {
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<SecurityOptions>>((o, security) =>
+        {
+            var limits = security.Value;
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(Commands, http => RateLimitPartition.GetFixedWindowLimiter(
+                PartitionKey(http),
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.CommandsPerWindow, Window = limits.Window, QueueLimit = 0 }));
+            o.OnRejected = async (context, cancellationToken) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                await Problems.Problem(StatusCodes.Status429TooManyRequests, "too-many-requests", "Too many commands; slow down and retry later.")
+                    .ExecuteAsync(context.HttpContext);
+            };
+        });
+        return services;
+    }
+
+    /// <summary>A user is their subject; anonymous callers are their remote address.</summary>
+    public static string PartitionKey(HttpContext http) =>
+        http.User.FindFirstValue("sub") is { Length: > 0 } sub
+            ? "u:" + sub
+            : "a:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+}

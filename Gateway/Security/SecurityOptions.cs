@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Collab.Gateway.Security;
+
+/// <summary>Abuse limits and browser access (<c>Collab:Security</c>).</summary>
+public sealed class SecurityOptions
+{
+    /// <summary>REST commands (POST, PUT, DELETE) one user may send per <see cref="Window"/>.</summary>
+    [Range(1, 100_000)]
+    public int CommandsPerWindow { get; set; } = 60;
+
+    /// <summary>Hub invocations one user may make per <see cref="Window"/>, across their connections on this gateway.</summary>
+    [Range(1, 100_000)]
+    public int HubInvocationsPerWindow { get; set; } = 120;
+
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Browser origins allowed to call the API (CORS) and to open hub connections. Empty: only
+    /// same-origin pages and non-browser clients (which send no Origin); in Development any origin.
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
+}
