@@ -28,6 +28,9 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     public Uri GatewayB { get; private set; } = null!;
 
+    /// <summary>Gateway A's services (e.g. its endpoint data source).</summary>
+    public IServiceProvider ServicesA => _gatewayA.Services;
+
     public async Task InitializeAsync()
     {
         var siloPort = FreePorts.Next();

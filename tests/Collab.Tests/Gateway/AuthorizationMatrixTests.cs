@@ -1,0 +1,207 @@
+using System.Net;
+using Collab.Gateway.Realtime;
+using Collab.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Collab.Tests.Gateway;
+
+/// <summary>
+/// Every REST endpoint and hub method × every kind of caller, with the expected answer. A new
+/// endpoint or hub method without a row here fails <see cref="EveryEndpointAndHubMethodHasARow"/>.
+/// </summary>
+[Collection(GatewayCollection.Name)]
+public sealed class AuthorizationMatrixTests(GatewayFixture fx)
+{
+    /// <summary>Anonymous, the citizen who owns the object, another citizen, council, police, operator.</summary>
+    public enum Caller { Anonymous, Owner, OtherCitizen, Council, Police, Operator }
+
+    private const int Unauthorized = 401, Forbidden = 403;
+
+    /// <summary>(method, route pattern) → expected status per caller, in <see cref="Caller"/> order.</summary>
+    private static readonly Dictionary<(string Method, string Route), int[]> Rest = new()
+    {
+        [("POST", "/api/incidents/")] = [Unauthorized, 201, 201, 201, 201, Forbidden],
+        [("GET", "/api/incidents/{id}")] = [Unauthorized, 200, 200, 200, 200, 200],
+        [("GET", "/api/incidents/{id}/events")] = [Unauthorized, 200, 200, 200, 200, 200],
+        [("POST", "/api/incidents/{id}/notes")] = [Unauthorized, 200, Forbidden, 200, 200, Forbidden],
+        [("POST", "/api/incidents/{id}/status")] = [Unauthorized, Forbidden, Forbidden, Forbidden, 200, Forbidden],
+        [("POST", "/api/incidents/{id}/assign")] = [Unauthorized, Forbidden, Forbidden, Forbidden, 200, Forbidden],
+        [("POST", "/api/incidents/{id}/moderation")] = [Unauthorized, Forbidden, Forbidden, 200, 200, Forbidden],
+        [("POST", "/api/incidents/{id}/flags")] = [Unauthorized, 200, 200, Forbidden, Forbidden, Forbidden],
+        [("GET", "/api/incidents/{id}/reporter")] = [Unauthorized, Forbidden, Forbidden, Forbidden, 200, Forbidden],
+        [("GET", "/api/incidents/{id}/audit")] = [Unauthorized, Forbidden, Forbidden, Forbidden, 200, 200],
+        [("GET", "/api/neighbourhoods/")] = [200, 200, 200, 200, 200, 200],
+        [("GET", "/api/neighbourhoods/{slug}")] = [200, 200, 200, 200, 200, 200],
+        [("GET", "/api/neighbourhoods/{slug}/incidents.geojson")] = [200, 200, 200, 200, 200, 200],
+        [("GET", "/api/me/")] = [Unauthorized, 200, 200, Forbidden, Forbidden, Forbidden],
+        [("PUT", "/api/me/")] = [Unauthorized, 200, 200, Forbidden, Forbidden, Forbidden],
+        [("PUT", "/api/me/follows")] = [Unauthorized, 200, 200, Forbidden, Forbidden, Forbidden],
+        [("DELETE", "/api/me/")] = [Unauthorized, 204, 204, Forbidden, Forbidden, Forbidden],
+        [("POST", "/api/operator/revocations")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, 200],
+        [("POST", "/dev/token")] = [200, 200, 200, 200, 200, 200],
+        [("*", "/health/startup")] = [200, 200, 200, 200, 200, 200],
+        [("*", "/health/ready")] = [200, 200, 200, 200, 200, 200],
+        [("*", "/health/live")] = [200, 200, 200, 200, 200, 200],
+        [("GET", "/openapi/{documentName}.json")] = [200, 200, 200, 200, 200, 200],
+    };
+
+    /// <summary>Hub method and stream → whether each (authenticated) caller may use it; anonymous callers cannot connect at all.</summary>
+    private static readonly Dictionary<(string Method, string Stream), bool[]> Hub = new()
+    {
+        [("Subscribe", "me")] = [false, true, true, false, false, false],
+        [("Subscribe", "incident")] = [false, true, true, true, true, true],
+        [("Subscribe", "neighbourhood")] = [false, true, true, true, true, true],
+        [("Subscribe", "city")] = [false, false, false, false, false, false],
+        [("Unsubscribe", "incident")] = [false, true, true, true, true, true],
+    };
+
+    public static TheoryData<string, string, Caller> RestCells()
+    {
+        var data = new TheoryData<string, string, Caller>();
+        foreach (var (method, route) in Rest.Keys)
+        {
+            foreach (var caller in Enum.GetValues<Caller>())
+            {
+                data.Add(method, route, caller);
+            }
+        }
+
+        return data;
+    }
+
+    public static TheoryData<string, string, Caller> HubCells()
+    {
+        var data = new TheoryData<string, string, Caller>();
+        foreach (var (method, stream) in Hub.Keys)
+        {
+            foreach (var caller in Enum.GetValues<Caller>().Where(c => c != Caller.Anonymous))
+            {
+                data.Add(method, stream, caller);
+            }
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void EveryEndpointAndHubMethodHasARow()
+    {
+        var endpoints = fx.ServicesA.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<HubMetadata>() is null)
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => (m, "/" + e.RoutePattern.RawText!.TrimStart('/'))))
+            .ToHashSet();
+        Assert.Empty(endpoints.Except(Rest.Keys).Select(e => $"{e.Item1} {e.Item2}"));
+        Assert.Empty(Rest.Keys.Except(endpoints).Select(e => $"{e.Item1} {e.Item2}"));
+
+        var hubMethods = typeof(CollabHub).GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly)
+            .Where(m => !m.IsSpecialName && m.Name is not (nameof(Microsoft.AspNetCore.SignalR.Hub.OnConnectedAsync) or nameof(Microsoft.AspNetCore.SignalR.Hub.OnDisconnectedAsync)))
+            .Select(m => m.Name).ToHashSet();
+        Assert.Equal(hubMethods.Order(), Hub.Keys.Select(k => k.Method).Distinct().Order());
+    }
+
+    [Theory]
+    [MemberData(nameof(RestCells))]
+    public async Task RestEndpointAnswersAsTheMatrixSays(string method, string route, Caller caller)
+    {
+        var expected = Rest[(method, route)][(int)caller];
+        var owner = await fx.UserAsync("citizen");
+        var police = await fx.UserAsync("police");
+        var me = caller switch
+        {
+            Caller.Anonymous => null,
+            Caller.Owner => owner,
+            Caller.OtherCitizen => await fx.UserAsync("citizen"),
+            Caller.Council => await fx.UserAsync("council"),
+            Caller.Police => police,
+            _ => await fx.UserAsync("operator"),
+        };
+
+        // A fresh incident of the owner's, with one public note, for every cell.
+        using var ownerHttp = fx.Http(owner.Token);
+        var id = (await (await ownerHttp.PostJsonAsync("/api/incidents", Sample.Report("theft", "Bike stolen"))).JsonAsync(HttpStatusCode.Created)).Str("id");
+        var noteId = (await (await fx.Http(police.Token).PostJsonAsync($"/api/incidents/{id}/notes", new { text = "Public note", visibility = "public" })).JsonAsync(HttpStatusCode.OK))
+            .GetProperty("notes")[0].Str("eventId");
+
+        var path = route.Replace("{id}", id).Replace("{slug}", "centrum").Replace("{documentName}", "v1");
+        object? body = (method, route) switch
+        {
+            ("POST", "/api/incidents/") => Sample.Report(),
+            ("POST", "/api/incidents/{id}/notes") => new { text = "A note", visibility = "public" },
+            ("POST", "/api/incidents/{id}/status") => new { status = "acknowledged" },
+            ("POST", "/api/incidents/{id}/assign") => new { unit = "Unit 1" },
+            ("POST", "/api/incidents/{id}/moderation") => new { eventId = noteId, action = "hide", reason = "test" },
+            ("POST", "/api/incidents/{id}/flags") => new { eventId = noteId },
+            ("PUT", "/api/me/") => new { displayName = "Someone", language = "nl" },
+            ("PUT", "/api/me/follows") => new[] { "centrum" },
+            ("POST", "/api/operator/revocations") => new { sub = $"nobody-{Guid.NewGuid():N}" },
+            ("POST", "/dev/token") => new { sub = "someone", role = "citizen" },
+            _ => null,
+        };
+        if (route == "/api/incidents/{id}/reporter")
+        {
+            path += "?reason=matrix";
+        }
+
+        using var http = fx.Http(me?.Token);
+        using var request = new HttpRequestMessage(new HttpMethod(method == "*" ? "GET" : method), path);
+        if (body is not null)
+        {
+            request.Content = System.Net.Http.Json.JsonContent.Create(body, body.GetType());
+        }
+
+        var response = await http.SendAsync(request);
+        Assert.True((int)response.StatusCode == expected, $"{caller} {method} {route}: expected {expected}, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        if (expected >= 400)
+        {
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            // A refused command changed nothing.
+            var events = await (await fx.Http(police.Token).GetAsync($"/api/incidents/{id}/events?afterSeq=0")).JsonAsync(HttpStatusCode.OK);
+            Assert.Equal(2, events.GetProperty("head").GetInt64());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(HubCells))]
+    public async Task HubMethodAnswersAsTheMatrixSays(string method, string stream, Caller caller)
+    {
+        var allowed = Hub[(method, stream)][(int)caller];
+        var owner = await fx.UserAsync("citizen");
+        var me = caller switch
+        {
+            Caller.Owner => owner,
+            Caller.OtherCitizen => await fx.UserAsync("citizen"),
+            Caller.Council => await fx.UserAsync("council"),
+            Caller.Police => await fx.UserAsync("police"),
+            _ => await fx.UserAsync("operator"),
+        };
+        var id = (await (await fx.Http(owner.Token).PostJsonAsync("/api/incidents", Sample.Report())).JsonAsync(HttpStatusCode.Created)).Str("id");
+        var name = stream switch
+        {
+            "incident" => $"incident:{id}",
+            "neighbourhood" => "neighbourhood:centrum",
+            _ => stream,
+        };
+
+        await using var client = await LiveClient.ConnectAsync(fx.GatewayA, me.Token);
+        Task call = method == "Subscribe" ? client.SubscribeAsync(name) : client.UnsubscribeAsync(name);
+        if (allowed)
+        {
+            await call;
+        }
+        else
+        {
+            await Assert.ThrowsAsync<HubException>(() => call);
+        }
+    }
+
+    [Fact]
+    public async Task AnonymousCallersCannotConnectToTheHub()
+    {
+        using var http = fx.Http();
+        var negotiate = await http.PostAsync("/hubs/collab/negotiate?negotiateVersion=1", null);
+        Assert.Equal(HttpStatusCode.Unauthorized, negotiate.StatusCode);
+    }
+}
