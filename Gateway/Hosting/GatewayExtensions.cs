@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Collab.Gateway.Access;
+using Collab.Gateway.Alerts;
 using Collab.Gateway.Auth;
 using Collab.Gateway.Citizens;
 using Collab.Gateway.Incidents;
@@ -88,6 +89,7 @@ public static class GatewayExtensions
         app.MapNeighbourhoodApi();
         app.MapMeApi();
         app.MapOperatorApi();
+        app.MapAlertApi();
         app.MapHub<CollabHub>("/hubs/collab", o => o.CloseOnAuthenticationExpiration = true);
         return app;
     }

@@ -19,14 +19,17 @@ public static class IdempotencyKeys
 
     public static string OrNew(string? key) => key ?? Guid.NewGuid().ToString("N");
 
-    public static string IncidentId(Actor actor, string? key)
+    public static string IncidentId(Actor actor, string? key) => DerivedId("incident", actor, key);
+
+    /// <summary>A new id, or with a key the same id for the same (kind, caller, key) every time.</summary>
+    public static string DerivedId(string kind, Actor actor, string? key)
     {
         if (key is null)
         {
             return Guid.NewGuid().ToString("D");
         }
 
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"incident\n{actor.UserId}\n{key}"));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{kind}\n{actor.UserId}\n{key}"));
         return new Guid(hash.AsSpan(0, 16)).ToString("D");
     }
 }

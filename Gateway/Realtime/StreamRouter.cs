@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Collab.Alerts;
 using Collab.Citizens;
 using Collab.Common;
 using Collab.Incidents;
@@ -54,7 +55,7 @@ public sealed class StreamRouter(IGrainFactory grains, CityMap map)
         }
 
         return stream == "city"
-            ? (null, "The 'city' stream carries alerts, which this gateway does not serve yet.")
+            ? (new StreamRoute("city", "city", grains.GetGrain<ICityGrain>(ICityGrain.Key), actor.Audience, "city"), null)
             : (null, "Unknown stream.");
     }
 

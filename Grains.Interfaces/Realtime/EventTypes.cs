@@ -11,4 +11,5 @@ public static class EventTypes
     public const string NoteRestored = "incident.note_restored";
     public const string NeighbourhoodIncidentUpdated = "neighbourhood.incident_updated";
     public const string CitizenNotified = "me.notification";
+    public const string AlertIssued = "alert.issued";
 }

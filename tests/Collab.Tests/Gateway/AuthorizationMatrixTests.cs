@@ -40,6 +40,9 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
         [("PUT", "/api/me/")] = [Unauthorized, 200, 200, Forbidden, Forbidden, Forbidden],
         [("PUT", "/api/me/follows")] = [Unauthorized, 200, 200, Forbidden, Forbidden, Forbidden],
         [("DELETE", "/api/me/")] = [Unauthorized, 204, 204, Forbidden, Forbidden, Forbidden],
+        [("POST", "/api/neighbourhoods/{slug}/alerts")] = [Unauthorized, Forbidden, Forbidden, 201, 201, Forbidden],
+        [("GET", "/api/alerts/{id}")] = [200, 200, 200, 200, 200, 200],
+        [("GET", "/api/alerts/{id}/cap")] = [200, 200, 200, 200, 200, 200],
         [("POST", "/api/operator/revocations")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, 200],
         [("POST", "/dev/token")] = [200, 200, 200, 200, 200, 200],
         [("*", "/health/startup")] = [200, 200, 200, 200, 200, 200],
@@ -54,7 +57,7 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
         [("Subscribe", "me")] = [false, true, true, false, false, false],
         [("Subscribe", "incident")] = [false, true, true, true, true, true],
         [("Subscribe", "neighbourhood")] = [false, true, true, true, true, true],
-        [("Subscribe", "city")] = [false, false, false, false, false, false],
+        [("Subscribe", "city")] = [false, true, true, true, true, true],
         [("Unsubscribe", "incident")] = [false, true, true, true, true, true],
     };
 
@@ -85,6 +88,8 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
 
         return data;
     }
+
+    private static readonly object SampleAlert = new { headline = "Pickpockets", description = "Watch your bags near the station", severity = "Moderate", urgency = "Expected", certainty = "Likely" };
 
     [Fact]
     public void EveryEndpointAndHubMethodHasARow()
@@ -125,6 +130,12 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
         var noteId = (await (await fx.Http(police.Token).PostJsonAsync($"/api/incidents/{id}/notes", new { text = "Public note", visibility = "public" })).JsonAsync(HttpStatusCode.OK))
             .GetProperty("notes")[0].Str("eventId");
 
+        if (route.StartsWith("/api/alerts/", StringComparison.Ordinal))
+        {
+            var council = await fx.UserAsync("council");
+            id = (await (await fx.Http(council.Token).PostJsonAsync("/api/neighbourhoods/centrum/alerts", SampleAlert)).JsonAsync(HttpStatusCode.Created)).Str("id");
+        }
+
         var path = route.Replace("{id}", id).Replace("{slug}", "centrum").Replace("{documentName}", "v1");
         object? body = (method, route) switch
         {
@@ -136,6 +147,7 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
             ("POST", "/api/incidents/{id}/flags") => new { eventId = noteId },
             ("PUT", "/api/me/") => new { displayName = "Someone", language = "nl" },
             ("PUT", "/api/me/follows") => new[] { "centrum" },
+            ("POST", "/api/neighbourhoods/{slug}/alerts") => SampleAlert,
             ("POST", "/api/operator/revocations") => new { sub = $"nobody-{Guid.NewGuid():N}" },
             ("POST", "/dev/token") => new { sub = "someone", role = "citizen" },
             _ => null,

@@ -25,6 +25,9 @@ public sealed class SerializationTests
     private static readonly IncidentChange Change = new("e-3", Summary, Summary with { LocationBlurred = false });
     private static readonly StreamEvent Event = new("incident:i-1", 4, "e-4", EventTypes.StatusChanged, At, new EventActor(ActorRole.Police, "Officer"), new StatusChangedData("i-1", IncidentStatus.Reported, IncidentStatus.Acknowledged, "seen"));
 
+    private static readonly Collab.Alerts.AlertView Alert = new("a-1", "centrum", "nl", "Severe", "Immediate", "Likely", At, null,
+        new Dictionary<string, Collab.Alerts.AlertText> { ["nl"] = new("Kop", "Tekst") }, ActorRole.Council, "demo-city");
+
     private static readonly object[] Samples =
     [
         Actor,
@@ -65,6 +68,12 @@ public sealed class SerializationTests
         new AuditEntry(At, ActorRole.Council, "c-9", EventTypes.NoteHidden, null),
         new FlagNote("k", Actor, "e-1", "abuse"),
         new Collab.Access.Revocation("c-1", At),
+        new Collab.Alerts.AlertText("Headline", "Description"),
+        Alert,
+        new Collab.Alerts.IssueAlert("k", Actor, "centrum", "nl", new Collab.Alerts.AlertText("Kop", "Tekst"), "Severe", "Immediate", "Likely", At, new Dictionary<string, Collab.Alerts.AlertText> { ["en"] = new("Head", "Text") }),
+        new Collab.Alerts.AlertIssuedData(Alert),
+        new Collab.Alerts.AlertState { Alert = Alert },
+        new Collab.Alerts.CityState { Timeline = TimelineSample(Alert) },
         new Collab.Access.RevocationState { IssuedBefore = new() { ["c-1"] = At } },
         new IncidentFact(IncidentStatus.Reported, IncidentStatus.Acknowledged, "U1", "e-1", "why"),
         TimelineSample(new IncidentFact(Unit: "U2")),

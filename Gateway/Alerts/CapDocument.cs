@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Xml.Linq;
+using Collab.Alerts;
+using Collab.Neighbourhoods;
+
+namespace Collab.Gateway.Alerts;
+
+/// <summary>Renders an alert as an OASIS CAP 1.2 message with one <c>info</c> block per language.</summary>
+public static class CapDocument
+{
+    public const string ContentType = "application/cap+xml";
+    private static readonly XNamespace Cap = "urn:oasis:names:tc:emergency:cap:1.2";
+
+    public static XDocument Render(AlertView alert, NeighbourhoodInfo area, string cityName)
+    {
+        var infos = alert.Texts
+            .OrderBy(t => t.Key == alert.Language ? 0 : 1)
+            .ThenBy(t => t.Key, StringComparer.Ordinal)
+            .Select(t => new XElement(Cap + "info",
+                new XElement(Cap + "language", t.Key),
+                new XElement(Cap + "category", "Safety"),
+                new XElement(Cap + "event", "Neighbourhood safety alert"),
+                new XElement(Cap + "urgency", alert.Urgency),
+                new XElement(Cap + "severity", alert.Severity),
+                new XElement(Cap + "certainty", alert.Certainty),
+                alert.Expires is { } expires ? new XElement(Cap + "expires", Time(expires)) : null,
+                new XElement(Cap + "senderName", cityName),
+                new XElement(Cap + "headline", t.Value.Headline),
+                new XElement(Cap + "description", t.Value.Description),
+                new XElement(Cap + "area",
+                    new XElement(Cap + "areaDesc", area.Name),
+                    new XElement(Cap + "polygon", Polygon(area)))));
+        return new XDocument(
+            new XDeclaration("1.0", "utf-8", null),
+            new XElement(Cap + "alert",
+                new XElement(Cap + "identifier", alert.Id),
+                new XElement(Cap + "sender", $"{alert.CityId}@collab"),
+                new XElement(Cap + "sent", Time(alert.Sent)),
+                new XElement(Cap + "status", "Actual"),
+                new XElement(Cap + "msgType", "Alert"),
+                new XElement(Cap + "scope", "Public"),
+                infos));
+    }
+
+    /// <summary>CAP forbids "Z": UTC is written -00:00.</summary>
+    public static string Time(DateTimeOffset t) =>
+        t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) + "-00:00";
+
+    /// <summary>The outer ring as "lat,lon" pairs, first and last equal, as CAP wants.</summary>
+    private static string Polygon(NeighbourhoodInfo area) =>
+        string.Join(' ', area.Boundary[0].Select(p => string.Create(CultureInfo.InvariantCulture, $"{p[1]},{p[0]}")));
+}

@@ -1,0 +1,101 @@
+using Collab.Common;
+using Collab.Hosting;
+using Collab.Neighbourhoods;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Collab.Alerts;
+
+/// <summary>One neighbourhood alert: validated, stored, then published on the city stream.</summary>
+internal sealed partial class AlertGrain(
+    [PersistentState("alert", StorageNames.Collab)] IPersistentState<AlertState> state,
+    CityMap map,
+    IOptions<CityOptions> city,
+    TimeProvider clock,
+    ILogger<AlertGrain> logger) : Grain, IAlertGrain
+{
+    private const int MaxHeadline = 200;
+    private const int MaxDescription = 4_000;
+    private const int MaxTranslations = 20;
+    private static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(30);
+
+    public async Task<Outcome<AlertView>> IssueAsync(IssueAlert command)
+    {
+        if (state.State.Alert is { } existing)
+        {
+            // The id is derived from the issuer's idempotency key: the same command again.
+            return Outcome<AlertView>.Ok(existing);
+        }
+
+        if (command.Actor.Role is not (ActorRole.Police or ActorRole.Council))
+        {
+            return CommandError.Forbidden("role", "Only police and council issue alerts.");
+        }
+
+        if (map.Find(command.Neighbourhood) is null)
+        {
+            return CommandError.NotFound("neighbourhood-not-found", "No such neighbourhood.");
+        }
+
+        if (Check(command.Text, command.Language) is { } invalid) return invalid;
+        var severity = CapValues.Match(CapValues.Severities, command.Severity);
+        var urgency = CapValues.Match(CapValues.Urgencies, command.Urgency);
+        var certainty = CapValues.Match(CapValues.Certainties, command.Certainty);
+        if (severity is null) return CommandError.Invalid("unknown-severity", $"'severity' must be one of {string.Join(", ", CapValues.Severities)}.");
+        if (urgency is null) return CommandError.Invalid("unknown-urgency", $"'urgency' must be one of {string.Join(", ", CapValues.Urgencies)}.");
+        if (certainty is null) return CommandError.Invalid("unknown-certainty", $"'certainty' must be one of {string.Join(", ", CapValues.Certainties)}.");
+
+        var now = clock.GetUtcNow();
+        if (command.Expires is { } expires && (expires <= now || expires > now + MaxLifetime))
+        {
+            return CommandError.Invalid("expires-invalid", "'expires' must be in the future and within 30 days.");
+        }
+
+        if (command.Translations.Count > MaxTranslations)
+        {
+            return CommandError.Invalid("too-many-translations", $"At most {MaxTranslations} translations.");
+        }
+
+        foreach (var (language, text) in command.Translations)
+        {
+            if (Check(text, language) is { } bad) return bad;
+        }
+
+        var texts = new Dictionary<string, AlertText>(command.Translations, StringComparer.OrdinalIgnoreCase)
+        {
+            [command.Language] = command.Text,
+        };
+        var alert = new AlertView(this.GetPrimaryKeyString(), command.Neighbourhood, command.Language, severity, urgency, certainty,
+            TruncateToSeconds(now), command.Expires is { } e ? TruncateToSeconds(e) : null, texts, command.Actor.Role, city.Value.Id);
+        state.State.Alert = alert;
+        await state.WriteStateAsync();
+        LogIssued(logger, alert.Id, alert.Neighbourhood, alert.Severity);
+
+        // A failure here is retried by the caller with the same key: the stored alert is re-published.
+        await GrainFactory.GetGrain<ICityGrain>(ICityGrain.Key).OnAlertIssuedAsync(alert);
+        return Outcome<AlertView>.Ok(alert);
+    }
+
+    public Task<Outcome<AlertView>> GetAsync() => Task.FromResult(state.State.Alert is { } alert
+        ? Outcome<AlertView>.Ok(alert)
+        : Outcome<AlertView>.Fail(CommandError.NotFound("alert-not-found", "No such alert.")));
+
+    private static CommandError? Check(AlertText? text, string language)
+    {
+        if (!Languages.IsValid(language)) return CommandError.Invalid("language-invalid", $"'{language}' is not a BCP 47 language tag.");
+        if (text is null || string.IsNullOrWhiteSpace(text.Headline) || text.Headline.Length > MaxHeadline)
+        {
+            return CommandError.Invalid("headline-invalid", $"'headline' is required and at most {MaxHeadline} characters.");
+        }
+
+        return string.IsNullOrWhiteSpace(text.Description) || text.Description.Length > MaxDescription
+            ? CommandError.Invalid("description-invalid", $"'description' is required and at most {MaxDescription} characters.")
+            : null;
+    }
+
+    /// <summary>CAP times carry whole seconds.</summary>
+    private static DateTimeOffset TruncateToSeconds(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, t.Offset);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {AlertId} issued for {Neighbourhood} ({Severity})")]
+    private static partial void LogIssued(ILogger logger, string alertId, string neighbourhood, string severity);
+}
