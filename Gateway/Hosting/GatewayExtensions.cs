@@ -25,6 +25,7 @@ public static class GatewayExtensions
     {
         builder.AddCollabOrleans();
         builder.AddCollabAuth();
+        builder.AddCollabTelemetry();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
 
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.FillDefaults);
@@ -83,6 +84,7 @@ public static class GatewayExtensions
     public static WebApplication MapCollabEndpoints(this WebApplication app)
     {
         app.MapHealthEndpoints();
+        app.MapMetricsEndpoint();
         app.MapOpenApi().AllowAnonymous();
         app.MapDevTokenApi();
         app.MapIncidentApi();

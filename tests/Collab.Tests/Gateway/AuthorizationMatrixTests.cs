@@ -49,6 +49,7 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
         [("*", "/health/ready")] = [200, 200, 200, 200, 200, 200],
         [("*", "/health/live")] = [200, 200, 200, 200, 200, 200],
         [("GET", "/openapi/{documentName}.json")] = [200, 200, 200, 200, 200, 200],
+        [("*", "/metrics")] = [200, 200, 200, 200, 200, 200],
     };
 
     /// <summary>Hub method and stream → whether each (authenticated) caller may use it; anonymous callers cannot connect at all.</summary>

@@ -20,6 +20,32 @@ public sealed class OperationsTests(GatewayFixture fx)
     }
 
     [Fact]
+    public async Task MetricsAreServedInPrometheusTextFormat()
+    {
+        using var http = fx.Http();
+        await http.GetAsync("/api/neighbourhoods");
+        var citizen = await fx.UserAsync("citizen");
+        await using (var client = await LiveClient.ConnectAsync(fx.GatewayA, citizen.Token))
+        {
+            await client.SubscribeAsync("me");
+        }
+
+        string text = "";
+        for (var attempt = 0; attempt < 20 && !text.Contains("http_server_request_duration", StringComparison.Ordinal); attempt++)
+        {
+            await Task.Delay(250);
+            var response = await http.GetAsync("/metrics");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.ToString());
+            text = await response.Content.ReadAsStringAsync();
+        }
+
+        Assert.Contains("# TYPE http_server_request_duration_seconds histogram", text);
+        Assert.Contains("signalr_server", text);
+        Assert.DoesNotContain(citizen.Sub, text);
+    }
+
+    [Fact]
     public async Task OpenApiDocumentDescribesTheRestApi()
     {
         using var http = fx.Http();
