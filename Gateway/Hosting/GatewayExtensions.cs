@@ -5,6 +5,7 @@ using Collab.Gateway.Auth;
 using Collab.Gateway.Citizens;
 using Collab.Gateway.Incidents;
 using Collab.Gateway.Neighbourhoods;
+using Collab.Gateway.Open311;
 using Collab.Gateway.Realtime;
 using Collab.Gateway.Security;
 using Microsoft.AspNetCore.SignalR;
@@ -39,6 +40,7 @@ public static class GatewayExtensions
         builder.Services.AddOpenApi();
         builder.Services.AddOptions<SecurityOptions>().BindConfiguration("Collab:Security").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddCollabRateLimits();
+        builder.Services.AddOptions<Open311Options>().BindConfiguration("Collab:Open311");
         builder.Services.AddCollabOrigins();
         builder.Services.AddSingleton<HubRateLimitFilter>();
         // The hub's query-string token must never reach a log: the hosting diagnostics log full URLs.
@@ -92,6 +94,7 @@ public static class GatewayExtensions
         app.MapMeApi();
         app.MapOperatorApi();
         app.MapAlertApi();
+        app.MapOpen311Api();
         app.MapHub<CollabHub>("/hubs/collab", o => o.CloseOnAuthenticationExpiration = true);
         return app;
     }

@@ -50,6 +50,13 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
         [("*", "/health/live")] = [200, 200, 200, 200, 200, 200],
         [("GET", "/openapi/{documentName}.json")] = [200, 200, 200, 200, 200, 200],
         [("*", "/metrics")] = [200, 200, 200, 200, 200, 200],
+        [("GET", "/open311/v2/discovery.{format}")] = [200, 200, 200, 200, 200, 200],
+        [("GET", "/open311/v2/services.{format}")] = [200, 200, 200, 200, 200, 200],
+        [("GET", "/open311/v2/services/{code}.{format}")] = [200, 200, 200, 200, 200, 200],
+        [("GET", "/open311/v2/requests.{format}")] = [200, 200, 200, 200, 200, 200],
+        [("GET", "/open311/v2/requests/{id}.{format}")] = [200, 200, 200, 200, 200, 200],
+        // Open311 clients authenticate with an api_key, not a token: without one, nobody may post.
+        [("POST", "/open311/v2/requests.{format}")] = [Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
     };
 
     /// <summary>Hub method and stream → whether each (authenticated) caller may use it; anonymous callers cannot connect at all.</summary>
@@ -137,7 +144,7 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
             id = (await (await fx.Http(council.Token).PostJsonAsync("/api/neighbourhoods/centrum/alerts", SampleAlert)).JsonAsync(HttpStatusCode.Created)).Str("id");
         }
 
-        var path = route.Replace("{id}", id).Replace("{slug}", "centrum").Replace("{documentName}", "v1");
+        var path = route.Replace("{id}", id).Replace("{slug}", "centrum").Replace("{documentName}", "v1").Replace("{format}", "json").Replace("{code}", "noise");
         object? body = (method, route) switch
         {
             ("POST", "/api/incidents/") => Sample.Report(),
@@ -169,7 +176,8 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
         Assert.True((int)response.StatusCode == expected, $"{caller} {method} {route}: expected {expected}, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         if (expected >= 400)
         {
-            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            // Open311 answers errors in its own format, as its standard says.
+            Assert.Equal(route.StartsWith("/open311", StringComparison.Ordinal) ? "application/json" : "application/problem+json", response.Content.Headers.ContentType?.MediaType);
             // A refused command changed nothing.
             var events = await (await fx.Http(police.Token).GetAsync($"/api/incidents/{id}/events?afterSeq=0")).JsonAsync(HttpStatusCode.OK);
             Assert.Equal(2, events.GetProperty("head").GetInt64());

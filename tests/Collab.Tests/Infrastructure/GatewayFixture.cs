@@ -20,6 +20,7 @@ namespace Collab.Tests.Infrastructure;
 public sealed class GatewayFixture : IAsyncLifetime
 {
     public const string SigningKey = "collab-tests-signing-key-0123456789abcdef";
+    public const string Open311Key = "open311-test-key";
     private IHost _silo = null!;
     private WebApplication _gatewayA = null!;
     private WebApplication _gatewayB = null!;
@@ -75,6 +76,7 @@ public sealed class GatewayFixture : IAsyncLifetime
             ["Collab:Auth:DevTokens"] = "true",
             ["Collab:Auth:SigningKey"] = SigningKey,
             ["Collab:Realtime:ResubscribeInterval"] = "00:00:02",
+            ["Collab:Open311:ApiKeys:test-app"] = Open311Key,
         });
         if (overrides is not null)
         {

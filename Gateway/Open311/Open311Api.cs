@@ -1,0 +1,207 @@
+using System.Security.Cryptography;
+using System.Text;
+using Collab.Common;
+using Collab.Gateway.Incidents;
+using Collab.Gateway.Realtime;
+using Collab.Gateway.Security;
+using Collab.Incidents;
+using Collab.Neighbourhoods;
+using Microsoft.Extensions.Options;
+
+namespace Collab.Gateway.Open311;
+
+/// <summary>
+/// Open311 GeoReport v2 at <c>/open311/v2</c>, in <c>.json</c> and <c>.xml</c>. Service requests are
+/// incidents; services are incident categories; <c>status</c> is <c>open</c> while an incident is
+/// reported, acknowledged or dispatched, else <c>closed</c>. Everything read here is the public view.
+/// </summary>
+public static class Open311Api
+{
+    private const string Prefix = "/open311/v2";
+
+    public static IEndpointRouteBuilder MapOpen311Api(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup(Prefix).WithTags("Open311").AllowAnonymous();
+        group.MapGet("/discovery.{format}", Discovery);
+        group.MapGet("/services.{format}", Services);
+        group.MapGet("/services/{code}.{format}", ServiceDefinition);
+        group.MapPost("/requests.{format}", PostRequest).RequireRateLimiting(RateLimits.Commands).DisableAntiforgery();
+        group.MapGet("/requests.{format}", GetRequests);
+        group.MapGet("/requests/{id}.{format}", GetRequest);
+        return app;
+    }
+
+    private static bool Known(string format) => format is "json" or "xml";
+
+    private static IResult Discovery(string format, HttpRequest request, IOptions<Open311Options> options)
+    {
+        if (!Known(format)) return Problems.NotFound("format-not-supported", "Use .json or .xml.");
+        var url = $"{request.Scheme}://{request.Host}{Prefix}/";
+        return GeoReportWriter.Single(format, "discovery", new Dictionary<string, object?>
+        {
+            ["changeset"] = "2026-11-28T00:00:00Z",
+            ["contact"] = options.Value.Contact,
+            ["key_service"] = "Ask the city for an API key.",
+            ["endpoints"] = new[]
+            {
+                (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>
+                {
+                    ["specification"] = "http://wiki.open311.org/GeoReport_v2",
+                    ["url"] = url,
+                    ["changeset"] = "2026-11-28T00:00:00Z",
+                    ["type"] = "production",
+                    ["formats"] = new[] { "application/json", "text/xml" },
+                },
+            },
+        });
+    }
+
+    private static IResult Services(string format)
+    {
+        if (!Known(format)) return Problems.NotFound("format-not-supported", "Use .json or .xml.");
+        return GeoReportWriter.List(format, "services", "service", Categories.List.Select(Service));
+    }
+
+    private static IResult ServiceDefinition(string code, string format)
+    {
+        if (!Known(format)) return Problems.NotFound("format-not-supported", "Use .json or .xml.");
+        if (!Categories.IsKnown(code)) return GeoReportWriter.Error(format, 404, $"Unknown service_code '{code}'.");
+        return GeoReportWriter.Single(format, "service_definition", new Dictionary<string, object?>
+        {
+            ["service_code"] = code,
+            ["attributes"] = Array.Empty<IReadOnlyDictionary<string, object?>>(),
+        });
+    }
+
+    private static async Task<IResult> PostRequest(string format, HttpRequest request, IGrainFactory grains, IOptions<Open311Options> options)
+    {
+        if (!Known(format)) return Problems.NotFound("format-not-supported", "Use .json or .xml.");
+        IFormCollection form;
+        try
+        {
+            form = request.HasFormContentType ? await request.ReadFormAsync() : FormCollection.Empty;
+        }
+        catch (InvalidDataException)
+        {
+            return GeoReportWriter.Error(format, 400, "The form body could not be read.");
+        }
+
+        string? Field(string name) => form.TryGetValue(name, out var v) ? v.ToString() : request.Query[name].FirstOrDefault();
+        var client = options.Value.ApiKeys.FirstOrDefault(k => Field("api_key") is { Length: > 0 } key && FixedTimeEquals(k.Value, key)).Key;
+        if (client is null) return GeoReportWriter.Error(format, 403, "A valid api_key is required.");
+        var code = Field("service_code");
+        if (!Categories.IsKnown(code)) return GeoReportWriter.Error(format, 400, $"Unknown service_code '{code}'.");
+        if (!double.TryParse(Field("lat"), System.Globalization.CultureInfo.InvariantCulture, out var lat)
+            || !double.TryParse(Field("long"), System.Globalization.CultureInfo.InvariantCulture, out var lon))
+        {
+            return GeoReportWriter.Error(format, 400, "lat and long are required (address-only requests are not supported).");
+        }
+
+        // The reporting app is the actor; a device or account id (never an e-mail) tells its users apart.
+        var device = Field("device_id") ?? Field("account_id") ?? "anonymous";
+        var name = string.Join(' ', new[] { Field("first_name"), Field("last_name") }.Where(n => !string.IsNullOrWhiteSpace(n)));
+        var actor = new Actor(ActorRole.Citizen, $"open311:{client}:{device}", name.Length > 0 ? name : null, Languages.Default);
+        var id = IdempotencyKeys.DerivedId("incident", actor, request.Headers[IdempotencyKeys.Header].FirstOrDefault());
+        var outcome = await grains.GetGrain<IIncidentGrain>(id).ReportAsync(new ReportIncident(
+            Guid.NewGuid().ToString("N"), actor, code!, Field("description") ?? "", new GeoPoint(lat, lon), Severity.Medium, Languages.Default));
+        if (outcome.Error is { } error)
+        {
+            return GeoReportWriter.Error(format, error.Kind == ErrorKind.Invalid ? 400 : 403, error.Message);
+        }
+
+        return GeoReportWriter.List(format, "service_requests", "request",
+        [
+            new Dictionary<string, object?> { ["service_request_id"] = id, ["service_notice"] = "Thank you; the police and the city will follow up.", ["account_id"] = null },
+        ], 201);
+    }
+
+    private static async Task<IResult> GetRequest(string id, string format, IGrainFactory grains)
+    {
+        if (!Known(format)) return Problems.NotFound("format-not-supported", "Use .json or .xml.");
+        var row = await RequestRow(id, grains);
+        return row is null
+            ? GeoReportWriter.Error(format, 404, $"Unknown service_request_id '{id}'.")
+            : GeoReportWriter.List(format, "service_requests", "request", [row]);
+    }
+
+    private static async Task<IResult> GetRequests(string format, HttpRequest request, IGrainFactory grains, CityMap map)
+    {
+        if (!Known(format)) return Problems.NotFound("format-not-supported", "Use .json or .xml.");
+        var query = request.Query;
+        var rows = new List<IReadOnlyDictionary<string, object?>>();
+        if (query["service_request_id"].FirstOrDefault() is { Length: > 0 } ids)
+        {
+            foreach (var id in ids.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(100))
+            {
+                if (await RequestRow(id, grains) is { } row) rows.Add(row);
+            }
+
+            return GeoReportWriter.List(format, "service_requests", "request", rows);
+        }
+
+        var codes = query["service_code"].FirstOrDefault()?.Split(',', StringSplitOptions.TrimEntries);
+        var status = query["status"].FirstOrDefault();
+        DateTimeOffset? start = DateTimeOffset.TryParse(query["start_date"], System.Globalization.CultureInfo.InvariantCulture, out var s) ? s : null;
+        DateTimeOffset? end = DateTimeOffset.TryParse(query["end_date"], System.Globalization.CultureInfo.InvariantCulture, out var e) ? e : null;
+        start ??= (end ?? DateTimeOffset.UtcNow).AddDays(-90);
+        foreach (var hood in map.All)
+        {
+            var view = await grains.GetGrain<INeighbourhoodGrain>(hood.Slug).GetAsync(Audience.Public);
+            foreach (var incident in view.Value?.ActiveIncidents ?? [])
+            {
+                if (codes is not null && !codes.Contains(incident.Category)) continue;
+                if (status is "closed") continue;
+                if (incident.ReportedAt < start || (end is not null && incident.ReportedAt > end)) continue;
+                rows.Add(SummaryRow(incident));
+            }
+        }
+
+        return GeoReportWriter.List(format, "service_requests", "request",
+            rows.OrderByDescending(r => (string)r["requested_datetime"]!, StringComparer.Ordinal).Take(1_000));
+    }
+
+    private static async Task<IReadOnlyDictionary<string, object?>?> RequestRow(string id, IGrainFactory grains)
+    {
+        if (!Guid.TryParseExact(id, "D", out var guid)) return null;
+        var outcome = await grains.GetGrain<IIncidentGrain>(guid.ToString("D")).GetAsync(new Actor(ActorRole.Citizen, "open311", null, Languages.Default));
+        if (outcome.Value is not { } v) return null;
+        var row = SummaryRow(new IncidentSummary(v.Id, v.Category, v.Status, v.Severity, v.Location, v.LocationBlurred, v.Neighbourhood, v.ReportedAt, v.UpdatedAt, 0));
+        row["description"] = v.Description;
+        return row;
+    }
+
+    private static Dictionary<string, object?> SummaryRow(IncidentSummary i) => new()
+    {
+        ["service_request_id"] = i.Id,
+        ["status"] = i.IsActive ? "open" : "closed",
+        ["status_notes"] = IncidentMapping.Name(i.Status),
+        ["service_name"] = Categories.Get(i.Category).NameIn(Languages.Default),
+        ["service_code"] = i.Category,
+        ["description"] = null,
+        ["agency_responsible"] = Categories.Get(i.Category).CouncilConcern ? "Council and police" : "Police",
+        ["service_notice"] = null,
+        ["requested_datetime"] = EnvelopeMapper.FormatTime(i.ReportedAt),
+        ["updated_datetime"] = EnvelopeMapper.FormatTime(i.UpdatedAt),
+        ["expected_datetime"] = null,
+        ["address"] = null,
+        ["address_id"] = null,
+        ["zipcode"] = null,
+        ["lat"] = i.Location.Lat,
+        ["long"] = i.Location.Lon,
+        ["media_url"] = null,
+    };
+
+    private static Dictionary<string, object?> Service(Categories.Category c) => new()
+    {
+        ["service_code"] = c.Code,
+        ["service_name"] = c.NameIn(Languages.Default),
+        ["description"] = $"Report {c.NameIn(Languages.Default).ToLowerInvariant()} to the police and the city.",
+        ["metadata"] = false,
+        ["type"] = "realtime",
+        ["keywords"] = c.Code,
+        ["group"] = c.CouncilConcern ? "Public space" : "Safety",
+    };
+
+    private static bool FixedTimeEquals(string expected, string given) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(given));
+}
