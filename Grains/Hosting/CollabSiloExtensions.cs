@@ -16,6 +16,7 @@ public static class CollabSiloExtensions
     {
         var storage = configuration.GetSection("Collab:Storage").Get<StorageOptions>() ?? new StorageOptions();
         silo.Services.AddCollabCity();
+        silo.Services.AddCollabWireExceptions();
         silo.Services.AddOptions<RealtimeOptions>().BindConfiguration("Collab:Realtime").ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddOptions<PrivacyOptions>().BindConfiguration("Collab:Privacy").ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddOptions<ModerationOptions>().BindConfiguration("Collab:Moderation").ValidateDataAnnotations().ValidateOnStart();
