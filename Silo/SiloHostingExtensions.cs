@@ -20,8 +20,12 @@ public static class SiloHostingExtensions
             builder.Services.AddHostedService<SchemaVersionCheck>();
         }
 
+        // Probe and liveness timings (ProbeTimeout, NumMissedProbesLimit, IAmAliveTablePublishTimeout,
+        // ...) are Orleans' own options, settable without a rebuild: tests shorten them, operators tune them.
+        builder.Services.AddOptions<ClusterMembershipOptions>().BindConfiguration("Collab:Cluster:Membership");
         builder.UseOrleans(silo =>
         {
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
             switch (cluster.Mode)
             {
                 case ClusterMode.Localhost:

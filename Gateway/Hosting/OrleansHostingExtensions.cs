@@ -15,14 +15,17 @@ public static class OrleansHostingExtensions
                 builder.UseOrleans(silo =>
                 {
                     silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+                    silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
                     silo.AddCollabGrains(builder.Configuration);
                 });
                 break;
             case ClusterMode.Localhost:
-                builder.UseOrleansClient(client => client.UseLocalhostClustering(
-                    cluster.GatewayPorts is { Length: > 0 } ports ? ports : [cluster.GatewayPort],
-                    cluster.ServiceId,
-                    cluster.ClusterId));
+                builder.UseOrleansClient(client => client
+                    .UseLocalhostClustering(
+                        cluster.GatewayPorts is { Length: > 0 } ports ? ports : [cluster.GatewayPort],
+                        cluster.ServiceId,
+                        cluster.ClusterId)
+                    .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout));
                 break;
             case ClusterMode.AdoNet:
                 var connectionString = DatabaseOptions.ConnectionString(builder.Configuration);
@@ -33,6 +36,7 @@ public static class OrleansHostingExtensions
                         o.ServiceId = cluster.ServiceId;
                         o.ClusterId = cluster.ClusterId;
                     });
+                    client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
                     client.UseAdoNetClustering(o =>
                     {
                         o.Invariant = DatabaseOptions.Invariant;
@@ -45,6 +49,7 @@ public static class OrleansHostingExtensions
         }
 
         builder.Services.AddCollabCity();
+        builder.Services.AddCollabWireExceptions();
         return builder;
     }
 }

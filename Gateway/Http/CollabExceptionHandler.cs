@@ -1,3 +1,5 @@
+using System.Data.Common;
+using Collab.Realtime;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -15,10 +17,17 @@ internal sealed partial class CollabExceptionHandler(IProblemDetailsService prob
         var (status, code, detail) = exception switch
         {
             BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "payload-too-large" : "malformed-request", Clean(bad)),
-            TimeoutException or OperationCanceledException or Orleans.Runtime.OrleansException or Orleans.Runtime.SiloUnavailableException =>
+            _ when Find<StreamConflictException>(exception) is not null =>
+                (StatusCodes.Status503ServiceUnavailable, "stream-conflict", "Another writer got there first; retry with the same Idempotency-Key."),
+            _ when IsUnavailable(exception) =>
                 (StatusCodes.Status503ServiceUnavailable, "unavailable", "The service is temporarily unavailable; retry with the same Idempotency-Key."),
             _ => (StatusCodes.Status500InternalServerError, "internal-error", "An unexpected error occurred."),
         };
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
+
         if (status >= 500)
         {
             LogFailure(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
@@ -38,6 +47,44 @@ internal sealed partial class CollabExceptionHandler(IProblemDetailsService prob
                 Extensions = { ["code"] = code },
             },
         });
+    }
+
+    /// <summary>
+    /// The cluster or the database is down or slow. Storage failures reach the gateway as the
+    /// database's own exception or wrapped by Orleans (a storage provider's error inside an
+    /// <see cref="Orleans.Runtime.OrleansException"/>, an activation failure), so the whole chain is searched.
+    /// </summary>
+    private static bool IsUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is TimeoutException or OperationCanceledException or DbException
+                or Orleans.Runtime.OrleansException or Orleans.Runtime.SiloUnavailableException or System.Net.Sockets.SocketException)
+            {
+                return true;
+            }
+
+            if (e is AggregateException aggregate && aggregate.InnerExceptions.Any(IsUnavailable))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static T? Find<T>(Exception exception)
+        where T : Exception
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is T found)
+            {
+                return found;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The framework's message names the failing parameter; the inner JSON error says where.</summary>

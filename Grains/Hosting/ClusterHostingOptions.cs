@@ -28,19 +28,28 @@ public sealed class ClusterHostingOptions
     /// </summary>
     public string? AdvertisedIPAddress { get; set; }
 
+    /// <summary>
+    /// How long a grain call may take before Orleans gives up (its <c>ResponseTimeout</c>, on silos
+    /// and clients). Above a command's worst case against a slow database (three round trips of
+    /// <see cref="StorageOptions.ConnectTimeoutSeconds"/> + <see cref="StorageOptions.CommandTimeoutSeconds"/>),
+    /// so the database's own error, with its cause, arrives first.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     [Required]
     public string ServiceId { get; set; } = "collab";
 
     [Required]
     public string ClusterId { get; set; } = "dev";
 
-    /// <summary>Reads the section, then the Orleans identity variables, which win.</summary>
     /// <summary>The advertised address, parsed; a bad value fails at start-up with the setting's name.</summary>
     public IPAddress AdvertisedAddress() =>
         IPAddress.TryParse(AdvertisedIPAddress, out var address)
             ? address
             : throw new InvalidOperationException($"Collab:Cluster:AdvertisedIPAddress '{AdvertisedIPAddress}' is not an IP address.");
 
+    /// <summary>Reads the section, then the Orleans identity variables, which win.</summary>
     public static ClusterHostingOptions From(IConfiguration configuration)
     {
         var options = new ClusterHostingOptions();

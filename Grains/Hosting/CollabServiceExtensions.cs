@@ -2,12 +2,22 @@ using Collab.Neighbourhoods;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Serialization;
 
 namespace Collab.Hosting;
 
 /// <summary>Services both silos and gateways use: settings and the city map.</summary>
 public static class CollabServiceExtensions
 {
+    /// <summary>
+    /// Lets a database error cross from silo to gateway as itself. Orleans serializes only
+    /// exceptions of known namespaces; an <c>NpgsqlException</c> would otherwise fail the response
+    /// message and reach the gateway as a codec error, which it cannot tell from a bug (500)
+    /// rather than an outage (503).
+    /// </summary>
+    public static IServiceCollection AddCollabWireExceptions(this IServiceCollection services) =>
+        services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
+
     public static IServiceCollection AddCollabCity(this IServiceCollection services)
     {
         services.AddOptions<CityOptions>().BindConfiguration("Collab:City").ValidateDataAnnotations().ValidateOnStart();

@@ -2,6 +2,8 @@ using Collab.Incidents;
 using Collab.Realtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
 using Orleans.Serialization;
 using Orleans.Storage;
 
@@ -14,17 +16,22 @@ public static class CollabSiloExtensions
     {
         var storage = configuration.GetSection("Collab:Storage").Get<StorageOptions>() ?? new StorageOptions();
         silo.Services.AddCollabCity();
+        silo.Services.AddCollabWireExceptions();
         silo.Services.AddOptions<RealtimeOptions>().BindConfiguration("Collab:Realtime").ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddOptions<PrivacyOptions>().BindConfiguration("Collab:Privacy").ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddOptions<ModerationOptions>().BindConfiguration("Collab:Moderation").ValidateDataAnnotations().ValidateOnStart();
+        silo.Services.AddOptions<StorageOptions>().BindConfiguration("Collab:Storage").ValidateDataAnnotations().ValidateOnStart();
         switch (storage.Mode)
         {
             case StorageMode.Memory:
                 silo.AddMemoryGrainStorage(StorageNames.Collab);
+                silo.Services.TryAddSingleton<IEventLog, NoEventLog>();
                 break;
             case StorageMode.AdoNet:
                 var connectionString = DatabaseOptions.ConnectionString(configuration);
                 silo.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+                silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+                silo.Services.TryAddSingleton<IEventLog, NpgsqlEventLog>();
                 silo.AddAdoNetGrainStorage(StorageNames.Collab, options => options.Configure<IServiceProvider>((o, services) =>
                 {
                     o.Invariant = DatabaseOptions.Invariant;

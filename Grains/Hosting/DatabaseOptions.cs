@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
+using Npgsql;
 
 namespace Collab.Hosting;
 
@@ -18,10 +19,29 @@ public sealed class DatabaseOptions
 
     /// <summary>
     /// The connection string, read while the host is being built (Orleans' provider options need it
-    /// then); fails with the setting's name rather than later with a connection error.
+    /// then); fails with the setting's name rather than later with a connection error. Timeouts the
+    /// string leaves unset come from <see cref="StorageOptions"/>, for every user of it (clustering,
+    /// grain state, reminders, the event log) alike.
     /// </summary>
-    public static string ConnectionString(IConfiguration configuration) =>
-        configuration.GetConnectionString("Collab") is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException("ConnectionStrings:Collab is required when Collab:Cluster:Mode or Collab:Storage:Mode is AdoNet.");
+    public static string ConnectionString(IConfiguration configuration)
+    {
+        if (configuration.GetConnectionString("Collab") is not { Length: > 0 } value)
+        {
+            throw new InvalidOperationException("ConnectionStrings:Collab is required when Collab:Cluster:Mode or Collab:Storage:Mode is AdoNet.");
+        }
+
+        var storage = configuration.GetSection("Collab:Storage").Get<StorageOptions>() ?? new StorageOptions();
+        var builder = new NpgsqlConnectionStringBuilder(value);
+        if (!builder.ContainsKey("Timeout"))
+        {
+            builder.Timeout = storage.ConnectTimeoutSeconds;
+        }
+
+        if (!builder.ContainsKey("Command Timeout"))
+        {
+            builder.CommandTimeout = storage.CommandTimeoutSeconds;
+        }
+
+        return builder.ConnectionString;
+    }
 }

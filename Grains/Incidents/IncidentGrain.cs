@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Collab.Citizens;
 using Collab.Common;
 using Collab.Neighbourhoods;
@@ -21,6 +22,7 @@ internal sealed partial class IncidentGrain(
     IOptions<PrivacyOptions> privacy,
     IOptions<ModerationOptions> moderation,
     IOptions<RealtimeOptions> realtime,
+    IEventLog eventLog,
     TimeProvider clock,
     ILogger<IncidentGrain> logger) : Grain, IIncidentGrain
 {
@@ -31,11 +33,50 @@ internal sealed partial class IncidentGrain(
     private const string FormerResident = "former resident";
     private static readonly Actor System = new(ActorRole.Operator, "system", null, "en");
 
+    private const int CatchUpPage = 1_000;
+
     private readonly StreamPublisher _publisher = new(realtime.Value.ObserverExpiry, logger);
+
+    /// <summary>This command's events, appended to the log before the snapshot is written.</summary>
+    private readonly List<LoggedEvent> _pending = [];
     private IncidentState S => state.State;
     private ReporterState R => reporter.State;
     private string IncidentId => this.GetPrimaryKeyString();
     private string StreamName => $"incident:{IncidentId}";
+
+    /// <summary>
+    /// Completes the snapshot from the event log: a crash between a command's log append and its
+    /// snapshot write leaves events only in the log, and they were acknowledged.
+    /// </summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!eventLog.IsDurable)
+        {
+            return;
+        }
+
+        var restored = 0;
+        while (true)
+        {
+            var page = await eventLog.ReadAsync(StreamName, S.Timeline.HeadPolice, CatchUpPage, cancellationToken);
+            foreach (var row in page)
+            {
+                Restore(row);
+            }
+
+            restored += page.Count;
+            if (page.Count < CatchUpPage)
+            {
+                break;
+            }
+        }
+
+        if (restored > 0)
+        {
+            LogCaughtUp(logger, IncidentId, restored);
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
 
     public async Task<Outcome<IncidentView>> ReportAsync(ReportIncident command)
     {
@@ -69,23 +110,20 @@ internal sealed partial class IncidentGrain(
             return CommandError.Invalid("outside-city", "The location is not inside the city.");
         }
 
-        var now = clock.GetUtcNow();
-        S.Reported = true;
-        S.Category = command.Category;
-        S.Description = command.Description.Trim();
-        S.Location = command.Location;
-        S.Severity = command.Severity;
-        S.Language = command.Language;
-        S.Neighbourhood = neighbourhood.Slug;
-        S.Status = IncidentStatus.Reported;
-        S.ReportedAt = now;
         R.UserId = actor.UserId;
         R.Name = actor.Name;
         R.Role = actor.Role;
-        var entry = Append(EventTypes.IncidentReported, actor, Audience.Public, new IncidentFact(To: IncidentStatus.Reported), command.IdempotencyKey, now);
+        var fact = new IncidentFact(
+            To: IncidentStatus.Reported,
+            Category: command.Category,
+            Description: command.Description.Trim(),
+            Location: command.Location,
+            Severity: command.Severity,
+            Language: command.Language,
+            Neighbourhood: neighbourhood.Slug);
+        var entry = Record(EventTypes.IncidentReported, actor, Audience.Public, fact, ScopedKey(actor, command.IdempotencyKey));
         // Identity first: an incident never exists without knowing whom to notify.
-        await reporter.WriteStateAsync();
-        await state.WriteStateAsync();
+        await CommitAsync(() => reporter.WriteStateAsync());
         LogReported(logger, IncidentId, S.Category, S.Neighbourhood);
 
         Publish(entry);
@@ -124,24 +162,15 @@ internal sealed partial class IncidentGrain(
             return CommandError.Conflict("too-many-notes", $"An incident holds at most {MaxNotes} notes.");
         }
 
-        var now = clock.GetUtcNow();
         var visibility = command.Visibility switch
         {
             NoteVisibility.Police => Audience.Police,
             NoteVisibility.Authorities => Audience.Council,
             _ => Audience.Public,
         };
-        var entry = Append(EventTypes.NoteAdded, actor, visibility, new IncidentFact(), command.IdempotencyKey, now, touch: false);
-        S.Notes.Add(new NoteState
-        {
-            EventId = entry.Id,
-            Text = command.Text.Trim(),
-            Visibility = command.Visibility,
-            Author = actor,
-            CreatedAt = now,
-            Language = command.Language,
-        });
-        await state.WriteStateAsync();
+        var fact = new IncidentFact(Text: command.Text.Trim(), NoteVisibility: command.Visibility, Language: command.Language);
+        var entry = Record(EventTypes.NoteAdded, actor, visibility, fact, ScopedKey(actor, command.IdempotencyKey));
+        await CommitAsync();
 
         Publish(entry);
         if (command.Visibility == NoteVisibility.Public && actor.Role is ActorRole.Police or ActorRole.Council)
@@ -164,9 +193,8 @@ internal sealed partial class IncidentGrain(
         }
 
         var from = S.Status;
-        S.Status = command.Status;
-        var entry = Append(EventTypes.StatusChanged, actor, Audience.Public, new IncidentFact(From: from, To: command.Status, Reason: command.Reason), command.IdempotencyKey, clock.GetUtcNow());
-        await state.WriteStateAsync();
+        var entry = Record(EventTypes.StatusChanged, actor, Audience.Public, new IncidentFact(From: from, To: command.Status, Reason: command.Reason), ScopedKey(actor, command.IdempotencyKey));
+        await CommitAsync();
         LogStatusChanged(logger, IncidentId, from, command.Status);
 
         Publish(entry);
@@ -187,9 +215,8 @@ internal sealed partial class IncidentGrain(
             return CommandError.Conflict("not-active", $"A unit cannot be assigned to an incident that is '{IncidentRules.Format(S.Status)}'.");
         }
 
-        S.AssignedUnit = command.Unit.Trim();
-        var entry = Append(EventTypes.Assigned, actor, Audience.Public, new IncidentFact(Unit: S.AssignedUnit), command.IdempotencyKey, clock.GetUtcNow());
-        await state.WriteStateAsync();
+        var entry = Record(EventTypes.Assigned, actor, Audience.Public, new IncidentFact(Unit: command.Unit.Trim()), ScopedKey(actor, command.IdempotencyKey));
+        await CommitAsync();
 
         Publish(entry);
         await TellNeighbourhoodAsync(entry.Id);
@@ -225,15 +252,11 @@ internal sealed partial class IncidentGrain(
             return CommandError.Conflict(hide ? "already-hidden" : "not-hidden", hide ? "The note is already hidden." : "The note is not hidden.");
         }
 
-        note.Hidden = hide;
-        if (!hide)
-        {
-            note.Flaggers.Clear();
-        }
-
-        var entry = Append(hide ? EventTypes.NoteHidden : EventTypes.NoteRestored, actor, Audience.Public, new IncidentFact(NoteEventId: note.EventId, Reason: command.Reason), command.IdempotencyKey, clock.GetUtcNow(), touch: false);
-        await AuditAsync(actor, entry.Type, $"note {note.EventId}: {command.Reason}");
-        await state.WriteStateAsync();
+        var type = hide ? EventTypes.NoteHidden : EventTypes.NoteRestored;
+        var entry = Record(type, actor, Audience.Public, new IncidentFact(NoteEventId: note.EventId, Reason: command.Reason), ScopedKey(actor, command.IdempotencyKey));
+        // On record before it takes effect: an audit entry of an act whose commit then fails is
+        // the safe side of the two.
+        await CommitAsync(() => AuditAsync(actor, type, $"note {note.EventId}: {command.Reason}"));
         LogModerated(logger, IncidentId, entry.Type);
 
         Publish(entry);
@@ -264,19 +287,20 @@ internal sealed partial class IncidentGrain(
         }
 
         note.Flaggers.Add(flagger);
+        RememberKey(ScopedKey(actor, command.IdempotencyKey));
         TimelineEntry<IncidentFact>? hidden = null;
         if (note.Flaggers.Count >= moderation.Value.FlagThreshold)
         {
-            note.Hidden = true;
-            hidden = Append(EventTypes.NoteHidden, System, Audience.Public, new IncidentFact(NoteEventId: note.EventId, Reason: "flagged-pending-review"), command.IdempotencyKey, clock.GetUtcNow(), touch: false);
-            await AuditAsync(System, EventTypes.NoteHidden, $"note {note.EventId}: {note.Flaggers.Count} citizens flagged it");
+            // The system hides the note, so the event carries no citizen's key: erasing that
+            // citizen must not have to find it in the log.
+            hidden = Record(EventTypes.NoteHidden, System, Audience.Public, new IncidentFact(NoteEventId: note.EventId, Reason: "flagged-pending-review"), scopedKey: null);
+            var flags = note.Flaggers.Count;
+            await CommitAsync(() => AuditAsync(System, EventTypes.NoteHidden, $"note {note.EventId}: {flags} citizens flagged it"));
         }
         else
         {
-            RememberKey(actor, command.IdempotencyKey);
+            await CommitAsync();
         }
-
-        await state.WriteStateAsync();
         if (hidden is not null)
         {
             LogModerated(logger, IncidentId, "flagged note hidden");
@@ -319,6 +343,8 @@ internal sealed partial class IncidentGrain(
         }
 
         var formerResident = new Actor(ActorRole.Citizen, "erased", FormerResident, Languages.Default);
+        // The log first: it is what a fresh activation would restore the user's name from.
+        await eventLog.EraseActorAsync(StreamName, userId, JsonSerializer.Serialize(LoggedActor.From(formerResident), IncidentLogPayload.Json));
         var changed = false;
         if (R.UserId == userId)
         {
@@ -370,21 +396,138 @@ internal sealed partial class IncidentGrain(
 
     private static string ScopedKey(Actor actor, string key) => $"{actor.UserId}\n{key}";
 
-    private TimelineEntry<IncidentFact> Append(string type, Actor actor, Audience visibility, IncidentFact fact, string idempotencyKey, DateTimeOffset now, bool touch = true)
+    /// <summary>
+    /// Records one event: onto the timeline (lean), into the state (<see cref="Apply"/>, the same
+    /// code that restores it from the log), and into this command's pending log rows.
+    /// </summary>
+    private TimelineEntry<IncidentFact> Record(string type, Actor actor, Audience visibility, IncidentFact fact, string? scopedKey)
     {
-        if (touch)
+        var entry = S.Timeline.Append(type, actor, visibility, fact.Lean(), clock.GetUtcNow(), TimelineCapacity);
+        Apply(entry, fact, scopedKey);
+        if (eventLog.IsDurable)
         {
-            S.UpdatedAt = now;
-            S.Version++;
+            var payload = new IncidentLogPayload(entry.Visibility, entry.SeqPublic, entry.SeqCouncil, LoggedActor.From(actor), fact, scopedKey);
+            _pending.Add(new LoggedEvent(StreamName, entry.SeqPolice, entry.Id, entry.Type, entry.OccurredAt, payload.Serialize()));
         }
 
-        RememberKey(actor, idempotencyKey);
-        return S.Timeline.Append(type, actor, visibility, fact, now, TimelineCapacity);
+        return entry;
     }
 
-    private void RememberKey(Actor actor, string idempotencyKey)
+    /// <summary>Re-applies a logged event that the snapshot missed.</summary>
+    private void Restore(LoggedEvent row)
     {
-        S.ProcessedKeys.Add(ScopedKey(actor, idempotencyKey));
+        var payload = IncidentLogPayload.Deserialize(row.Payload);
+        var entry = new TimelineEntry<IncidentFact>
+        {
+            Id = row.EventId,
+            Type = row.Type,
+            OccurredAt = row.OccurredAt,
+            Actor = payload.Actor.ToActor(),
+            Visibility = payload.Visibility,
+            SeqPublic = payload.SeqPublic,
+            SeqCouncil = payload.SeqCouncil,
+            SeqPolice = row.Seq,
+            Payload = payload.Fact.Lean(),
+        };
+        S.Timeline.Restore(entry, TimelineCapacity);
+        Apply(entry, payload.Fact, payload.Key);
+    }
+
+    /// <summary>What an event does to the state: the one place, for commands and for restores alike.</summary>
+    private void Apply(TimelineEntry<IncidentFact> entry, IncidentFact fact, string? scopedKey)
+    {
+        switch (entry.Type)
+        {
+            case EventTypes.IncidentReported:
+                S.Reported = true;
+                S.Category = fact.Category ?? "";
+                S.Description = fact.Description ?? "";
+                S.Location = fact.Location ?? new GeoPoint(0, 0);
+                S.Severity = fact.Severity ?? Severity.Medium;
+                S.Language = fact.Language ?? Languages.Default;
+                S.Neighbourhood = fact.Neighbourhood ?? "";
+                S.Status = IncidentStatus.Reported;
+                S.ReportedAt = entry.OccurredAt;
+                Touch(entry.OccurredAt);
+                break;
+            case EventTypes.NoteAdded:
+                S.Notes.Add(new NoteState
+                {
+                    EventId = entry.Id,
+                    Text = fact.Text ?? "",
+                    Visibility = fact.NoteVisibility ?? NoteVisibility.Public,
+                    Author = entry.Actor,
+                    CreatedAt = entry.OccurredAt,
+                    Language = fact.Language ?? Languages.Default,
+                });
+                break;
+            case EventTypes.StatusChanged:
+                S.Status = fact.To ?? S.Status;
+                Touch(entry.OccurredAt);
+                break;
+            case EventTypes.Assigned:
+                S.AssignedUnit = fact.Unit;
+                Touch(entry.OccurredAt);
+                break;
+            case EventTypes.NoteHidden or EventTypes.NoteRestored when S.Notes.Find(n => n.EventId == fact.NoteEventId) is { } note:
+                note.Hidden = entry.Type == EventTypes.NoteHidden;
+                if (!note.Hidden)
+                {
+                    note.Flaggers.Clear();
+                }
+
+                break;
+        }
+
+        if (scopedKey is not null)
+        {
+            RememberKey(scopedKey);
+        }
+    }
+
+    private void Touch(DateTimeOffset at)
+    {
+        S.UpdatedAt = at;
+        S.Version++;
+    }
+
+    /// <summary>
+    /// Stores this command: <paramref name="first"/> (state kept apart), then the log, then the
+    /// snapshot. On any failure this activation's memory is ahead of the store (or behind another
+    /// activation's), so it is dropped; the next call reads snapshot and log afresh, and a retry
+    /// with the same idempotency key finds whatever did reach the log.
+    /// </summary>
+    private async Task CommitAsync(Func<Task>? first = null)
+    {
+        try
+        {
+            if (first is not null)
+            {
+                await first();
+            }
+
+            if (_pending.Count > 0)
+            {
+                await eventLog.AppendAsync(_pending);
+            }
+
+            await state.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            LogCommitFailed(logger, ex, IncidentId);
+            DeactivateOnIdle();
+            throw;
+        }
+        finally
+        {
+            _pending.Clear();
+        }
+    }
+
+    private void RememberKey(string scopedKey)
+    {
+        S.ProcessedKeys.Add(scopedKey);
         if (S.ProcessedKeys.Count > RememberedKeys)
         {
             S.ProcessedKeys.RemoveRange(0, S.ProcessedKeys.Count - RememberedKeys);
@@ -543,6 +686,12 @@ internal sealed partial class IncidentGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Incident {IncidentId}: {EventType}")]
     private static partial void LogModerated(ILogger logger, string incidentId, string eventType);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Incident {IncidentId}: restored {Count} events from the log")]
+    private static partial void LogCaughtUp(ILogger logger, string incidentId, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Incident {IncidentId}: a command could not be stored; the activation re-reads on its next call")]
+    private static partial void LogCommitFailed(ILogger logger, Exception exception, string incidentId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Incident {IncidentId}: telling the {Target} grain failed; it will catch up")]
     private static partial void LogDownstreamFailed(ILogger logger, Exception exception, string incidentId, string target);

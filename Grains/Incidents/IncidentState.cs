@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Collab.Common;
 using Collab.Realtime;
 
@@ -58,11 +59,28 @@ internal sealed class AuditState
     [Id(0)] public List<AuditEntry> Entries { get; set; } = [];
 }
 
-/// <summary>What an incident timeline entry records beyond its type and actor.</summary>
+/// <summary>
+/// What an incident timeline entry records beyond its type and actor. The event log stores it in
+/// full, with what re-applies the event to the state (report fields, note text); the timeline in
+/// the snapshot keeps it <see cref="Lean"/>, since the state holds those already. The JSON names
+/// are the log's schema and, like the <c>[Id]</c>s, never change.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("collab.state.IncidentFact")]
 internal sealed record IncidentFact(
-    [property: Id(0)] IncidentStatus? From = null,
-    [property: Id(1)] IncidentStatus? To = null,
-    [property: Id(2)] string? Unit = null,
-    [property: Id(3)] string? NoteEventId = null,
-    [property: Id(4)] string? Reason = null);
+    [property: Id(0), JsonPropertyName("from")] IncidentStatus? From = null,
+    [property: Id(1), JsonPropertyName("to")] IncidentStatus? To = null,
+    [property: Id(2), JsonPropertyName("unit")] string? Unit = null,
+    [property: Id(3), JsonPropertyName("noteEventId")] string? NoteEventId = null,
+    [property: Id(4), JsonPropertyName("reason")] string? Reason = null,
+    [property: Id(5), JsonPropertyName("category")] string? Category = null,
+    [property: Id(6), JsonPropertyName("description")] string? Description = null,
+    [property: Id(7), JsonPropertyName("location")] GeoPoint? Location = null,
+    [property: Id(8), JsonPropertyName("severity")] Severity? Severity = null,
+    [property: Id(9), JsonPropertyName("language")] string? Language = null,
+    [property: Id(10), JsonPropertyName("neighbourhood")] string? Neighbourhood = null,
+    [property: Id(11), JsonPropertyName("text")] string? Text = null,
+    [property: Id(12), JsonPropertyName("noteVisibility")] NoteVisibility? NoteVisibility = null)
+{
+    /// <summary>Without the long texts, which the state keeps in <see cref="IncidentState.Description"/> and <see cref="NoteState.Text"/>.</summary>
+    public IncidentFact Lean() => this with { Description = null, Text = null };
+}

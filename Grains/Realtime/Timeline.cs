@@ -38,6 +38,29 @@ internal sealed class Timeline<TPayload>
             SeqPolice = HeadPolice,
             Payload = payload,
         };
+        Add(entry, capacity);
+        return entry;
+    }
+
+    /// <summary>
+    /// Re-adds an entry read back from the event log, with its own id and sequence numbers. It must
+    /// be the next one (police seq = head + 1): the log is contiguous, and a hole means a bug.
+    /// </summary>
+    public void Restore(TimelineEntry<TPayload> entry, int capacity)
+    {
+        if (entry.SeqPolice != HeadPolice + 1)
+        {
+            throw new InvalidOperationException($"Timeline at {HeadPolice} cannot take logged entry {entry.SeqPolice}.");
+        }
+
+        HeadPublic = entry.SeqPublic;
+        HeadCouncil = entry.SeqCouncil;
+        HeadPolice = entry.SeqPolice;
+        Add(entry, capacity);
+    }
+
+    private void Add(TimelineEntry<TPayload> entry, int capacity)
+    {
         Entries.Add(entry);
         if (Entries.Count > capacity)
         {
@@ -48,8 +71,6 @@ internal sealed class Timeline<TPayload>
             DroppedPolice = last.SeqPolice;
             Entries.RemoveRange(0, drop);
         }
-
-        return entry;
     }
 
     /// <summary>Forgets every entry but keeps the heads, so sequence numbers never go back.</summary>

@@ -2,6 +2,8 @@ using Collab.Gateway.Hosting;
 using Collab.Silo;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -55,6 +57,38 @@ public sealed class AdoNetHosts(string connectionString)
         var silo = BuildSilo();
         await silo.StartAsync();
         return silo;
+    }
+
+    /// <summary>
+    /// A real gateway (<see cref="GatewayApp.Build"/>, Kestrel on a free loopback port) in AdoNet
+    /// client mode on this cluster, with development tokens. The caller stops it.
+    /// </summary>
+    public async Task<(WebApplication App, Uri Url)> StartGatewayAsync(Dictionary<string, string?>? overrides = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = "Testing",
+            ApplicationName = typeof(GatewayApp).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddInMemoryCollection(Settings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Collab:Auth:DevTokens"] = "true",
+            ["Collab:Auth:SigningKey"] = GatewayFixture.SigningKey,
+            ["Collab:Realtime:ResubscribeInterval"] = "00:00:01",
+        });
+        if (overrides is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }
+
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = GatewayApp.Build(builder);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return (app, new Uri(address));
     }
 
     /// <summary>A gateway-style Orleans client that finds the silos through the membership table.</summary>

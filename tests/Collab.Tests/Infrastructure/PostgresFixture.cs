@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 
 namespace Collab.Tests.Infrastructure;
@@ -10,12 +9,8 @@ namespace Collab.Tests.Infrastructure;
 /// </summary>
 public sealed class PostgresFixture : IAsyncLifetime
 {
-    /// <summary>Where the server binaries are; <c>COLLAB_PG_BIN</c> overrides the Debian default.</summary>
-    private static readonly string BinDirectory =
-        Environment.GetEnvironmentVariable("COLLAB_PG_BIN") is { Length: > 0 } bin ? bin : "/usr/lib/postgresql/15/bin";
-
     private readonly List<string> _databases = [];
-    private string? _root;
+    private PostgresServer? _server;
     private string _adminConnectionString = "";
 
     public async Task InitializeAsync()
@@ -26,37 +21,14 @@ public sealed class PostgresFixture : IAsyncLifetime
             return;
         }
 
-        _root = Path.Combine(Path.GetTempPath(), "collab-pg-" + Guid.NewGuid().ToString("N")[..8]);
-        var data = Path.Combine(_root, "data");
-        var socket = Path.Combine(_root, "socket");
-        Directory.CreateDirectory(data);
-        Directory.CreateDirectory(socket);
-        var port = FreePorts.Next();
-
-        // PostgreSQL refuses to run as root, and CI runs as root: hand the directory to the
-        // postgres account and run the server tools as that account.
-        var asRoot = Environment.UserName == "root";
-        if (asRoot)
-        {
-            await RunAsync("chown", ["-R", "postgres", _root], asPostgres: false);
-        }
-
-        await RunAsync(Path.Combine(BinDirectory, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"], asRoot);
-        await RunAsync(
-            Path.Combine(BinDirectory, "pg_ctl"),
-            [
-                "-D", data, "-l", Path.Combine(_root, "server.log"), "-w", "-t", "60",
-                "-o", $"-p {port} -k {socket} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
-                "start",
-            ],
-            asRoot);
-        _adminConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false";
+        _server = await PostgresServer.StartNewAsync();
+        _adminConnectionString = _server.AdminConnectionString;
     }
 
     public async Task DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        if (_root is null)
+        if (_server is null)
         {
             // A shared server outlives the run: leave it as we found it.
             await using var connection = new NpgsqlConnection(_adminConnectionString);
@@ -70,8 +42,7 @@ public sealed class PostgresFixture : IAsyncLifetime
             return;
         }
 
-        await RunAsync(Path.Combine(BinDirectory, "pg_ctl"), ["-D", Path.Combine(_root, "data"), "-m", "immediate", "-w", "stop"], Environment.UserName == "root");
-        Directory.Delete(_root, recursive: true);
+        await _server.DisposeAsync();
     }
 
     /// <summary>A new, empty database; returns its connection string.</summary>
@@ -93,36 +64,20 @@ public sealed class PostgresFixture : IAsyncLifetime
         return new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = name, Pooling = true }.ConnectionString;
     }
 
-    private static async Task RunAsync(string program, string[] arguments, bool asPostgres)
-    {
-        var start = new ProcessStartInfo(asPostgres ? "runuser" : program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (asPostgres)
-        {
-            foreach (var prefix in new[] { "-u", "postgres", "--", program })
-            {
-                start.ArgumentList.Add(prefix);
-            }
-        }
+    /// <summary>
+    /// Stops the fixture's server (an outage: every connection drops, new ones are refused). The
+    /// tests of the collection run one at a time, so only the caller sees it. A shared server
+    /// (<c>COLLAB_TEST_PG</c>) is not ours to stop: the outage tests start a server of their own then.
+    /// </summary>
+    public Task StopAsync() => Owned.StopAsync();
 
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
+    /// <summary>Starts the stopped server again, on the same port, with its data.</summary>
+    public Task StartAsync() => Owned.StartAsync();
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} exited with {process.ExitCode}: {await output}{await error}");
-        }
-    }
+    /// <summary>True when <see cref="StopAsync"/> is allowed (the server is this fixture's own).</summary>
+    public bool CanStop => _server is not null;
+
+    private PostgresServer Owned => _server ?? throw new InvalidOperationException("The PostgreSQL server is shared (COLLAB_TEST_PG); it is not stopped by tests.");
 }
 
 [CollectionDefinition(Name)]

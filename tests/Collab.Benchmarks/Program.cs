@@ -1,0 +1,3 @@
+using Collab.Benchmarks;
+
+return await Benchmark.RunAsync(args);

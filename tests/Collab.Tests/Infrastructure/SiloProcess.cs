@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Collab.Tests.Infrastructure;
+
+/// <summary>
+/// A real silo process (<c>dotnet Collab.Silo.dll</c>) configured only through environment
+/// variables, as an operator runs it, on the cluster of <see cref="AdoNetHosts"/>. Killed on dispose.
+/// </summary>
+public sealed class SiloProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private SiloProcess(Process process, int siloPort)
+    {
+        _process = process;
+        SiloPort = siloPort;
+    }
+
+    /// <summary>
+    /// The silo's own build output (same configuration as the tests, which build it by reference):
+    /// its copy beside the tests lacks the packages the tests get from the ASP.NET Core framework.
+    /// </summary>
+    private static string SiloAssembly { get; } = FindSiloAssembly();
+
+    /// <summary>The response timeout of the silos (and of a gateway in front of them) in failover tests.</summary>
+    public const string FailoverResponseTimeout = "00:00:05";
+
+    public int SiloPort { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>What the process wrote so far (for failure messages).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static SiloProcess Start(AdoNetHosts hosts)
+    {
+        var siloPort = FreePorts.Next();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { SiloAssembly },
+            WorkingDirectory = Path.GetDirectoryName(SiloAssembly),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var env = start.Environment;
+        env["DOTNET_ENVIRONMENT"] = "Testing";
+        env["ConnectionStrings__Collab"] = hosts.ConnectionString;
+        env["ORLEANS_SERVICE_ID"] = "collab-tests";
+        env["ORLEANS_CLUSTER_ID"] = hosts.ClusterId;
+        env["Collab__Cluster__Mode"] = "AdoNet";
+        env["Collab__Storage__Mode"] = "AdoNet";
+        env["Collab__Cluster__AdvertisedIPAddress"] = "127.0.0.1";
+        env["Collab__Cluster__SiloPort"] = siloPort.ToString();
+        env["Collab__Cluster__GatewayPort"] = FreePorts.Next().ToString();
+        // Declare a killed silo dead within a few seconds instead of Orleans' production minute.
+        env["Collab__Cluster__Membership__ProbeTimeout"] = "00:00:01";
+        env["Collab__Cluster__Membership__NumMissedProbesLimit"] = "2";
+        env["Collab__Cluster__Membership__TableRefreshTimeout"] = "00:00:01";
+        env["Collab__Cluster__Membership__IAmAliveTablePublishTimeout"] = "00:00:02";
+        env["Collab__Cluster__Membership__DeathVoteExpirationTimeout"] = "00:00:10";
+        // A call caught in flight by the kill fails after this instead of Orleans' 30 s, and is retried.
+        env["Collab__Cluster__ResponseTimeout"] = FailoverResponseTimeout;
+        env["Logging__LogLevel__Default"] = "Warning";
+        env["Logging__Console__FormatterName"] = "simple";
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo process.");
+        var silo = new SiloProcess(process, siloPort);
+        process.OutputDataReceived += (_, e) => silo.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => silo.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return silo;
+    }
+
+    private static string FindSiloAssembly()
+    {
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = testOutput.Name;
+        var configuration = testOutput.Parent!.Name;
+        for (var dir = testOutput; dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Collab.sln")))
+            {
+                var path = Path.Combine(dir.FullName, "Silo", "bin", configuration, framework, "Collab.Silo.dll");
+                return File.Exists(path) ? path : throw new FileNotFoundException("Build the silo first.", path);
+            }
+        }
+
+        throw new InvalidOperationException($"No Collab.sln above {AppContext.BaseDirectory}.");
+    }
+
+    /// <summary>SIGKILL: no shutdown, no goodbye in the membership table.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            // Enough to diagnose a failure without holding a chatty process's whole log.
+            if (_output.Length < 200_000)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+}

@@ -1,0 +1,200 @@
+using Collab.Common;
+using Collab.Incidents;
+using Collab.Realtime;
+using Collab.Silo.Persistence;
+using Collab.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Collab.Tests.Persistence;
+
+/// <summary>The per-stream event log in PostgreSQL: written before the acknowledgement, read back by fresh activations, never forked.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class EventLogTests(PostgresFixture postgres)
+{
+    private static readonly Actor Citizen = new(ActorRole.Citizen, "citizen-" + Guid.NewGuid().ToString("N"), "Ada", "nl");
+    private static readonly Actor Police = new(ActorRole.Police, "police-" + Guid.NewGuid().ToString("N"), "Desk 4", "nl");
+
+    [Fact]
+    public async Task EveryAcknowledgedEventIsInTheLogUnderItsTotalOrder()
+    {
+        var hosts = await MigratedHostsAsync();
+        using var silo = await hosts.StartSiloAsync();
+        var incident = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IIncidentGrain>(Guid.NewGuid().ToString("D"));
+
+        Ok(await incident.ReportAsync(Report("r")));
+        Ok(await incident.AddNoteAsync(new AddNote("n1", Police, "Police only", NoteVisibility.Police, "nl")));
+        Ok(await incident.ChangeStatusAsync(new ChangeStatus("s1", Police, IncidentStatus.Acknowledged, null)));
+        var timeline = await incident.ReadAsync(Audience.Police, 0, 100);
+
+        var rows = await LogAsync(hosts, incident);
+        Assert.Equal([1L, 2L, 3L], rows.Select(r => r.Seq));
+        Assert.Equal(timeline.Events.Select(e => (e.Seq, e.Id, e.Type)), rows.Select(r => (r.Seq, r.EventId, r.Type)));
+        using var note = System.Text.Json.JsonDocument.Parse(rows[1].Payload);
+        Assert.Equal("Police only", note.RootElement.GetProperty("fact").GetProperty("text").GetString());
+        Assert.Equal("Police", note.RootElement.GetProperty("visibility").GetString());
+        await silo.StopAsync();
+    }
+
+    [Fact]
+    public async Task AFreshActivationCompletesAStaleSnapshotFromTheLog()
+    {
+        var hosts = await MigratedHostsAsync();
+        var id = Guid.NewGuid().ToString("D");
+        List<(string Type, string Extension, byte[] Payload, int Version)> snapshot;
+        Realtime.StreamPage before;
+        using (var silo = await hosts.StartSiloAsync())
+        {
+            var incident = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IIncidentGrain>(id);
+            Ok(await incident.ReportAsync(Report("r")));
+            snapshot = await SnapshotAsync(hosts, id);
+            Ok(await incident.AddNoteAsync(new AddNote("n1", Police, "Unit on its way", NoteVisibility.Public, "nl")));
+            Ok(await incident.ChangeStatusAsync(new ChangeStatus("s1", Police, IncidentStatus.Acknowledged, "seen")));
+            Ok(await incident.AssignAsync(new AssignUnit("a1", Police, "Unit 7")));
+            before = await incident.ReadAsync(Audience.Police, 0, 100);
+            await silo.StopAsync();
+        }
+
+        // A crash after the log appends and before the snapshot writes: the stored snapshot is the
+        // one from right after the report.
+        await RestoreSnapshotAsync(hosts, snapshot);
+
+        using (var silo = await hosts.StartSiloAsync())
+        {
+            var incident = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IIncidentGrain>(id);
+            var view = Ok(await incident.GetAsync(Police));
+            Assert.Equal(IncidentStatus.Acknowledged, view.Status);
+            Assert.Equal("Unit 7", view.AssignedUnit);
+            Assert.Equal(["Unit on its way"], view.Notes.Select(n => n.Text));
+            Assert.Equal(4, view.Seq);
+
+            var after = await incident.ReadAsync(Audience.Police, 0, 100);
+            Assert.Equal(before.Head, after.Head);
+            Assert.Equal(before.Events.Select(e => (e.Seq, e.Id, e.Type)), after.Events.Select(e => (e.Seq, e.Id, e.Type)));
+            var publicView = await incident.ReadAsync(Audience.Public, 0, 100);
+            Assert.Equal([1L, 2L, 3L, 4L], publicView.Events.Select(e => e.Seq));
+
+            // The idempotency keys came back with the events: a retried note adds nothing.
+            var retried = Ok(await incident.AddNoteAsync(new AddNote("n1", Police, "Unit on its way", NoteVisibility.Public, "nl")));
+            Assert.Single(retried.Notes);
+            Assert.Equal(4, (await LogAsync(hosts, incident)).Count);
+            await silo.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task TwoWritersOfOneStreamCannotForkItsHistory()
+    {
+        // Two clusters on one service and database: the same incident is active in both, as a
+        // duplicate activation would be after a partition.
+        var first = await MigratedHostsAsync();
+        var second = new AdoNetHosts(first.ConnectionString);
+        using var siloA = await first.StartSiloAsync();
+        using var siloB = await second.StartSiloAsync();
+        var id = Guid.NewGuid().ToString("D");
+        var a = siloA.Services.GetRequiredService<IGrainFactory>().GetGrain<IIncidentGrain>(id);
+        var b = siloB.Services.GetRequiredService<IGrainFactory>().GetGrain<IIncidentGrain>(id);
+
+        Ok(await a.ReportAsync(Report("r")));
+        Ok(await b.GetAsync(Police));
+        Ok(await a.AddNoteAsync(new AddNote("from-a", Police, "written by A", NoteVisibility.Public, "nl")));
+
+        // B still believes seq 2 is free; the log says otherwise, and B keeps nothing.
+        await Assert.ThrowsAsync<StreamConflictException>(() => b.AddNoteAsync(new AddNote("from-b", Police, "written by B", NoteVisibility.Public, "nl")));
+
+        // B re-read (a fresh activation): the retry lands after A's note.
+        var retried = Ok(await b.AddNoteAsync(new AddNote("from-b", Police, "written by B", NoteVisibility.Public, "nl")));
+        Assert.Equal(["written by A", "written by B"], retried.Notes.Select(n => n.Text));
+
+        // Now A is the stale one.
+        await Assert.ThrowsAsync<StreamConflictException>(() => a.AddNoteAsync(new AddNote("from-a-2", Police, "A again", NoteVisibility.Public, "nl")));
+        Ok(await a.AddNoteAsync(new AddNote("from-a-2", Police, "A again", NoteVisibility.Public, "nl")));
+
+        var rows = await LogAsync(first, a);
+        Assert.Equal([1L, 2L, 3L, 4L], rows.Select(r => r.Seq));
+        Assert.Equal(rows.Count, rows.Select(r => r.EventId).Distinct().Count());
+        var fromB = await b.ReadAsync(Audience.Police, 0, 100);
+        Assert.Equal(rows.Take(3).Select(r => r.EventId), fromB.Events.Select(e => e.Id));
+
+        await siloB.StopAsync();
+        await siloA.StopAsync();
+    }
+
+    [Fact]
+    public async Task ErasureAnonymisesTheCitizenInTheLogToo()
+    {
+        var hosts = await MigratedHostsAsync();
+        var citizen = Citizen with { UserId = "citizen-" + Guid.NewGuid().ToString("N") };
+        using var silo = await hosts.StartSiloAsync();
+        var incident = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IIncidentGrain>(Guid.NewGuid().ToString("D"));
+        Ok(await incident.ReportAsync(Report("r", citizen)));
+        Ok(await incident.AddNoteAsync(new AddNote("n1", citizen, "More glass on the road", NoteVisibility.Public, "nl")));
+
+        await incident.EraseCitizenAsync(citizen.UserId);
+
+        var rows = await LogAsync(hosts, incident);
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, r => Assert.DoesNotContain(citizen.UserId, r.Payload, StringComparison.Ordinal));
+        Assert.All(rows, r => Assert.Contains("former resident", r.Payload, StringComparison.Ordinal));
+        await silo.StopAsync();
+    }
+
+    private static ReportIncident Report(string key, Actor? actor = null) =>
+        new(key, actor ?? Citizen, "vandalism", "Bus shelter glass smashed", new GeoPoint(52.0712, 4.2811, 10), Severity.Medium, "nl");
+
+    private async Task<AdoNetHosts> MigratedHostsAsync()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await new SchemaMigrator(connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        return new AdoNetHosts(connectionString);
+    }
+
+    internal static async Task<List<LoggedEvent>> LogAsync(AdoNetHosts hosts, IIncidentGrain incident)
+    {
+        await using var source = NpgsqlDataSource.Create(hosts.ConnectionString);
+        var log = new NpgsqlEventLog(source);
+        return [.. await log.ReadAsync($"incident:{incident.GetPrimaryKeyString()}", 0, 10_000)];
+    }
+
+    private static async Task<List<(string Type, string Extension, byte[] Payload, int Version)>> SnapshotAsync(AdoNetHosts hosts, string id)
+    {
+        var rows = new List<(string, string, byte[], int)>();
+        await using var connection = new NpgsqlConnection(hosts.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT grain_type, grain_id_extension, payload, version FROM orleans_grain_state WHERE grain_id_extension LIKE @id AND payload IS NOT NULL", connection);
+        command.Parameters.AddWithValue("id", "%" + id + "%");
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2), reader.GetInt32(3)));
+        }
+
+        Assert.NotEmpty(rows);
+        return rows;
+    }
+
+    private static async Task RestoreSnapshotAsync(AdoNetHosts hosts, List<(string Type, string Extension, byte[] Payload, int Version)> rows)
+    {
+        await using var connection = new NpgsqlConnection(hosts.ConnectionString);
+        await connection.OpenAsync();
+        foreach (var (type, extension, payload, version) in rows)
+        {
+            await using var command = new NpgsqlCommand(
+                "UPDATE orleans_grain_state SET payload = @payload, version = @version WHERE grain_type = @type AND grain_id_extension = @extension", connection);
+            command.Parameters.AddWithValue("payload", payload);
+            command.Parameters.AddWithValue("version", version);
+            command.Parameters.AddWithValue("type", type);
+            command.Parameters.AddWithValue("extension", extension);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+    }
+
+    private static T Ok<T>(Outcome<T> outcome)
+    {
+        Assert.True(outcome.IsOk, $"Command failed: {outcome.Error}");
+        return outcome.Value!;
+    }
+}
