@@ -77,6 +77,8 @@ public sealed class AdoNetHosts(string connectionString)
             ["Collab:Auth:DevTokens"] = "true",
             ["Collab:Auth:SigningKey"] = GatewayFixture.SigningKey,
             ["Collab:Realtime:ResubscribeInterval"] = "00:00:01",
+            // These gateways carry steady traffic from one test user; the limits have tests of their own.
+            ["Collab:Security:CommandsPerWindow"] = "100000",
         });
         if (overrides is not null)
         {
