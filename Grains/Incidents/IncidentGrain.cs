@@ -26,7 +26,6 @@ internal sealed partial class IncidentGrain(
     TimeProvider clock,
     ILogger<IncidentGrain> logger) : Grain, IIncidentGrain
 {
-    private const int TimelineCapacity = 5_000;
     private const int MaxNotes = 2_000;
     private const int RememberedKeys = 500;
     private const int AuditCapacity = 2_000;
@@ -386,8 +385,17 @@ internal sealed partial class IncidentGrain(
         return Task.CompletedTask;
     }
 
-    public Task<StreamPage> ReadAsync(Audience audience, long afterSeq, int max) =>
-        Task.FromResult(S.Reported ? S.Timeline.Read(audience, afterSeq, Math.Clamp(max, 1, 1_000), Project) : StreamPage.NotFound);
+    public async Task<StreamPage> ReadAsync(Audience audience, long afterSeq, int max)
+    {
+        if (!S.Reported)
+        {
+            return StreamPage.NotFound;
+        }
+
+        max = Math.Clamp(max, 1, 1_000);
+        var page = S.Timeline.Read(audience, afterSeq, max, Project);
+        return page.Truncated && eventLog.IsDurable ? await ReadFromLogAsync(audience, afterSeq, max) : page;
+    }
 
     private static Outcome<IncidentView> NotFound() =>
         CommandError.NotFound("incident-not-found", "No such incident.");
@@ -402,7 +410,7 @@ internal sealed partial class IncidentGrain(
     /// </summary>
     private TimelineEntry<IncidentFact> Record(string type, Actor actor, Audience visibility, IncidentFact fact, string? scopedKey)
     {
-        var entry = S.Timeline.Append(type, actor, visibility, fact.Lean(), clock.GetUtcNow(), TimelineCapacity);
+        var entry = S.Timeline.Append(type, actor, visibility, fact.Lean(), clock.GetUtcNow(), realtime.Value.IncidentTimelineCapacity);
         Apply(entry, fact, scopedKey);
         if (eventLog.IsDurable)
         {
@@ -416,8 +424,15 @@ internal sealed partial class IncidentGrain(
     /// <summary>Re-applies a logged event that the snapshot missed.</summary>
     private void Restore(LoggedEvent row)
     {
+        var (entry, payload) = ToEntry(row);
+        S.Timeline.Restore(entry, realtime.Value.IncidentTimelineCapacity);
+        Apply(entry, payload.Fact, payload.Key);
+    }
+
+    private static (TimelineEntry<IncidentFact> Entry, IncidentLogPayload Payload) ToEntry(LoggedEvent row)
+    {
         var payload = IncidentLogPayload.Deserialize(row.Payload);
-        var entry = new TimelineEntry<IncidentFact>
+        return (new TimelineEntry<IncidentFact>
         {
             Id = row.EventId,
             Type = row.Type,
@@ -428,9 +443,36 @@ internal sealed partial class IncidentGrain(
             SeqCouncil = payload.SeqCouncil,
             SeqPolice = row.Seq,
             Payload = payload.Fact.Lean(),
-        };
-        S.Timeline.Restore(entry, TimelineCapacity);
-        Apply(entry, payload.Fact, payload.Key);
+        }, payload);
+    }
+
+    /// <summary>
+    /// History older than the snapshot keeps comes from the log. An entry visible to an audience
+    /// has a police (total) sequence at least its audience sequence, so reading the log after
+    /// <paramref name="afterSeq"/> in total order finds every candidate; the rest are filtered.
+    /// </summary>
+    private async Task<StreamPage> ReadFromLogAsync(Audience audience, long afterSeq, int max)
+    {
+        var events = new List<StreamEvent>(Math.Min(max, 64));
+        var cursor = afterSeq;
+        while (events.Count < max)
+        {
+            var rows = await eventLog.ReadAsync(StreamName, cursor, CatchUpPage);
+            foreach (var row in rows)
+            {
+                cursor = row.Seq;
+                var (entry, _) = ToEntry(row);
+                if (entry.IsVisibleTo(audience) && entry.SeqFor(audience) > afterSeq)
+                {
+                    events.Add(Project(entry, audience, entry.SeqFor(audience)));
+                    if (events.Count == max) break;
+                }
+            }
+
+            if (rows.Count < CatchUpPage) break;
+        }
+
+        return new StreamPage(true, events, S.Timeline.Head.For(audience), Truncated: false);
     }
 
     /// <summary>What an event does to the state: the one place, for commands and for restores alike.</summary>

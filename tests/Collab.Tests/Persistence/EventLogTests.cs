@@ -141,6 +141,36 @@ public sealed class EventLogTests(PostgresFixture postgres)
         await silo.StopAsync();
     }
 
+    [Fact]
+    public async Task HistoryTrimmedFromTheSnapshotIsReplayedFromTheLogWithoutGaps()
+    {
+        var hosts = await MigratedHostsAsync();
+        var settings = hosts.Settings();
+        settings["Collab:Realtime:IncidentTimelineCapacity"] = "10";
+        using var silo = hosts.BuildSilo(settings);
+        await silo.StartAsync();
+        var incident = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IIncidentGrain>(Guid.NewGuid().ToString("D"));
+        Ok(await incident.ReportAsync(Report("r")));
+        for (var i = 0; i < 30; i++)
+        {
+            var visibility = i % 3 == 0 ? NoteVisibility.Police : NoteVisibility.Public;
+            Ok(await incident.AddNoteAsync(new AddNote($"n{i}", Police, $"note {i}", visibility, "nl")));
+        }
+
+        var police = await incident.ReadAsync(Audience.Police, 0, 1_000);
+        Assert.False(police.Truncated);
+        Assert.Equal(Enumerable.Range(1, 31).Select(i => (long)i), police.Events.Select(e => e.Seq));
+        var pub = await incident.ReadAsync(Audience.Public, 0, 1_000);
+        Assert.Equal(Enumerable.Range(1, 21).Select(i => (long)i), pub.Events.Select(e => e.Seq));
+        Assert.DoesNotContain(pub.Events, e => e.Data is NoteAddedData { Note.Visibility: NoteVisibility.Police });
+        Assert.Equal("note 1", ((NoteAddedData)pub.Events[1].Data).Note.Text);
+
+        // A page from the middle, and one that crosses from the log into the snapshot.
+        Assert.Equal([6L, 7L, 8L], (await incident.ReadAsync(Audience.Police, 5, 3)).Events.Select(e => e.Seq));
+        Assert.Equal(Enumerable.Range(16, 16).Select(i => (long)i), (await incident.ReadAsync(Audience.Police, 15, 1_000)).Events.Select(e => e.Seq));
+        await silo.StopAsync();
+    }
+
     private static ReportIncident Report(string key, Actor? actor = null) =>
         new(key, actor ?? Citizen, "vandalism", "Bus shelter glass smashed", new GeoPoint(52.0712, 4.2811, 10), Severity.Medium, "nl");
 
