@@ -5,6 +5,7 @@ using Collab.Gateway.Incidents;
 using Collab.Gateway.Neighbourhoods;
 using Collab.Gateway.Realtime;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.SignalR;
 
 namespace Collab.Gateway.Hosting;
 
@@ -38,7 +39,16 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<StreamRouter>();
         builder.Services.AddSingleton<LiveStreams>();
         builder.Services.AddHostedService<StreamRenewal>();
-        builder.Services.AddSignalR(o =>
+        builder.Services.AddCollabSignalR();
+        return builder;
+    }
+
+    /// <summary>
+    /// SignalR as the gateway serves it (limits, JSON and MessagePack). Public so the load test's
+    /// bare baseline hub runs with exactly these settings and the comparison stays like for like.
+    /// </summary>
+    public static ISignalRServerBuilder AddCollabSignalR(this IServiceCollection services) =>
+        services.AddSignalR(o =>
             {
                 o.MaximumReceiveMessageSize = MaxHubMessageBytes;
                 o.EnableDetailedErrors = false;
@@ -49,8 +59,6 @@ public static class GatewayExtensions
                 o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
             })
             .AddMessagePackProtocol();
-        return builder;
-    }
 
     public static WebApplication UseCollabGateway(this WebApplication app)
     {

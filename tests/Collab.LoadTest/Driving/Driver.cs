@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using Collab.Common;
+using Collab.Incidents;
+
+namespace Collab.LoadTest.Driving;
+
+/// <summary>
+/// Runs every scenario in one invocation: the servers in child processes (so their CPU and memory
+/// are theirs alone), the clients and command senders here. Prints the table, optionally writes
+/// JSON, and ends with exactly one <c>targets:</c> line.
+/// </summary>
+internal static class Driver
+{
+    public static async Task<int> RunAsync(LoadOptions options)
+    {
+        var plan = Plan.From(options);
+        Console.WriteLine($"Collab load test ({(plan.Quick ? "quick" : "full")}): {Environment.ProcessorCount} cores; servers in child processes, all clients in this one.");
+        var total = Stopwatch.StartNew();
+        using var budget = new CancellationTokenSource(plan.Quick ? TimeSpan.FromMinutes(3) : TimeSpan.FromMinutes(40));
+        var (rows, idleKilobytes, postgresUnavailable) = await RunAllAsync(options, plan, budget.Token);
+
+        Console.WriteLine();
+        Console.WriteLine(Report.Table(rows));
+        Console.WriteLine("Latency is from each message's intended send time (open loop) to receipt; 'allN' is until the last of N clients had it.");
+        Console.WriteLine("srv µs/msg: CPU of the server child per delivered message (e2e: silo + gateway in one process); cli: this process (clients + sender).");
+        var verdicts = Targets.Evaluate(rows, idleKilobytes, postgresUnavailable);
+        if (options.JsonFile is { } file)
+        {
+            await Report.WriteJsonAsync(file, new
+            {
+                quick = plan.Quick,
+                cores = Environment.ProcessorCount,
+                seconds = total.Elapsed.TotalSeconds,
+                rows,
+                idleKilobytesPerConnection = idleKilobytes,
+                targets = verdicts,
+            });
+            Console.WriteLine($"JSON written to {file}.");
+        }
+
+        Console.WriteLine($"Took {total.Elapsed.TotalSeconds:F0}s.");
+        Console.WriteLine(Targets.Line(verdicts));
+        return options.Check && verdicts.Any(v => v.Status == "miss") ? 1 : 0;
+    }
+
+    private static async Task<(List<ResultRow> Rows, double IdleKilobytes, string? PostgresUnavailable)> RunAllAsync(LoadOptions options, Plan plan, CancellationToken cancellationToken)
+    {
+        var rows = new List<ResultRow>();
+        var bareStart = ServerProcess.StartAsync(["--serve", "signalr"], null, TimeSpan.FromSeconds(60));
+        var collabStart = ServerProcess.StartAsync(["--serve", "collab", "--storage", "Memory"], null, TimeSpan.FromSeconds(90));
+        await using var bare = await bareStart;
+        await using var collab = await collabStart;
+
+        if (options.Runs("orleans")) rows.Add(Show(await OrleansBaseline.RunAsync(collab, plan, cancellationToken)));
+        if (options.Runs("signalr")) rows.AddRange(await SweepAsync(new BareTarget(bare), plan, cancellationToken));
+
+        var memory = await CollabTarget.CreateAsync("e2e-memory", collab);
+        // Commands first: the neighbourhood's state grows with every report, and T3 compares with a fresh cluster.
+        if (options.Runs("commands")) rows.Add(Show(await CommandsAsync(memory, "e2e-memory-commands", plan, cancellationToken)));
+        if (options.Runs("e2e")) rows.AddRange(await SweepAsync(memory, plan, cancellationToken));
+        var idleKilobytes = double.NaN;
+        if (options.Runs("idle"))
+        {
+            var (idleRow, kilobytes) = await IdleMemoryAsync(memory, plan, cancellationToken);
+            rows.Add(Show(idleRow));
+            idleKilobytes = kilobytes;
+        }
+
+        var postgresUnavailable = await PostgresAsync(options, plan, rows, cancellationToken);
+        return (rows, idleKilobytes, postgresUnavailable);
+    }
+
+    /// <summary>e2e-postgres, when a connection string is given and this build can store in PostgreSQL; else the reason it cannot run.</summary>
+    private static async Task<string?> PostgresAsync(LoadOptions options, Plan plan, List<ResultRow> rows, CancellationToken cancellationToken)
+    {
+        if (!options.Runs("pg"))
+        {
+            return "not selected";
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Postgres))
+        {
+            rows.Add(Show(ResultRow.NotAvailable("e2e-postgres", "no --pg CONNSTRING or COLLAB_LOADTEST_PG")));
+            return "no connection string";
+        }
+
+        ServerProcess postgres;
+        try
+        {
+            // The connection string travels by environment, not argv, so it does not show in process lists.
+            postgres = await ServerProcess.StartAsync(["--serve", "collab", "--storage", "AdoNet"], new Dictionary<string, string?> { ["COLLAB_LOADTEST_PG"] = options.Postgres }, TimeSpan.FromSeconds(90));
+        }
+        catch (InvalidOperationException ex)
+        {
+            rows.Add(Show(ResultRow.NotAvailable("e2e-postgres", ex.Message)));
+            return ex.Message;
+        }
+
+        await using (postgres)
+        {
+            var target = await CollabTarget.CreateAsync("e2e-postgres", postgres);
+            rows.AddRange(await SweepAsync(target, plan with { Sweep = [.. plan.Sweep.Where(n => n >= 100)] }, cancellationToken));
+        }
+
+        return null;
+    }
+
+    private static async Task<List<ResultRow>> SweepAsync(IFanOutTarget target, Plan plan, CancellationToken cancellationToken)
+    {
+        var rows = new List<ResultRow>();
+        foreach (var messagePack in new[] { false, true })
+        {
+            await using var pool = target.CreatePool(messagePack);
+            var warm = false;
+            foreach (var (n, load) in plan.Runs(messagePack))
+            {
+                var connecting = Stopwatch.StartNew();
+                await pool.GrowToAsync(n, cancellationToken);
+                if (connecting.Elapsed > TimeSpan.FromSeconds(1))
+                {
+                    Console.WriteLine($"  ({target.Scenario}: {n} {(messagePack ? "msgpack" : "json")} clients connected in {connecting.Elapsed.TotalSeconds:F1}s)");
+                }
+
+                if (!warm)
+                {
+                    // JIT and first activations are not what is measured.
+                    await Measure.OpenLoopAsync(target, pool, "warm-up", 50, TimeSpan.FromSeconds(0.6), plan.Drain, cancellationToken);
+                    warm = true;
+                }
+
+                var rate = load == "light" ? Plan.LightRate : Plan.HeavyRate(n);
+                var duration = load == "light" ? plan.LightDuration : plan.HeavyDuration;
+                rows.Add(Show(await Measure.OpenLoopAsync(target, pool, load, rate, duration, plan.Drain, cancellationToken)));
+                await Measure.SettleAsync(target.Server, cancellationToken);
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>T3: commands per second with one subscriber, as many in flight as the Orleans baseline.</summary>
+    private static async Task<ResultRow> CommandsAsync(CollabTarget target, string scenario, Plan plan, CancellationToken cancellationToken)
+    {
+        await using var pool = target.CreatePool(messagePack: false);
+        await pool.GrowToAsync(1, cancellationToken);
+        var run = Measure.NextRun();
+        await Measure.ClosedLoopAsync(scenario, target.Server, i => target.SendAsync(run, i, cancellationToken), Plan.InFlight, TimeSpan.FromSeconds(0.5), cancellationToken);
+        run = Measure.NextRun();
+        var row = await Measure.ClosedLoopAsync(scenario, target.Server, i => target.SendAsync(run, i, cancellationToken), Plan.InFlight, plan.ClosedDuration, cancellationToken);
+        await Measure.SettleAsync(target.Server, cancellationToken);
+        return row;
+    }
+
+    /// <summary>T4: the gateway's managed memory per idle (connected and subscribed) connection, measured in the server child.</summary>
+    private static async Task<(ResultRow Row, double Kilobytes)> IdleMemoryAsync(CollabTarget target, Plan plan, CancellationToken cancellationToken)
+    {
+        // Earlier pools' disconnects finish in the background; let them settle before the baseline.
+        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        var before = await target.Server.MemoryAsync();
+        await using var pool = target.CreatePool(messagePack: false);
+        var connecting = Stopwatch.StartNew();
+        await pool.GrowToAsync(plan.IdleConnections, cancellationToken);
+        var connectSeconds = connecting.Elapsed.TotalSeconds;
+        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        var after = await target.Server.MemoryAsync();
+        var n = pool.Count;
+        var managedKb = (after.Managed - before.Managed) / 1024.0 / n;
+        var workingSetKb = (after.WorkingSet - before.WorkingSet) / 1024.0 / n;
+        var row = new ResultRow("idle-connections", "json", n, "idle", double.NaN, 0, 0, 0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, 0,
+            $"gateway managed {managedKb:F1} KB/conn, working set {workingSetKb:F1} KB/conn; {n} connected+subscribed in {connectSeconds:F1}s");
+        return (row, managedKb);
+    }
+
+    private static ResultRow Show(ResultRow row)
+    {
+        Console.WriteLine($"  {row.Scenario,-20} {row.Protocol,-7} N={row.N,-5} {row.Load,-18} deliv/s={Report.F(row.DeliveredPerSecond, 0),-8} p99={Report.F(row.P99, 2)}ms allN p99={Report.F(row.AllP99, 2)}ms {row.Note}");
+        return row;
+    }
+}
+
+/// <summary>baseline-orleans: grain calls through a cluster client, spread over 1,000 grains, bounded in flight.</summary>
+internal static class OrleansBaseline
+{
+    private const int Grains = 1_000;
+
+    public static async Task<ResultRow> RunAsync(ServerProcess silo, Plan plan, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], EnvironmentName = "Production" });
+        builder.Logging.ClearProviders();
+        builder.UseOrleansClient(client => client.UseLocalhostClustering(
+            int.Parse(silo.Info["clientPort"], System.Globalization.CultureInfo.InvariantCulture), silo.Info["serviceId"], silo.Info["clusterId"]));
+        using var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        try
+        {
+            var factory = host.Services.GetRequiredService<IClusterClient>();
+            // A tiny call: reading an incident nobody reported answers "not found" from the activation's state.
+            var grains = Enumerable.Range(0, Grains).Select(_ => factory.GetGrain<IIncidentGrain>(Guid.NewGuid().ToString("D"))).ToArray();
+            var viewer = new Actor(ActorRole.Police, "load-orleans", null, "en");
+            await Parallel.ForEachAsync(grains, new ParallelOptions { MaxDegreeOfParallelism = Plan.InFlight, CancellationToken = cancellationToken }, async (g, _) => await g.GetAsync(viewer));
+            return await Measure.ClosedLoopAsync("baseline-orleans", silo, async i => (await grains[i % Grains].GetAsync(viewer)).Error is not null, Plan.InFlight, plan.ClosedDuration, cancellationToken);
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
+    }
+}
