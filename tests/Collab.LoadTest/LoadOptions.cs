@@ -59,7 +59,7 @@ internal sealed class LoadOptions
 
         if (o.Sweep.Length == 0)
         {
-            o.Sweep = o.Quick ? [1, 100, 1_000] : [1, 100, 1_000, 5_000];
+            o.Sweep = o.Quick ? [100, 1_000] : [1, 100, 1_000, 5_000];
         }
 
         if (o.IdleConnections == 0)

@@ -128,6 +128,8 @@ internal static class Driver
                     warm = true;
                 }
 
+                // Connecting clients and the previous run's backlog are not part of this run.
+                await Measure.SettleAsync(target.Server, cancellationToken);
                 var rate = load == "light" ? Plan.LightRate : Plan.HeavyRate(n);
                 var duration = load == "light" ? plan.LightDuration : plan.HeavyDuration;
                 rows.Add(Show(await Measure.OpenLoopAsync(target, pool, load, rate, duration, plan.Drain, cancellationToken)));

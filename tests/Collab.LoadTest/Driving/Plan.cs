@@ -19,7 +19,7 @@ internal sealed record Plan(
     public const int InFlight = 64;
 
     public static Plan From(LoadOptions o) => o.Quick
-        ? new Plan(true, o.Sweep, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), o.IdleConnections)
+        ? new Plan(true, o.Sweep, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), o.IdleConnections)
         : new Plan(false, o.Sweep, TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), o.IdleConnections);
 
     /// <summary>Updates per second offered to N clients in a heavy run.</summary>
@@ -32,7 +32,7 @@ internal sealed record Plan(
         foreach (var n in Sweep.Order())
         {
             var light = n >= 100 && (!Quick || !messagePack);
-            var heavy = !Quick || (messagePack ? n == largest : n == 1 || n == largest);
+            var heavy = !Quick || n == largest;
             if (light) yield return (n, "light");
             if (heavy) yield return (n, "heavy");
         }

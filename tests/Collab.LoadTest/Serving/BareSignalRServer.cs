@@ -37,7 +37,11 @@ internal sealed class BareSignalRServer(WebApplication app) : IServedSystem
     {
         logging.ClearProviders();
         logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        logging.SetMinimumLevel(LogLevel.Warning);
+        // As the gateway's appsettings.json has it: the product's own Information logs stay, the
+        // frameworks' per-request ones go (the silo's appsettings.json, copied here too, would keep them).
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        logging.AddFilter("Orleans", LogLevel.Warning);
     }
 
     private static async Task<IResult> SendAsync(string marker, IHubContext<BareHub, ICollabClient> hub)
