@@ -48,92 +48,114 @@ internal static class Driver
         var rows = new List<ResultRow>();
         var bareStart = ServerProcess.StartAsync(["--serve", "signalr"], null, TimeSpan.FromSeconds(60));
         var collabStart = ServerProcess.StartAsync(["--serve", "collab", "--storage", "Memory"], null, TimeSpan.FromSeconds(90));
+        var (postgresStart, postgresUnavailable) = StartPostgres(options);
         await using var bare = await bareStart;
         await using var collab = await collabStart;
-
-        if (options.Runs("orleans")) rows.Add(Show(await OrleansBaseline.RunAsync(collab, plan, cancellationToken)));
-        if (options.Runs("signalr")) rows.AddRange(await SweepAsync(new BareTarget(bare), plan, cancellationToken));
-
-        var memory = await CollabTarget.CreateAsync("e2e-memory", collab);
-        // Commands first: the neighbourhood's state grows with every report, and T3 compares with a fresh cluster.
-        if (options.Runs("commands")) rows.Add(Show(await CommandsAsync(memory, "e2e-memory-commands", plan, cancellationToken)));
-        if (options.Runs("e2e")) rows.AddRange(await SweepAsync(memory, plan, cancellationToken));
-        var idleKilobytes = double.NaN;
-        if (options.Runs("idle"))
-        {
-            var (idleRow, kilobytes) = await IdleMemoryAsync(memory, plan, cancellationToken);
-            rows.Add(Show(idleRow));
-            idleKilobytes = kilobytes;
-        }
-
-        var postgresUnavailable = await PostgresAsync(options, plan, rows, cancellationToken);
-        return (rows, idleKilobytes, postgresUnavailable);
-    }
-
-    /// <summary>e2e-postgres, when a connection string is given and this build can store in PostgreSQL; else the reason it cannot run.</summary>
-    private static async Task<string?> PostgresAsync(LoadOptions options, Plan plan, List<ResultRow> rows, CancellationToken cancellationToken)
-    {
-        if (!options.Runs("pg"))
-        {
-            return "not selected";
-        }
-
-        if (string.IsNullOrWhiteSpace(options.Postgres))
-        {
-            rows.Add(Show(ResultRow.NotAvailable("e2e-postgres", "no --pg CONNSTRING or COLLAB_LOADTEST_PG")));
-            return "no connection string";
-        }
-
-        ServerProcess postgres;
+        ServerProcess? postgres = null;
         try
         {
-            // The connection string travels by environment, not argv, so it does not show in process lists.
-            postgres = await ServerProcess.StartAsync(["--serve", "collab", "--storage", "AdoNet"], new Dictionary<string, string?> { ["COLLAB_LOADTEST_PG"] = options.Postgres }, TimeSpan.FromSeconds(90));
-        }
-        catch (InvalidOperationException ex)
-        {
-            rows.Add(Show(ResultRow.NotAvailable("e2e-postgres", ex.Message)));
-            return ex.Message;
-        }
+            if (postgresStart is not null)
+            {
+                try
+                {
+                    postgres = await postgresStart;
+                }
+                catch (InvalidOperationException ex)
+                {
+                    postgresUnavailable = ex.Message;
+                }
+            }
 
-        await using (postgres)
-        {
-            var target = await CollabTarget.CreateAsync("e2e-postgres", postgres);
-            rows.AddRange(await SweepAsync(target, plan with { Sweep = [.. plan.Sweep.Where(n => n >= 100)] }, cancellationToken));
-        }
+            if (options.Runs("orleans")) rows.Add(Show(await OrleansBaseline.RunAsync(collab, plan, cancellationToken)));
 
-        return null;
+            var memory = await CollabTarget.CreateAsync("e2e-memory", collab);
+            // Commands before the sweep: every report grows the neighbourhood's state, and T3 compares with a fresh cluster.
+            if (options.Runs("commands")) rows.Add(Show(await CommandsAsync(memory, "e2e-memory-commands", plan, cancellationToken)));
+
+            // Side by side: each (N, protocol, load) runs on every system back to back, so the
+            // noise of a shared 2-core box falls on the compared figures alike.
+            var targets = new List<IFanOutTarget>();
+            if (options.Runs("signalr")) targets.Add(new BareTarget(bare));
+            if (options.Runs("e2e")) targets.Add(memory);
+            if (postgres is not null) targets.Add(await CollabTarget.CreateAsync("e2e-postgres", postgres));
+            if (targets.Count > 0) rows.AddRange(await SweepAsync(targets, plan, cancellationToken));
+
+            var idleKilobytes = double.NaN;
+            if (options.Runs("idle"))
+            {
+                var (idleRow, kilobytes) = await IdleMemoryAsync(memory, plan, cancellationToken);
+                rows.Add(Show(idleRow));
+                idleKilobytes = kilobytes;
+            }
+
+            if (postgresUnavailable is not null)
+            {
+                rows.Add(Show(ResultRow.NotAvailable("e2e-postgres", postgresUnavailable)));
+            }
+
+            return (rows, idleKilobytes, postgresUnavailable);
+        }
+        finally
+        {
+            if (postgres is not null) await postgres.DisposeAsync();
+        }
     }
 
-    private static async Task<List<ResultRow>> SweepAsync(IFanOutTarget target, Plan plan, CancellationToken cancellationToken)
+    /// <summary>Starts the e2e-postgres server when a connection string is given; else says why it cannot run.</summary>
+    private static (Task<ServerProcess>? Start, string? Unavailable) StartPostgres(LoadOptions options)
+    {
+        if (!options.Runs("pg")) return (null, "not selected");
+        if (string.IsNullOrWhiteSpace(options.Postgres)) return (null, "no --pg CONNSTRING or COLLAB_LOADTEST_PG");
+
+        // The connection string travels by environment, not argv, so it does not show in process lists.
+        // A build without AdoNet storage (or an old schema) makes the child fail with the reason.
+        return (ServerProcess.StartAsync(["--serve", "collab", "--storage", "AdoNet"], new Dictionary<string, string?> { ["COLLAB_LOADTEST_PG"] = options.Postgres }, TimeSpan.FromSeconds(90)), null);
+    }
+
+    private static async Task<List<ResultRow>> SweepAsync(IReadOnlyList<IFanOutTarget> targets, Plan plan, CancellationToken cancellationToken)
     {
         var rows = new List<ResultRow>();
         foreach (var messagePack in new[] { false, true })
         {
-            await using var pool = target.CreatePool(messagePack);
-            var warm = false;
-            foreach (var (n, load) in plan.Runs(messagePack))
+            var pools = targets.Select(t => t.CreatePool(messagePack)).ToList();
+            try
             {
-                var connecting = Stopwatch.StartNew();
-                await pool.GrowToAsync(n, cancellationToken);
-                if (connecting.Elapsed > TimeSpan.FromSeconds(1))
+                var warm = new bool[targets.Count];
+                foreach (var (n, load) in plan.Runs(messagePack))
                 {
-                    Console.WriteLine($"  ({target.Scenario}: {n} {(messagePack ? "msgpack" : "json")} clients connected in {connecting.Elapsed.TotalSeconds:F1}s)");
-                }
+                    for (var k = 0; k < targets.Count; k++)
+                    {
+                        var connecting = Stopwatch.StartNew();
+                        await pools[k].GrowToAsync(n, cancellationToken);
+                        if (connecting.Elapsed > TimeSpan.FromSeconds(1))
+                        {
+                            Console.WriteLine($"  ({targets[k].Scenario}: {n} {(messagePack ? "msgpack" : "json")} clients connected in {connecting.Elapsed.TotalSeconds:F1}s)");
+                        }
+                    }
 
-                if (!warm)
+                    for (var k = 0; k < targets.Count; k++)
+                    {
+                        if (!warm[k])
+                        {
+                            // JIT and first activations are not what is measured.
+                            await Measure.OpenLoopAsync(targets[k], pools[k], "warm-up", 50, TimeSpan.FromSeconds(0.4), plan.Drain, cancellationToken);
+                            warm[k] = true;
+                        }
+
+                        // Connecting clients and the previous run's backlog are not part of this run.
+                        await Measure.SettleAsync(targets[k].Server, cancellationToken);
+                        var rate = load == "light" ? Plan.LightRate : Plan.HeavyRate(n);
+                        var duration = load == "light" ? plan.LightDuration : plan.HeavyDuration;
+                        rows.Add(Show(await Measure.OpenLoopAsync(targets[k], pools[k], load, rate, duration, plan.Drain, cancellationToken)));
+                    }
+                }
+            }
+            finally
+            {
+                foreach (var pool in pools)
                 {
-                    // JIT and first activations are not what is measured.
-                    await Measure.OpenLoopAsync(target, pool, "warm-up", 50, TimeSpan.FromSeconds(0.6), plan.Drain, cancellationToken);
-                    warm = true;
+                    await pool.DisposeAsync();
                 }
-
-                // Connecting clients and the previous run's backlog are not part of this run.
-                await Measure.SettleAsync(target.Server, cancellationToken);
-                var rate = load == "light" ? Plan.LightRate : Plan.HeavyRate(n);
-                var duration = load == "light" ? plan.LightDuration : plan.HeavyDuration;
-                rows.Add(Show(await Measure.OpenLoopAsync(target, pool, load, rate, duration, plan.Drain, cancellationToken)));
-                await Measure.SettleAsync(target.Server, cancellationToken);
             }
         }
 

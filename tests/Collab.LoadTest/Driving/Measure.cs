@@ -129,18 +129,18 @@ internal static class Measure
     }
 
     /// <summary>
-    /// Waits (at most 15 s) until the server child is nearly idle, so work queued by one run
+    /// Waits (at most 3 s) until the server child is nearly idle, so work queued by one run
     /// (an overloaded open-loop run leaves a backlog) does not land in the next one.
     /// </summary>
     public static async Task SettleAsync(ServerProcess server, CancellationToken cancellationToken)
     {
-        var until = Stopwatch.GetTimestamp() + 15 * Stopwatch.Frequency;
+        var until = Stopwatch.GetTimestamp() + 3 * Stopwatch.Frequency;
         var last = await server.CpuAsync();
         while (Stopwatch.GetTimestamp() < until)
         {
             await Task.Delay(250, cancellationToken);
             var now = await server.CpuAsync();
-            if (now - last < TimeSpan.FromMilliseconds(25)) return;
+            if (now - last < TimeSpan.FromMilliseconds(50)) return;
             last = now;
         }
     }

@@ -85,9 +85,11 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>Reads the child's output on dedicated threads: redirected pipes would otherwise hold thread-pool threads the clients need.</summary>
     private void Pump()
     {
+        var stdout = _process.StandardOutput;
+        var stderr = _process.StandardError;
         Start(() =>
         {
-            while (_process.StandardOutput.ReadLine() is { } line)
+            while (stdout.ReadLine() is { } line)
             {
                 if (line.StartsWith(ServeMode.Prefix, StringComparison.Ordinal))
                 {
@@ -99,7 +101,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         });
         Start(() =>
         {
-            while (_process.StandardError.ReadLine() is { } line)
+            while (stderr.ReadLine() is { } line)
             {
                 lock (_stderrTail)
                 {
@@ -110,7 +112,22 @@ internal sealed class ServerProcess : IAsyncDisposable
         });
     }
 
-    private static void Start(Action read) => new Thread(() => read()) { IsBackground = true, Name = "load-test child output" }.Start();
+    private void Start(Action read) => new Thread(() =>
+    {
+        try
+        {
+            read();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            // The child is gone and its pipes closed under us: nothing more to read.
+        }
+        finally
+        {
+            _replies.Writer.TryComplete();
+        }
+    })
+    { IsBackground = true, Name = "load-test child output" }.Start();
 
     public string StderrTail()
     {
