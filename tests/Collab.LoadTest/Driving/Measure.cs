@@ -74,7 +74,7 @@ internal static class Measure
             PerMessage(serverCpuUsed, delivered),
             PerMessage(clientCpuUsed, delivered),
             errors,
-            Note(recorder.Expected - delivered, pending, drain));
+            Note(recorder.Expected - delivered, pending, drain) is var note && recorder.Duplicates > 0 ? $"{note} DUPLICATES {recorder.Duplicates}".Trim() : Note(recorder.Expected - delivered, pending, drain));
     }
 
     /// <summary>

@@ -16,12 +16,16 @@ internal sealed class RunRecorder
     private readonly Dictionary<string, int> _index;
     private readonly long[] _intended;
     private readonly int[] _remaining;
+    private readonly long[] _slowest;
     private readonly LongHistogram _each = new(MaxMicros, 3);
     private readonly LongHistogram _all = new(MaxMicros, 3);
     private readonly Lock _lock = new();
     private long _delivered;
     private long _lastReceipt;
     private long _stray;
+    private long _duplicates;
+
+    public long Duplicates => Interlocked.Read(ref _duplicates);
 
     public RunRecorder(IReadOnlyList<string> markers, long[] intended, int clients)
     {
@@ -29,6 +33,7 @@ internal sealed class RunRecorder
         for (var i = 0; i < markers.Count; i++) _index[markers[i]] = i;
         _intended = intended;
         _remaining = [.. Enumerable.Repeat(clients, markers.Count)];
+        _slowest = new long[markers.Count];
         Expected = (long)markers.Count * clients;
     }
 
@@ -51,11 +56,25 @@ internal sealed class RunRecorder
         }
 
         var micros = Math.Clamp((long)Stopwatch.GetElapsedTime(_intended[i], now).TotalMicroseconds, 1, MaxMicros);
-        var last = Interlocked.Decrement(ref _remaining[i]) == 0;
+        // The slowest receipt so far, published before this receipt counts down: whichever thread
+        // counts the last one then sees every other receipt's latency, however threads interleave.
+        long slowest;
+        while (micros > (slowest = Interlocked.Read(ref _slowest[i])) && Interlocked.CompareExchange(ref _slowest[i], micros, slowest) != slowest)
+        {
+        }
+
+        var remaining = Interlocked.Decrement(ref _remaining[i]);
+        if (remaining < 0)
+        {
+            // More receipts of one message than clients: some client got it twice.
+            Interlocked.Increment(ref _duplicates);
+        }
+
+        var last = remaining == 0;
         lock (_lock)
         {
             _each.RecordValue(micros);
-            if (last) _all.RecordValue(micros);
+            if (last) _all.RecordValue(Interlocked.Read(ref _slowest[i]));
         }
 
         Interlocked.Increment(ref _delivered);
