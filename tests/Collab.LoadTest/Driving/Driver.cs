@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Collab.Common;
-using Collab.Incidents;
 
 namespace Collab.LoadTest.Driving;
 
@@ -138,7 +136,7 @@ internal static class Driver
                         if (!warm[k])
                         {
                             // JIT and first activations are not what is measured.
-                            await Measure.OpenLoopAsync(targets[k], pools[k], "warm-up", 50, TimeSpan.FromSeconds(0.4), plan.Drain, cancellationToken);
+                            await Measure.OpenLoopAsync(targets[k], pools[k], "warm-up", 50, TimeSpan.FromSeconds(0.3), plan.Drain, cancellationToken);
                             warm[k] = true;
                         }
 
@@ -199,34 +197,5 @@ internal static class Driver
     {
         Console.WriteLine($"  {row.Scenario,-20} {row.Protocol,-7} N={row.N,-5} {row.Load,-18} deliv/s={Report.F(row.DeliveredPerSecond, 0),-8} p99={Report.F(row.P99, 2)}ms allN p99={Report.F(row.AllP99, 2)}ms {row.Note}");
         return row;
-    }
-}
-
-/// <summary>baseline-orleans: grain calls through a cluster client, spread over 1,000 grains, bounded in flight.</summary>
-internal static class OrleansBaseline
-{
-    private const int Grains = 1_000;
-
-    public static async Task<ResultRow> RunAsync(ServerProcess silo, Plan plan, CancellationToken cancellationToken)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], EnvironmentName = "Production" });
-        builder.Logging.ClearProviders();
-        builder.UseOrleansClient(client => client.UseLocalhostClustering(
-            int.Parse(silo.Info["clientPort"], System.Globalization.CultureInfo.InvariantCulture), silo.Info["serviceId"], silo.Info["clusterId"]));
-        using var host = builder.Build();
-        await host.StartAsync(cancellationToken);
-        try
-        {
-            var factory = host.Services.GetRequiredService<IClusterClient>();
-            // A tiny call: reading an incident nobody reported answers "not found" from the activation's state.
-            var grains = Enumerable.Range(0, Grains).Select(_ => factory.GetGrain<IIncidentGrain>(Guid.NewGuid().ToString("D"))).ToArray();
-            var viewer = new Actor(ActorRole.Police, "load-orleans", null, "en");
-            await Parallel.ForEachAsync(grains, new ParallelOptions { MaxDegreeOfParallelism = Plan.InFlight, CancellationToken = cancellationToken }, async (g, _) => await g.GetAsync(viewer));
-            return await Measure.ClosedLoopAsync("baseline-orleans", silo, async i => (await grains[i % Grains].GetAsync(viewer)).Error is not null, Plan.InFlight, plan.ClosedDuration, cancellationToken);
-        }
-        finally
-        {
-            await host.StopAsync(CancellationToken.None);
-        }
     }
 }

@@ -74,7 +74,7 @@ internal static class Measure
             PerMessage(serverCpuUsed, delivered),
             PerMessage(clientCpuUsed, delivered),
             errors,
-            Note(recorder.Expected - delivered, pending, drain) is var note && recorder.Duplicates > 0 ? $"{note} DUPLICATES {recorder.Duplicates}".Trim() : Note(recorder.Expected - delivered, pending, drain));
+            Note(recorder.Expected - delivered, pending, recorder.Duplicates, drain));
     }
 
     /// <summary>
@@ -129,12 +129,12 @@ internal static class Measure
     }
 
     /// <summary>
-    /// Waits (at most 3 s) until the server child is nearly idle, so work queued by one run
+    /// Waits (at most 2 s) until the server child is nearly idle, so work queued by one run
     /// (an overloaded open-loop run leaves a backlog) does not land in the next one.
     /// </summary>
     public static async Task SettleAsync(ServerProcess server, CancellationToken cancellationToken)
     {
-        var until = Stopwatch.GetTimestamp() + 3 * Stopwatch.Frequency;
+        var until = Stopwatch.GetTimestamp() + 2 * Stopwatch.Frequency;
         var last = await server.CpuAsync();
         while (Stopwatch.GetTimestamp() < until)
         {
@@ -145,12 +145,14 @@ internal static class Measure
         }
     }
 
-    private static string? Note(long missing, int pending, TimeSpan drain) => (missing, pending) switch
+    private static string? Note(long missing, int pending, long duplicates, TimeSpan drain)
     {
-        (0, 0) => null,
-        (_, 0) => $"{missing} not received within {drain.TotalSeconds:F0}s",
-        _ => $"{missing} not received, {pending} sends unanswered within {drain.TotalSeconds:F0}s",
-    };
+        var parts = new List<string>();
+        if (missing > 0) parts.Add($"{missing} not received within {drain.TotalSeconds:F0}s");
+        if (pending > 0) parts.Add($"{pending} sends unanswered");
+        if (duplicates > 0) parts.Add($"{duplicates} DUPLICATE receipts");
+        return parts.Count == 0 ? null : string.Join(", ", parts);
+    }
 
     private static double PerMessage(TimeSpan cpu, long messages) =>
         messages == 0 ? double.NaN : cpu.TotalMicroseconds / messages;
