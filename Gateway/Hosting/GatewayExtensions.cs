@@ -55,7 +55,16 @@ public static class GatewayExtensions
         builder.Services.AddHostedService<StreamRenewal>();
         builder.Services.AddSingleton<RevocationList>();
         builder.Services.AddHostedService<RevocationSync>();
-        builder.Services.AddSignalR(o =>
+        builder.Services.AddCollabSignalR();
+        return builder;
+    }
+
+    /// <summary>
+    /// SignalR as the gateway serves it (limits, JSON and MessagePack). Public so the load test's
+    /// bare baseline hub runs with exactly these settings and the comparison stays like for like.
+    /// </summary>
+    public static ISignalRServerBuilder AddCollabSignalR(this IServiceCollection services) =>
+        services.AddSignalR(o =>
             {
                 o.MaximumReceiveMessageSize = MaxHubMessageBytes;
                 o.EnableDetailedErrors = false;
@@ -67,8 +76,6 @@ public static class GatewayExtensions
                 o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
             })
             .AddMessagePackProtocol();
-        return builder;
-    }
 
     public static WebApplication UseCollabGateway(this WebApplication app)
     {

@@ -20,6 +20,9 @@ public sealed partial class LiveStreams(
 {
     private const int PageSize = 1_000;
 
+    /// <summary>Group sends a stream may have started and not yet finished.</summary>
+    private const int MaxSendsInFlight = 64;
+
     private readonly ConcurrentDictionary<string, LiveStream> _streams = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, (Audience Audience, string Language)>> _connections = new(StringComparer.Ordinal);
     private readonly Lock _referenceLock = new();
@@ -327,11 +330,21 @@ public sealed partial class LiveStreams(
         foreach (var language in live.LanguagesOf(audience))
         {
             // One message per group; SignalR serializes it once per protocol for all members.
-            await hub.Clients.Group(live.GroupName(audience, language)).Event(envelope);
+            // The send starts under the gate, which fixes each member's order (SignalR queues a
+            // connection's writes in the order they start), but is not awaited there. Awaiting it
+            // made every event wait until the slowest member had flushed the previous one: one
+            // slow client held the whole stream back, and each event cost every connection its own
+            // flush, where unawaited sends let consecutive events share one.
+            live.Track(hub.Clients.Group(live.GroupName(audience, language)).Event(envelope), LogSendFailed);
         }
 
         live.Delivered[audience] = e.Seq;
+        // Bounded: past this many unfinished sends the stream waits for the oldest, so a stuck
+        // client costs at most that many queued messages.
+        await live.DrainAsync(MaxSendsInFlight, LogSendFailed);
     }
+
+    private void LogSendFailed(Exception exception) => LogGroupSendFailed(logger, exception);
 
     /// <summary>Must hold the gate.</summary>
     private async Task CloseAsync(LiveStream live)
@@ -362,6 +375,9 @@ public sealed partial class LiveStreams(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing {Stream} failed; retrying on the next tick")]
     private static partial void LogRenewFailed(ILogger logger, Exception exception, string stream);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A group send failed; SignalR aborts the connections it could not write to")]
+    private static partial void LogGroupSendFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Unsubscribing from {Stream} failed; the registration will expire")]
     private static partial void LogUnsubscribeFailed(ILogger logger, Exception exception, string stream);

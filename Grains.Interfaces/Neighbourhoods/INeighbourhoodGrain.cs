@@ -17,7 +17,10 @@ public interface INeighbourhoodGrain : IStreamGrain
     /// <summary>
     /// Called by incident grains after each stored change. Idempotent on the event id and
     /// ordered by the incident's version: an older version never overwrites a newer one.
+    /// Returns once the change is stored and pushed. Interleaves with itself so that changes
+    /// arriving during a state write are stored together by the next one (group commit); the
+    /// grain still writes one state at a time and applies changes only inside a commit.
     /// </summary>
-    [Alias("OnIncidentChanged")]
+    [Alias("OnIncidentChanged"), AlwaysInterleave]
     Task OnIncidentChangedAsync(IncidentChange change);
 }

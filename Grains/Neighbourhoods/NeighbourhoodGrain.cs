@@ -24,7 +24,12 @@ internal sealed class NeighbourhoodGrain(
     private static readonly TimeSpan Window = TimeSpan.FromHours(24);
     private static readonly Actor System = new(ActorRole.Operator, "system", null, "en");
 
+    /// <summary>Most changes one write stores; bounds a commit's work and its push.</summary>
+    private const int MaxBatch = 256;
+
     private readonly StreamPublisher _publisher = new(realtime.Value.ObserverExpiry, logger);
+    private PendingBatch? _next;
+    private Task _writing = Task.CompletedTask;
     private NeighbourhoodState S => state.State;
     private string Slug => this.GetPrimaryKeyString();
     private string StreamName => $"neighbourhood:{Slug}";
@@ -49,12 +54,82 @@ internal sealed class NeighbourhoodGrain(
         return Task.FromResult(Outcome<NeighbourhoodView>.Ok(new NeighbourhoodView(info, audience, active, counts, S.Timeline.Head.For(audience))));
     }
 
-    public async Task OnIncidentChangedAsync(IncidentChange change)
+    /// <summary>
+    /// Group commit. Every change used to cost one write of the whole state (timeline, active
+    /// incidents, recent reports): under load the neighbourhood became the bottleneck of the push
+    /// path. Now a change joins the batch that the next write stores. This method interleaves (see
+    /// <see cref="INeighbourhoodGrain.OnIncidentChangedAsync"/>), so while one write is in flight the
+    /// changes arriving meanwhile gather in the next batch; when idle a change is written at once.
+    /// Still one state write at a time, changes are applied only inside the commit, and each caller
+    /// returns only once its change is stored and published, as before.
+    /// </summary>
+    public Task OnIncidentChangedAsync(IncidentChange change)
     {
-        var id = change.Exact.Id;
-        if (Info is null || (S.Versions.TryGetValue(id, out var seen) && seen >= change.Exact.Version))
+        if (Info is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        if (_next is { } open && open.Changes.Count < MaxBatch)
+        {
+            open.Changes.Add(change);
+            return open.Stored;
+        }
+
+        var batch = new PendingBatch();
+        batch.Changes.Add(change);
+        _next = batch;
+        batch.Stored = CommitAsync(batch, _writing);
+        _writing = batch.Stored;
+        return batch.Stored;
+    }
+
+    private async Task CommitAsync(PendingBatch batch, Task previous)
+    {
+        // One write at a time: wait for the one in flight; its own callers saw how it ended.
+        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        if (ReferenceEquals(_next, batch))
+        {
+            _next = null;
+        }
+
+        var entries = new List<TimelineEntry<IncidentChange>>(batch.Changes.Count);
+        foreach (var change in batch.Changes)
+        {
+            if (Apply(change) is { } entry)
+            {
+                entries.Add(entry);
+            }
+        }
+
+        if (entries.Count == 0)
         {
             return;
+        }
+
+        Prune();
+        await state.WriteStateAsync();
+
+        // One push per batch, in sequence order: a gateway gets one observer call for many events.
+        var events = new List<AudienceEvent>(entries.Count * 3);
+        foreach (var entry in entries)
+        {
+            foreach (var audience in (Audience[])[Audience.Public, Audience.Council, Audience.Police])
+            {
+                events.Add(new AudienceEvent(audience, Project(entry, audience, entry.SeqFor(audience))));
+            }
+        }
+
+        _publisher.Publish(new StreamBatch(StreamName, events, S.Timeline.Head));
+    }
+
+    /// <summary>Applies one change to the state; null when it is stale or repeated.</summary>
+    private TimelineEntry<IncidentChange>? Apply(IncidentChange change)
+    {
+        var id = change.Exact.Id;
+        if (S.Versions.TryGetValue(id, out var seen) && seen >= change.Exact.Version)
+        {
+            return null;
         }
 
         S.Versions[id] = change.Exact.Version;
@@ -72,17 +147,15 @@ internal sealed class NeighbourhoodGrain(
             S.Recent.Add(new RecentReport(id, change.Exact.Category, change.Exact.ReportedAt));
         }
 
-        Prune();
-        var entry = S.Timeline.Append(EventTypes.NeighbourhoodIncidentUpdated, System, Audience.Public, change, clock.GetUtcNow(), TimelineCapacity);
-        await state.WriteStateAsync();
+        return S.Timeline.Append(EventTypes.NeighbourhoodIncidentUpdated, System, Audience.Public, change, clock.GetUtcNow(), TimelineCapacity);
+    }
 
-        var events = new List<AudienceEvent>(3);
-        foreach (var audience in (Audience[])[Audience.Public, Audience.Council, Audience.Police])
-        {
-            events.Add(new AudienceEvent(audience, Project(entry, audience, entry.SeqFor(audience))));
-        }
+    /// <summary>Changes that the same state write will store.</summary>
+    private sealed class PendingBatch
+    {
+        public List<IncidentChange> Changes { get; } = [];
 
-        _publisher.Publish(new StreamBatch(StreamName, events, S.Timeline.Head));
+        public Task Stored { get; set; } = Task.CompletedTask;
     }
 
     public Task<StreamHead> SubscribeAsync(IStreamObserver observer)

@@ -1,0 +1,201 @@
+using System.Diagnostics;
+
+namespace Collab.LoadTest.Driving;
+
+/// <summary>
+/// Runs every scenario in one invocation: the servers in child processes (so their CPU and memory
+/// are theirs alone), the clients and command senders here. Prints the table, optionally writes
+/// JSON, and ends with exactly one <c>targets:</c> line.
+/// </summary>
+internal static class Driver
+{
+    public static async Task<int> RunAsync(LoadOptions options)
+    {
+        var plan = Plan.From(options);
+        Console.WriteLine($"Collab load test ({(plan.Quick ? "quick" : "full")}): {Environment.ProcessorCount} cores; servers in child processes, all clients in this one.");
+        var total = Stopwatch.StartNew();
+        using var budget = new CancellationTokenSource(plan.Quick ? TimeSpan.FromMinutes(3) : TimeSpan.FromMinutes(40));
+        var (rows, idleKilobytes, postgresUnavailable) = await RunAllAsync(options, plan, budget.Token);
+
+        Console.WriteLine();
+        Console.WriteLine(Report.Table(rows));
+        Console.WriteLine("Latency is from each message's intended send time (open loop) to receipt; 'allN' is until the last of N clients had it.");
+        Console.WriteLine("srv µs/msg: CPU of the server child per delivered message (e2e: silo + gateway in one process); cli: this process (clients + sender).");
+        var verdicts = Targets.Evaluate(rows, idleKilobytes, postgresUnavailable);
+        if (options.JsonFile is { } file)
+        {
+            await Report.WriteJsonAsync(file, new
+            {
+                quick = plan.Quick,
+                cores = Environment.ProcessorCount,
+                seconds = total.Elapsed.TotalSeconds,
+                rows,
+                idleKilobytesPerConnection = idleKilobytes,
+                targets = verdicts,
+            });
+            Console.WriteLine($"JSON written to {file}.");
+        }
+
+        Console.WriteLine($"Took {total.Elapsed.TotalSeconds:F0}s.");
+        Console.WriteLine(Targets.Line(verdicts));
+        return options.Check && verdicts.Any(v => v.Status == "miss") ? 1 : 0;
+    }
+
+    private static async Task<(List<ResultRow> Rows, double IdleKilobytes, string? PostgresUnavailable)> RunAllAsync(LoadOptions options, Plan plan, CancellationToken cancellationToken)
+    {
+        var rows = new List<ResultRow>();
+        var bareStart = ServerProcess.StartAsync(["--serve", "signalr"], null, TimeSpan.FromSeconds(60));
+        var collabStart = ServerProcess.StartAsync(["--serve", "collab", "--storage", "Memory"], null, TimeSpan.FromSeconds(90));
+        var (postgresStart, postgresUnavailable) = StartPostgres(options);
+        await using var bare = await bareStart;
+        await using var collab = await collabStart;
+        ServerProcess? postgres = null;
+        try
+        {
+            if (postgresStart is not null)
+            {
+                try
+                {
+                    postgres = await postgresStart;
+                }
+                catch (InvalidOperationException ex)
+                {
+                    postgresUnavailable = ex.Message;
+                }
+            }
+
+            if (options.Runs("orleans")) rows.Add(Show(await OrleansBaseline.RunAsync(collab, plan, cancellationToken)));
+
+            var memory = await CollabTarget.CreateAsync("e2e-memory", collab);
+            // Commands before the sweep: every report grows the neighbourhood's state, and T3 compares with a fresh cluster.
+            if (options.Runs("commands")) rows.Add(Show(await CommandsAsync(memory, "e2e-memory-commands", plan, cancellationToken)));
+
+            // Side by side: each (N, protocol, load) runs on every system back to back, so the
+            // noise of a shared 2-core box falls on the compared figures alike.
+            var targets = new List<IFanOutTarget>();
+            if (options.Runs("signalr")) targets.Add(new BareTarget(bare));
+            if (options.Runs("e2e")) targets.Add(memory);
+            if (postgres is not null) targets.Add(await CollabTarget.CreateAsync("e2e-postgres", postgres));
+            if (targets.Count > 0) rows.AddRange(await SweepAsync(targets, plan, cancellationToken));
+
+            var idleKilobytes = double.NaN;
+            if (options.Runs("idle"))
+            {
+                var (idleRow, kilobytes) = await IdleMemoryAsync(memory, plan, cancellationToken);
+                rows.Add(Show(idleRow));
+                idleKilobytes = kilobytes;
+            }
+
+            if (postgresUnavailable is not null)
+            {
+                rows.Add(Show(ResultRow.NotAvailable("e2e-postgres", postgresUnavailable)));
+            }
+
+            return (rows, idleKilobytes, postgresUnavailable);
+        }
+        finally
+        {
+            if (postgres is not null) await postgres.DisposeAsync();
+        }
+    }
+
+    /// <summary>Starts the e2e-postgres server when a connection string is given; else says why it cannot run.</summary>
+    private static (Task<ServerProcess>? Start, string? Unavailable) StartPostgres(LoadOptions options)
+    {
+        if (!options.Runs("pg")) return (null, "not selected");
+        if (string.IsNullOrWhiteSpace(options.Postgres)) return (null, "no --pg CONNSTRING or COLLAB_LOADTEST_PG");
+
+        // The connection string travels by environment, not argv, so it does not show in process lists.
+        // A build without AdoNet storage (or an old schema) makes the child fail with the reason.
+        return (ServerProcess.StartAsync(["--serve", "collab", "--storage", "AdoNet"], new Dictionary<string, string?> { ["COLLAB_LOADTEST_PG"] = options.Postgres }, TimeSpan.FromSeconds(90)), null);
+    }
+
+    private static async Task<List<ResultRow>> SweepAsync(IReadOnlyList<IFanOutTarget> targets, Plan plan, CancellationToken cancellationToken)
+    {
+        var rows = new List<ResultRow>();
+        foreach (var messagePack in new[] { false, true })
+        {
+            var pools = targets.Select(t => t.CreatePool(messagePack)).ToList();
+            try
+            {
+                var warm = new bool[targets.Count];
+                foreach (var (n, load) in plan.Runs(messagePack))
+                {
+                    for (var k = 0; k < targets.Count; k++)
+                    {
+                        var connecting = Stopwatch.StartNew();
+                        await pools[k].GrowToAsync(n, cancellationToken);
+                        if (connecting.Elapsed > TimeSpan.FromSeconds(1))
+                        {
+                            Console.WriteLine($"  ({targets[k].Scenario}: {n} {(messagePack ? "msgpack" : "json")} clients connected in {connecting.Elapsed.TotalSeconds:F1}s)");
+                        }
+                    }
+
+                    for (var k = 0; k < targets.Count; k++)
+                    {
+                        if (!warm[k])
+                        {
+                            // JIT and first activations are not what is measured.
+                            await Measure.OpenLoopAsync(targets[k], pools[k], "warm-up", 50, TimeSpan.FromSeconds(0.3), plan.Drain, cancellationToken);
+                            warm[k] = true;
+                        }
+
+                        // Connecting clients and the previous run's backlog are not part of this run.
+                        await Measure.SettleAsync(targets[k].Server, cancellationToken);
+                        var rate = load == "light" ? Plan.LightRate : Plan.HeavyRate(n);
+                        var duration = load == "light" ? plan.LightDuration : plan.HeavyDuration;
+                        rows.Add(Show(await Measure.OpenLoopAsync(targets[k], pools[k], load, rate, duration, plan.Drain, cancellationToken)));
+                    }
+                }
+            }
+            finally
+            {
+                foreach (var pool in pools)
+                {
+                    await pool.DisposeAsync();
+                }
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>T3: commands per second with one subscriber, as many in flight as the Orleans baseline.</summary>
+    private static async Task<ResultRow> CommandsAsync(CollabTarget target, string scenario, Plan plan, CancellationToken cancellationToken)
+    {
+        await using var pool = target.CreatePool(messagePack: false);
+        await pool.GrowToAsync(1, cancellationToken);
+        var run = Measure.NextRun();
+        await Measure.ClosedLoopAsync(scenario, target.Server, i => target.SendAsync(run, i, cancellationToken), Plan.InFlight, TimeSpan.FromSeconds(0.5), cancellationToken);
+        run = Measure.NextRun();
+        var row = await Measure.ClosedLoopAsync(scenario, target.Server, i => target.SendAsync(run, i, cancellationToken), Plan.InFlight, plan.ClosedDuration, cancellationToken);
+        await Measure.SettleAsync(target.Server, cancellationToken);
+        return row;
+    }
+
+    /// <summary>T4: the gateway's managed memory per idle (connected and subscribed) connection, measured in the server child.</summary>
+    private static async Task<(ResultRow Row, double Kilobytes)> IdleMemoryAsync(CollabTarget target, Plan plan, CancellationToken cancellationToken)
+    {
+        // Earlier pools' disconnects finish in the background; let them settle before the baseline.
+        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        var before = await target.Server.MemoryAsync();
+        await using var pool = target.CreatePool(messagePack: false);
+        var connecting = Stopwatch.StartNew();
+        await pool.GrowToAsync(plan.IdleConnections, cancellationToken);
+        var connectSeconds = connecting.Elapsed.TotalSeconds;
+        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        var after = await target.Server.MemoryAsync();
+        var n = pool.Count;
+        var managedKb = (after.Managed - before.Managed) / 1024.0 / n;
+        var workingSetKb = (after.WorkingSet - before.WorkingSet) / 1024.0 / n;
+        var row = new ResultRow("idle-connections", "json", n, "idle", double.NaN, 0, 0, 0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, 0,
+            $"gateway managed {managedKb:F1} KB/conn, working set {workingSetKb:F1} KB/conn; {n} connected+subscribed in {connectSeconds:F1}s");
+        return (row, managedKb);
+    }
+
+    private static ResultRow Show(ResultRow row)
+    {
+        Console.WriteLine($"  {row.Scenario,-20} {row.Protocol,-7} N={row.N,-5} {row.Load,-18} deliv/s={Report.F(row.DeliveredPerSecond, 0),-8} p99={Report.F(row.P99, 2)}ms allN p99={Report.F(row.AllP99, 2)}ms {row.Note}");
+        return row;
+    }
+}

@@ -1,0 +1,40 @@
+namespace Collab.LoadTest.Driving;
+
+/// <summary>How long and how hard each run is; <c>--quick</c> keeps the whole invocation under a minute.</summary>
+internal sealed record Plan(
+    bool Quick,
+    int[] Sweep,
+    TimeSpan LightDuration,
+    TimeSpan HeavyDuration,
+    TimeSpan ClosedDuration,
+    TimeSpan Drain,
+    int IdleConnections)
+{
+    /// <summary>The light rate of T2: updates per second.</summary>
+    public const double LightRate = 5;
+
+    /// <summary>Deliveries per second the heavy runs offer; above what this box can do, so they measure capacity.</summary>
+    public const double HeavyDeliveries = 250_000;
+
+    public const int InFlight = 64;
+
+    public static Plan From(LoadOptions o) => o.Quick
+        ? new Plan(true, o.Sweep, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(0.6), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), o.IdleConnections)
+        : new Plan(false, o.Sweep, TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), o.IdleConnections);
+
+    /// <summary>Updates per second offered to N clients in a heavy run.</summary>
+    public static double HeavyRate(int n) => Math.Clamp(HeavyDeliveries / n, LightRate, 1_000);
+
+    /// <summary>The (N, load) runs of one protocol, in growing N so one pool serves them all.</summary>
+    public IEnumerable<(int N, string Load)> Runs(bool messagePack)
+    {
+        var largest = Sweep.Max();
+        foreach (var n in Sweep.Order())
+        {
+            var light = n >= 100 && (!Quick || !messagePack);
+            var heavy = !Quick || n == largest;
+            if (light) yield return (n, "light");
+            if (heavy) yield return (n, "heavy");
+        }
+    }
+}

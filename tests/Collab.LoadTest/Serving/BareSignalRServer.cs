@@ -1,0 +1,79 @@
+using Collab.Gateway.Hosting;
+using Collab.Gateway.Realtime;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Collab.LoadTest.Serving;
+
+/// <summary>
+/// baseline-signalr: Kestrel and SignalR with the gateway's settings and nothing else. A POST
+/// sends one envelope shaped like <c>neighbourhood.incident_updated</c> to one group holding every
+/// connection: what this machine can fan out without Orleans, auth or mapping.
+/// </summary>
+internal sealed class BareSignalRServer(WebApplication app) : IServedSystem
+{
+    public const string Group = "all";
+
+    public IReadOnlyDictionary<string, string> Info { get; private init; } = new Dictionary<string, string>();
+
+    public static async Task<BareSignalRServer> StartAsync()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", Args = [] });
+        Quiet(builder.Logging);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = GatewayExtensions.MaxRequestBodyBytes);
+        builder.Services.AddCollabSignalR();
+        var app = builder.Build();
+        app.UseWebSockets();
+        app.MapHub<BareHub>("/hubs/bare");
+        app.MapPost("/send/{marker}", SendAsync);
+        await app.StartAsync();
+        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new BareSignalRServer(app) { Info = new Dictionary<string, string> { ["url"] = url } };
+    }
+
+    internal static void Quiet(ILoggingBuilder logging)
+    {
+        logging.ClearProviders();
+        logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        // As the gateway's appsettings.json has it: the product's own Information logs stay, the
+        // frameworks' per-request ones go (the silo's appsettings.json, copied here too, would keep them).
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        logging.AddFilter("Orleans", LogLevel.Warning);
+    }
+
+    private static async Task<IResult> SendAsync(string marker, IHubContext<BareHub, ICollabClient> hub)
+    {
+        await hub.Clients.Group(Group).Event(SampleEnvelope(marker));
+        return TypedResults.Accepted((string?)null);
+    }
+
+    /// <summary>About the size and shape of a real public neighbourhood event, with the marker as incident id.</summary>
+    private static EventEnvelope SampleEnvelope(string marker)
+    {
+        var now = EnvelopeMapper.FormatTime(DateTimeOffset.UtcNow);
+        var incident = new Dictionary<string, object?>
+        {
+            ["id"] = marker,
+            ["category"] = "vandalism",
+            ["status"] = "reported",
+            ["severity"] = "medium",
+            ["location"] = new Dictionary<string, object?> { ["lat"] = 52.071, ["lon"] = 4.281, ["accuracyM"] = 250L },
+            ["locationBlurred"] = true,
+            ["neighbourhood"] = "centrum",
+            ["reportedAt"] = now,
+            ["updatedAt"] = now,
+            ["version"] = 1L,
+        };
+        var data = new Dictionary<string, object?> { ["neighbourhood"] = "centrum", ["incident"] = incident };
+        return new EventEnvelope("neighbourhood:centrum", 1, Guid.NewGuid().ToString("N"), "neighbourhood.incident_updated", now, new ActorDto("operator", null), data);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}
