@@ -36,9 +36,12 @@ public sealed class NeighbourhoodGrainTests(ClusterFixture fx)
         var page = await hood.ReadAsync(Audience.Police, head.Police, 1_000);
         Assert.Equal(Enumerable.Range(1, changes.Count).Select(i => head.Police + i), page.Events.Select(e => e.Seq));
 
-        // Every change was pushed once, in sequence order, in fewer pushes than changes.
+        // Every change was pushed exactly once, in fewer pushes than changes. Each push carries its
+        // events in sequence order; Orleans does not order separate one-way calls, so two pushes may
+        // arrive swapped: the gateway's gap repair and de-duplication cover that (gateway tests).
         var pushed = await observer.PoliceSeqsAsync(changes.Count, TimeSpan.FromSeconds(10));
-        Assert.Equal(page.Events.Select(e => e.Seq), pushed);
+        Assert.Equal(page.Events.Select(e => e.Seq), pushed.Order());
+        Assert.True(observer.EachBatchInOrder);
         Assert.True(observer.Batches < changes.Count, $"{observer.Batches} pushes for {changes.Count} changes: nothing was batched.");
         await hood.UnsubscribeAsync(reference);
     }
@@ -65,9 +68,13 @@ public sealed class NeighbourhoodGrainTests(ClusterFixture fx)
 
         public int Batches => Volatile.Read(ref _batches);
 
+        public bool EachBatchInOrder { get; private set; } = true;
+
         public Task OnEventsAsync(StreamBatch batch)
         {
             Interlocked.Increment(ref _batches);
+            var seqs = batch.Events.Where(e => e.Audience == Audience.Police).Select(e => e.Event.Seq).ToList();
+            EachBatchInOrder &= seqs.SequenceEqual(seqs.Order());
             foreach (var e in batch.Events.Where(e => e.Audience == Audience.Police))
             {
                 _police.Enqueue(e.Event.Seq);
