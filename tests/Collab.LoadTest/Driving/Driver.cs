@@ -46,7 +46,8 @@ internal static class Driver
         var rows = new List<ResultRow>();
         var bareStart = ServerProcess.StartAsync(["--serve", "signalr"], null, TimeSpan.FromSeconds(60));
         var collabStart = ServerProcess.StartAsync(["--serve", "collab", "--storage", "Memory"], null, TimeSpan.FromSeconds(90));
-        var (postgresStart, postgresUnavailable) = StartPostgres(options);
+        await using var database = await ThrowawayDatabase.ForAsync(options);
+        var (postgresStart, postgresUnavailable) = StartPostgres(options, database);
         await using var bare = await bareStart;
         await using var collab = await collabStart;
         ServerProcess? postgres = null;
@@ -99,15 +100,16 @@ internal static class Driver
         }
     }
 
-    /// <summary>Starts the e2e-postgres server when a connection string is given; else says why it cannot run.</summary>
-    private static (Task<ServerProcess>? Start, string? Unavailable) StartPostgres(LoadOptions options)
+    /// <summary>Starts the e2e-postgres server on the given or throwaway database; else says why it cannot run.</summary>
+    private static (Task<ServerProcess>? Start, string? Unavailable) StartPostgres(LoadOptions options, ThrowawayDatabase? database)
     {
         if (!options.Runs("pg")) return (null, "not selected");
-        if (string.IsNullOrWhiteSpace(options.Postgres)) return (null, "no --pg CONNSTRING or COLLAB_LOADTEST_PG");
+        var connectionString = database?.ConnectionString ?? options.Postgres;
+        if (string.IsNullOrWhiteSpace(connectionString)) return (null, "no --pg CONNSTRING or COLLAB_LOADTEST_PG, and no PostgreSQL binaries to start one");
 
         // The connection string travels by environment, not argv, so it does not show in process lists.
-        // A build without AdoNet storage (or an old schema) makes the child fail with the reason.
-        return (ServerProcess.StartAsync(["--serve", "collab", "--storage", "AdoNet"], new Dictionary<string, string?> { ["COLLAB_LOADTEST_PG"] = options.Postgres }, TimeSpan.FromSeconds(90)), null);
+        // An old schema makes the child fail with the reason.
+        return (ServerProcess.StartAsync(["--serve", "collab", "--storage", "AdoNet"], new Dictionary<string, string?> { ["COLLAB_LOADTEST_PG"] = connectionString }, TimeSpan.FromSeconds(90)), null);
     }
 
     private static async Task<List<ResultRow>> SweepAsync(IReadOnlyList<IFanOutTarget> targets, Plan plan, CancellationToken cancellationToken)

@@ -51,6 +51,11 @@ internal sealed class CollabServer(IHost silo, WebApplication gateway) : IServed
         {
             ["Collab:Auth:DevTokens"] = "true",
             ["Collab:Auth:SigningKey"] = SigningKey,
+            // The harness drives the load as a handful of users: per-user abuse limits would throttle
+            // the measurement itself. The limiter still runs on every command and invocation.
+            ["Collab:Security:CommandsPerWindow"] = "100000",
+            ["Collab:Security:HubInvocationsPerWindow"] = "100000",
+            ["Collab:Security:Window"] = "00:00:01",
         });
         BareSignalRServer.Quiet(builder.Logging);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
