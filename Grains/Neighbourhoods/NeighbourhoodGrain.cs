@@ -17,10 +17,12 @@ internal sealed class NeighbourhoodGrain(
     TimeProvider clock,
     ILogger<NeighbourhoodGrain> logger) : Grain, INeighbourhoodGrain
 {
-    private const int TimelineCapacity = 2_000;
+    // Every change writes the whole state, so it stays small: the stream keeps its latest events
+    // (older ones: clients re-read the snapshot, which is the live picture anyway), counts are
+    // hourly, and versions are kept for active and recent incidents only.
+    private const int TimelineCapacity = 256;
     private const int MaxActive = 1_000;
-    private const int MaxRecent = 20_000;
-    private const int MaxVersions = 5_000;
+    private const int MaxVersions = 2_000;
     private static readonly TimeSpan Window = TimeSpan.FromHours(24);
     private static readonly Actor System = new(ActorRole.Operator, "system", null, "en");
 
@@ -42,11 +44,11 @@ internal sealed class NeighbourhoodGrain(
             return Task.FromResult(Outcome<NeighbourhoodView>.Fail(CommandError.NotFound("neighbourhood-not-found", "No such neighbourhood.")));
         }
 
-        var since = clock.GetUtcNow() - Window;
-        var counts = S.Recent
-            .Where(r => r.ReportedAt >= since)
-            .GroupBy(r => r.Category)
-            .ToDictionary(g => g.Key, g => g.Count());
+        var since = Hour(clock.GetUtcNow() - Window);
+        var counts = S.Hourly
+            .Where(h => h.Hour > since)
+            .GroupBy(h => h.Category)
+            .ToDictionary(g => g.Key, g => g.Sum(h => h.Count));
         var active = S.Active.Values
             .Select(c => audience == Audience.Public ? c.Public : c.Exact)
             .OrderByDescending(s => s.UpdatedAt)
@@ -132,6 +134,7 @@ internal sealed class NeighbourhoodGrain(
             return null;
         }
 
+        var isNew = !S.Versions.ContainsKey(id);
         S.Versions[id] = change.Exact.Version;
         if (change.Exact.IsActive)
         {
@@ -142,9 +145,16 @@ internal sealed class NeighbourhoodGrain(
             S.Active.Remove(id);
         }
 
-        if (!S.Recent.Exists(r => r.IncidentId == id))
+        if (isNew && change.Exact.ReportedAt > clock.GetUtcNow() - Window)
         {
-            S.Recent.Add(new RecentReport(id, change.Exact.Category, change.Exact.ReportedAt));
+            var hour = Hour(change.Exact.ReportedAt);
+            var bucket = S.Hourly.Find(h => h.Hour == hour && h.Category == change.Exact.Category);
+            if (bucket is null)
+            {
+                S.Hourly.Add(bucket = new HourlyCount { Hour = hour, Category = change.Exact.Category });
+            }
+
+            bucket.Count++;
         }
 
         return S.Timeline.Append(EventTypes.NeighbourhoodIncidentUpdated, System, Audience.Public, change, clock.GetUtcNow(), TimelineCapacity);
@@ -181,14 +191,13 @@ internal sealed class NeighbourhoodGrain(
         return new StreamEvent(StreamName, seq, entry.Id, entry.Type, entry.OccurredAt, new EventActor(ActorRole.Operator, null), new NeighbourhoodIncidentUpdatedData(Slug, incident));
     }
 
+    private static DateTimeOffset Hour(DateTimeOffset t) =>
+        new(t.UtcDateTime.Year, t.UtcDateTime.Month, t.UtcDateTime.Day, t.UtcDateTime.Hour, 0, 0, TimeSpan.Zero);
+
     private void Prune()
     {
-        var since = clock.GetUtcNow() - Window;
-        S.Recent.RemoveAll(r => r.ReportedAt < since);
-        if (S.Recent.Count > MaxRecent)
-        {
-            S.Recent.RemoveRange(0, S.Recent.Count - MaxRecent);
-        }
+        var since = Hour(clock.GetUtcNow() - Window);
+        S.Hourly.RemoveAll(h => h.Hour <= since);
 
         if (S.Active.Count > MaxActive)
         {

@@ -9,16 +9,21 @@ internal sealed class NeighbourhoodState
 {
     /// <summary>Active incidents by id: the exact and the public summary of the latest version.</summary>
     [Id(0)] public Dictionary<string, IncidentChange> Active { get; set; } = [];
-    /// <summary>Reports of the last 24 hours (for the counts per category).</summary>
-    [Id(1)] public List<RecentReport> Recent { get; set; } = [];
+    // Id 1 (a list of every report of the last 24 hours) is retired: the hourly counts below
+    // answer the same question in at most 24 × categories entries, and a write no longer copies
+    // one row per report.
     [Id(2)] public Timeline<IncidentChange> Timeline { get; set; } = new();
     /// <summary>Latest version seen per incident, so a late or repeated change is ignored.</summary>
     [Id(3)] public Dictionary<string, long> Versions { get; set; } = [];
+    /// <summary>New reports per (hour, category), for the counts over the last 24 hours.</summary>
+    [Id(4)] public List<HourlyCount> Hourly { get; set; } = [];
 }
 
-/// <summary>One report counted in the last-24-hours figures.</summary>
-[GenerateSerializer, Immutable, Alias("collab.state.RecentReport")]
-internal sealed record RecentReport(
-    [property: Id(0)] string IncidentId,
-    [property: Id(1)] string Category,
-    [property: Id(2)] DateTimeOffset ReportedAt);
+/// <summary>How many incidents of a category were reported in one clock hour.</summary>
+[GenerateSerializer, Alias("collab.state.HourlyCount")]
+internal sealed class HourlyCount
+{
+    [Id(0)] public DateTimeOffset Hour { get; set; }
+    [Id(1)] public string Category { get; set; } = "";
+    [Id(2)] public int Count { get; set; }
+}

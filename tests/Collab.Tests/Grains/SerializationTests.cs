@@ -80,7 +80,7 @@ public sealed class SerializationTests
         TimelineSample(new IncidentFact(Unit: "U2")),
         TimelineSample(Change).Entries[0],
         NeighbourhoodStateSample(),
-        new RecentReport("i-1", "noise", At),
+        new HourlyCount { Hour = At, Category = "noise", Count = 3 },
         new CitizenState { DisplayName = "Ana", Language = "nl", Follows = ["centrum"], Reports = ["i-1"], Timeline = TimelineSample(Notification) },
     ];
 
@@ -142,7 +142,7 @@ public sealed class SerializationTests
     private static NeighbourhoodState NeighbourhoodStateSample() => new()
     {
         Active = new() { ["i-1"] = Change },
-        Recent = [new RecentReport("i-1", "noise", At)],
+        Hourly = [new HourlyCount { Hour = At, Category = "noise", Count = 3 }],
         Timeline = TimelineSample(Change),
         Versions = new() { ["i-1"] = 3 },
     };
