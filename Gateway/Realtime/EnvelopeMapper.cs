@@ -35,7 +35,18 @@ public static class EnvelopeMapper
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+        options.Converters.Add(new UtcTimeConverter());
         return options;
+    }
+
+    /// <summary>Every time in an event's data is written like <c>occurredAt</c>: ISO 8601 UTC, milliseconds, "Z".</summary>
+    private sealed class UtcTimeConverter : JsonConverter<DateTimeOffset>
+    {
+        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.GetDateTimeOffset();
+
+        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(FormatTime(value));
     }
 
     private static object? ToPlain(JsonElement element) => element.ValueKind switch

