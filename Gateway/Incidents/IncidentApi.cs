@@ -91,7 +91,7 @@ public static class IncidentApi
             EnvelopeMapper.AudienceName(actor.Audience),
             page.Head,
             page.Truncated,
-            page.Events.Select(EnvelopeMapper.Map).ToList()));
+            page.Events.Select(e => EnvelopeMapper.Map(e, actor.Language)).ToList()));
     }
 
     private static async Task<Results<Ok<IncidentResponse>, ProblemHttpResult>> AddNote(

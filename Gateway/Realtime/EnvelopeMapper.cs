@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Collab.Alerts;
 using Collab.Common;
 using Collab.Realtime;
 
@@ -15,14 +16,59 @@ public static class EnvelopeMapper
 {
     public static readonly JsonSerializerOptions Json = CreateJsonOptions();
 
-    public static EventEnvelope Map(StreamEvent e) => new(
-        e.Stream,
-        e.Seq,
-        e.Id,
-        e.Type,
-        FormatTime(e.OccurredAt),
-        new ActorDto(RoleName(e.Actor.Role), e.Actor.Name),
-        ToPlain(JsonSerializer.SerializeToElement(e.Data, e.Data.GetType(), Json))!);
+    public static EventEnvelope Map(StreamEvent e) => Map(e, null);
+
+    /// <summary>
+    /// The envelope for readers of <paramref name="language"/>: category names in that language and,
+    /// for alerts, the headline and description of the best matching translation. Called once per
+    /// (stream, audience, language) group, never per connection.
+    /// </summary>
+    public static EventEnvelope Map(StreamEvent e, string? language)
+    {
+        var data = ToPlain(JsonSerializer.SerializeToElement(e.Data, e.Data.GetType(), Json))!;
+        if (language is not null && data is Dictionary<string, object?> fields)
+        {
+            Localize(e.Data, fields, language);
+        }
+
+        return new(e.Stream, e.Seq, e.Id, e.Type, FormatTime(e.OccurredAt), new ActorDto(RoleName(e.Actor.Role), e.Actor.Name), data);
+    }
+
+    private static void Localize(EventData source, Dictionary<string, object?> data, string language)
+    {
+        if (data.GetValueOrDefault("incident") is Dictionary<string, object?> incident
+            && incident.GetValueOrDefault("category") is string code
+            && Categories.IsKnown(code))
+        {
+            incident["categoryName"] = Categories.Get(code).NameIn(language);
+        }
+
+        if (source is AlertIssuedData { Alert: var alert } && data.GetValueOrDefault("alert") is Dictionary<string, object?> fields)
+        {
+            var (textLanguage, text) = Translation(alert, language);
+            fields["textLanguage"] = textLanguage;
+            fields["headline"] = text.Headline;
+            fields["description"] = text.Description;
+        }
+    }
+
+    /// <summary>The reader's language, else its base language (nl for nl-BE), else the alert's own.</summary>
+    private static (string Language, AlertText Text) Translation(AlertView alert, string language)
+    {
+        var baseLanguage = language.Split('-')[0];
+        foreach (var candidate in new[] { language, baseLanguage })
+        {
+            foreach (var (tag, text) in alert.Texts)
+            {
+                if (string.Equals(tag, candidate, StringComparison.OrdinalIgnoreCase))
+                {
+                    return (tag, text);
+                }
+            }
+        }
+
+        return (alert.Language, alert.Texts[alert.Language]);
+    }
 
     public static string FormatTime(DateTimeOffset at) =>
         at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);

@@ -137,7 +137,7 @@ public sealed partial class LiveStreams(
                 foreach (var e in page.Events)
                 {
                     if (e.Seq > current) break;
-                    await client.Event(EnvelopeMapper.Map(e));
+                    await client.Event(EnvelopeMapper.Map(e, language));
                     cursor = e.Seq;
                     replayed++;
                     sent = true;
@@ -326,9 +326,10 @@ public sealed partial class LiveStreams(
 
     private async Task SendAsync(LiveStream live, Audience audience, StreamEvent e)
     {
-        var envelope = EnvelopeMapper.Map(e);
         foreach (var language in live.LanguagesOf(audience))
         {
+            // Mapped (and translated) once per group.
+            var envelope = EnvelopeMapper.Map(e, language);
             // One message per group; SignalR serializes it once per protocol for all members.
             // The send starts under the gate, which fixes each member's order (SignalR queues a
             // connection's writes in the order they start), but is not awaited there. Awaiting it

@@ -65,6 +65,35 @@ public sealed class AlertTests(GatewayFixture fx)
     }
 
     [Fact]
+    public async Task EachReaderGetsTheAlertInTheirLanguageTranslatedOncePerGroup()
+    {
+        var council = await fx.UserAsync("council");
+        var dutch = await fx.TokenAsync($"citizen-{Guid.NewGuid():N}", "citizen", lang: "nl-BE");
+        var english = await fx.TokenAsync($"citizen-{Guid.NewGuid():N}", "citizen", lang: "en");
+        var german = await fx.TokenAsync($"citizen-{Guid.NewGuid():N}", "citizen", lang: "de");
+        await using var nl = await LiveClient.ConnectAsync(fx.GatewayA, dutch);
+        await using var en = await LiveClient.ConnectAsync(fx.GatewayA, english, messagePack: true);
+        await using var de = await LiveClient.ConnectAsync(fx.GatewayA, german);
+        foreach (var client in new[] { nl, en, de })
+        {
+            await client.SubscribeAsync("city");
+        }
+
+        var id = (await (await fx.Http(council.Token).PostJsonAsync("/api/neighbourhoods/centrum/alerts", Alert)).JsonAsync(HttpStatusCode.Created)).Str("id");
+        foreach (var (client, headline, language) in new[] { (nl, "Inbraken in Centrum", "nl"), (en, "Burglaries in Centrum", "en"), (de, "Burglaries in Centrum", "en") })
+        {
+            WireEvent issued;
+            do
+            {
+                issued = await client.NextAsync("city", "alert.issued");
+            }
+            while (issued.Get("alert.id") != id);
+            Assert.Equal(headline, issued.Get("alert.headline"));
+            Assert.Equal(language, issued.Get("alert.textLanguage"));
+        }
+    }
+
+    [Fact]
     public async Task BadAlertsAreRefusedAndIssueNothing()
     {
         var council = await fx.UserAsync("council");

@@ -38,6 +38,7 @@ public sealed class LiveFlowTests(GatewayFixture fx)
         var councilSeen = await NextFor(councilLive, hood, id);
         Assert.Equal("false", policeSeen.Get("incident.locationBlurred"));
         Assert.Equal("reported", councilSeen.Get("incident.status"));
+        Assert.Equal("Vandalism", councilSeen.Get("incident.categoryName"));
         Assert.Equal("report.received", (await citizenLive.NextAsync("me", "me.notification")).Get("kind"));
 
         await policeLive.SubscribeAsync(stream, afterSeq: 0);
