@@ -94,86 +94,78 @@ public static class IncidentApi
             page.Events.Select(e => EnvelopeMapper.Map(e, actor.Language)).ToList()));
     }
 
-    private static async Task<Results<Ok<IncidentResponse>, ProblemHttpResult>> AddNote(
+    private static Task<Results<Ok<IncidentResponse>, ProblemHttpResult>> AddNote(
         string id, NoteRequest request, ClaimsPrincipal user, IGrainFactory grains,
         [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey)
     {
-        if (Caller(user, idempotencyKey) is { Error: { } refused }) return refused;
-        if (Grain(grains, id) is not { } grain) return UnknownIncident();
-        var actor = user.ToActor()!;
         if (!IncidentMapping.TryParse<NoteVisibility>(request.Visibility, out var visibility))
         {
-            return Problems.Invalid("unknown-visibility", "'visibility' must be one of public, authorities, police.");
+            return Refused(Problems.Invalid("unknown-visibility", "'visibility' must be one of public, authorities, police."));
         }
 
         if (request.Language is not null && !Languages.IsValid(request.Language))
         {
-            return Problems.Invalid("language-invalid", $"'{request.Language}' is not a BCP 47 language tag.");
+            return Refused(Problems.Invalid("language-invalid", $"'{request.Language}' is not a BCP 47 language tag."));
         }
 
-        var outcome = await grain.AddNoteAsync(new AddNote(IdempotencyKeys.OrNew(idempotencyKey), actor, request.Text ?? "", visibility, request.Language ?? actor.Language));
-        return Respond(outcome, actor);
+        return CommandAsync(id, user, grains, idempotencyKey, (grain, actor, key) =>
+            grain.AddNoteAsync(new AddNote(key, actor, request.Text ?? "", visibility, request.Language ?? actor.Language)));
     }
 
-    private static async Task<Results<Ok<IncidentResponse>, ProblemHttpResult>> ChangeStatus(
+    private static Task<Results<Ok<IncidentResponse>, ProblemHttpResult>> ChangeStatus(
         string id, StatusRequest request, ClaimsPrincipal user, IGrainFactory grains,
-        [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey)
-    {
-        if (Caller(user, idempotencyKey) is { Error: { } refused }) return refused;
-        if (Grain(grains, id) is not { } grain) return UnknownIncident();
-        var actor = user.ToActor()!;
-        if (!IncidentMapping.TryParse<IncidentStatus>(request.Status, out var status))
-        {
-            return Problems.Invalid("unknown-status", "'status' must be one of reported, acknowledged, dispatched, resolved, closed, rejected, duplicate.");
-        }
+        [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey) =>
+        IncidentMapping.TryParse<IncidentStatus>(request.Status, out var status)
+            ? CommandAsync(id, user, grains, idempotencyKey, (grain, actor, key) => grain.ChangeStatusAsync(new ChangeStatus(key, actor, status, request.Reason)))
+            : Refused(Problems.Invalid("unknown-status", "'status' must be one of reported, acknowledged, dispatched, resolved, closed, rejected, duplicate."));
 
-        return Respond(await grain.ChangeStatusAsync(new ChangeStatus(IdempotencyKeys.OrNew(idempotencyKey), actor, status, request.Reason)), actor);
-    }
-
-    private static async Task<Results<Ok<IncidentResponse>, ProblemHttpResult>> Assign(
+    private static Task<Results<Ok<IncidentResponse>, ProblemHttpResult>> Assign(
         string id, AssignRequest request, ClaimsPrincipal user, IGrainFactory grains,
-        [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey)
-    {
-        if (Caller(user, idempotencyKey) is { Error: { } refused }) return refused;
-        if (Grain(grains, id) is not { } grain) return UnknownIncident();
-        var actor = user.ToActor()!;
-        return Respond(await grain.AssignAsync(new AssignUnit(IdempotencyKeys.OrNew(idempotencyKey), actor, request.Unit ?? "")), actor);
-    }
+        [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey) =>
+        CommandAsync(id, user, grains, idempotencyKey, (grain, actor, key) => grain.AssignAsync(new AssignUnit(key, actor, request.Unit ?? "")));
 
-    private static async Task<Results<Ok<IncidentResponse>, ProblemHttpResult>> Moderate(
+    private static Task<Results<Ok<IncidentResponse>, ProblemHttpResult>> Moderate(
         string id, ModerationRequest request, ClaimsPrincipal user, IGrainFactory grains,
         [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey)
     {
-        if (Caller(user, idempotencyKey) is { Error: { } refused }) return refused;
-        if (Grain(grains, id) is not { } grain) return UnknownIncident();
-        var actor = user.ToActor()!;
-        if (string.IsNullOrWhiteSpace(request.EventId) || request.EventId.Length > 64)
-        {
-            return Problems.Invalid("eventId-required", "'eventId' names the event that added the note.");
-        }
-
+        if (CheckEventId(request.EventId) is { } invalid) return Refused(invalid);
         if (!IncidentMapping.TryParse<ModerationAction>(request.Action, out var action))
         {
-            return Problems.Invalid("unknown-action", "'action' must be hide or restore.");
+            return Refused(Problems.Invalid("unknown-action", "'action' must be hide or restore."));
         }
 
-        return Respond(await grain.ModerateAsync(new ModerateNote(IdempotencyKeys.OrNew(idempotencyKey), actor, request.EventId, action, request.Reason ?? "")), actor);
+        return CommandAsync(id, user, grains, idempotencyKey, (grain, actor, key) =>
+            grain.ModerateAsync(new ModerateNote(key, actor, request.EventId!, action, request.Reason ?? "")));
     }
 
-    private static async Task<Results<Ok<IncidentResponse>, ProblemHttpResult>> Flag(
+    private static Task<Results<Ok<IncidentResponse>, ProblemHttpResult>> Flag(
         string id, FlagRequest request, ClaimsPrincipal user, IGrainFactory grains,
-        [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey)
-    {
-        if (Caller(user, idempotencyKey) is { Error: { } refused }) return refused;
-        if (Grain(grains, id) is not { } grain) return UnknownIncident();
-        var actor = user.ToActor()!;
-        if (string.IsNullOrWhiteSpace(request.EventId) || request.EventId.Length > 64)
-        {
-            return Problems.Invalid("eventId-required", "'eventId' names the event that added the note.");
-        }
+        [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey) =>
+        CheckEventId(request.EventId) is { } invalid
+            ? Refused(invalid)
+            : CommandAsync(id, user, grains, idempotencyKey, (grain, actor, key) => grain.FlagAsync(new FlagNote(key, actor, request.EventId!, request.Reason)));
 
-        return Respond(await grain.FlagAsync(new FlagNote(IdempotencyKeys.OrNew(idempotencyKey), actor, request.EventId, request.Reason)), actor);
+    /// <summary>
+    /// What every command on an existing incident shares: a usable caller and idempotency key, a
+    /// well-formed id, the call, and the caller's view (or the grain's refusal) as the answer.
+    /// </summary>
+    private static async Task<Results<Ok<IncidentResponse>, ProblemHttpResult>> CommandAsync(
+        string id, ClaimsPrincipal user, IGrainFactory grains, string? idempotencyKey,
+        Func<IIncidentGrain, Actor, string, Task<Outcome<IncidentView>>> command)
+    {
+        var (actor, refused) = Caller(user, idempotencyKey);
+        if (refused is not null) return refused;
+        if (Grain(grains, id) is not { } grain) return UnknownIncident();
+        return Respond(await command(grain, actor!, IdempotencyKeys.OrNew(idempotencyKey)), actor!);
     }
+
+    private static Task<Results<Ok<IncidentResponse>, ProblemHttpResult>> Refused(ProblemHttpResult problem) =>
+        Task.FromResult<Results<Ok<IncidentResponse>, ProblemHttpResult>>(problem);
+
+    private static ProblemHttpResult? CheckEventId(string? eventId) =>
+        string.IsNullOrWhiteSpace(eventId) || eventId.Length > 64
+            ? Problems.Invalid("eventId-required", "'eventId' names the event that added the note.")
+            : null;
 
     /// <summary>Police only; the read is written to the incident's audit trail before the identity is returned.</summary>
     private static async Task<Results<Ok<ReporterDto>, ProblemHttpResult>> RevealReporter(string id, string? reason, ClaimsPrincipal user, IGrainFactory grains)
