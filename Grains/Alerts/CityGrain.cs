@@ -25,13 +25,7 @@ internal sealed class CityGrain(
 
         var entry = state.State.Timeline.Append(EventTypes.AlertIssued, System, Audience.Public, alert, clock.GetUtcNow(), TimelineCapacity);
         await state.WriteStateAsync();
-        var events = new List<AudienceEvent>(3);
-        foreach (var audience in (Audience[])[Audience.Public, Audience.Council, Audience.Police])
-        {
-            events.Add(new AudienceEvent(audience, Project(entry, audience, entry.SeqFor(audience))));
-        }
-
-        _publisher.Publish(new StreamBatch("city", events, state.State.Timeline.Head));
+        _publisher.Publish("city", [entry], state.State.Timeline.Head, Project);
     }
 
     public Task<StreamHead> SubscribeAsync(IStreamObserver observer)

@@ -87,8 +87,7 @@ internal sealed partial class CitizenGrain(
         var owner = new Actor(ActorRole.Citizen, this.GetPrimaryKeyString(), null, S.Language);
         var entry = S.Timeline.Append(EventTypes.CitizenNotified, owner, Audience.Public, notification, clock.GetUtcNow(), TimelineCapacity);
         await state.WriteStateAsync();
-        var projected = Project(entry, Audience.Public, entry.SeqPublic);
-        _publisher.Publish(new StreamBatch(StreamKey, [new AudienceEvent(Audience.Public, projected)], S.Timeline.Head));
+        _publisher.Publish(StreamKey, [entry], S.Timeline.Head, Project);
     }
 
     public async Task EraseAsync()

@@ -595,19 +595,8 @@ internal sealed partial class IncidentGrain(
 
     private void Publish(TimelineEntry<IncidentFact> entry)
     {
-        var events = new List<AudienceEvent>(3);
-        foreach (var audience in AllAudiences)
-        {
-            if (entry.IsVisibleTo(audience))
-            {
-                events.Add(new AudienceEvent(audience, Project(entry, audience, entry.SeqFor(audience))));
-            }
-        }
-
-        _publisher.Publish(new StreamBatch(StreamName, events, S.Timeline.Head));
+        _publisher.Publish(StreamName, [entry], S.Timeline.Head, Project);
     }
-
-    private static readonly Audience[] AllAudiences = [Audience.Public, Audience.Council, Audience.Police];
 
     private StreamEvent Project(TimelineEntry<IncidentFact> entry, Audience audience, long seq)
     {

@@ -113,16 +113,7 @@ internal sealed class NeighbourhoodGrain(
         await state.WriteStateAsync();
 
         // One push per batch, in sequence order: a gateway gets one observer call for many events.
-        var events = new List<AudienceEvent>(entries.Count * 3);
-        foreach (var entry in entries)
-        {
-            foreach (var audience in (Audience[])[Audience.Public, Audience.Council, Audience.Police])
-            {
-                events.Add(new AudienceEvent(audience, Project(entry, audience, entry.SeqFor(audience))));
-            }
-        }
-
-        _publisher.Publish(new StreamBatch(StreamName, events, S.Timeline.Head));
+        _publisher.Publish(StreamName, entries, S.Timeline.Head, Project);
     }
 
     /// <summary>Applies one change to the state; null when it is stale or repeated.</summary>
