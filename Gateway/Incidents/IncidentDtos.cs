@@ -1,42 +1,53 @@
+using MessagePack;
+
 namespace Collab.Gateway.Incidents;
 
+// The records the hub takes and answers carry MessagePack keys: MessagePack clients use the same
+// camelCase names as JSON ones (System.Text.Json ignores these attributes).
+
 /// <summary><c>POST /api/incidents</c>.</summary>
-public sealed record ReportRequest(string? Category, string? Description, LocationDto? Location, string? Severity, string? Language);
+[MessagePackObject]
+public sealed record ReportRequest([property: Key("category")] string? Category, [property: Key("description")] string? Description, [property: Key("location")] LocationDto? Location, [property: Key("severity")] string? Severity, [property: Key("language")] string? Language);
 
 /// <summary>A WGS 84 position.</summary>
-public sealed record LocationDto(double? Lat, double? Lon, double? AccuracyM);
+[MessagePackObject]
+public sealed record LocationDto([property: Key("lat")] double? Lat, [property: Key("lon")] double? Lon, [property: Key("accuracyM")] double? AccuracyM);
 
 /// <summary><c>POST /api/incidents/{id}/notes</c>.</summary>
-public sealed record NoteRequest(string? Text, string? Visibility, string? Language);
+[MessagePackObject]
+public sealed record NoteRequest([property: Key("text")] string? Text, [property: Key("visibility")] string? Visibility, [property: Key("language")] string? Language);
 
 /// <summary><c>POST /api/incidents/{id}/status</c>.</summary>
-public sealed record StatusRequest(string? Status, string? Reason);
+[MessagePackObject]
+public sealed record StatusRequest([property: Key("status")] string? Status, [property: Key("reason")] string? Reason);
 
 /// <summary><c>POST /api/incidents/{id}/assign</c>.</summary>
-public sealed record AssignRequest(string? Unit);
+[MessagePackObject]
+public sealed record AssignRequest([property: Key("unit")] string? Unit);
 
 /// <summary><c>POST /api/incidents/{id}/moderation</c>.</summary>
 public sealed record ModerationRequest(string? EventId, string? Action, string? Reason);
 
 /// <summary>An incident as the caller may see it.</summary>
+[MessagePackObject]
 public sealed record IncidentResponse(
-    string Id,
-    string Audience,
-    string Category,
-    string CategoryName,
-    string Description,
-    string Status,
-    string Severity,
-    LocationDto Location,
-    bool LocationBlurred,
-    string Neighbourhood,
-    string Language,
-    string ReportedAt,
-    string UpdatedAt,
-    string? AssignedUnit,
-    IReadOnlyList<NoteDto> Notes,
-    long Seq,
-    bool IsOwnReport);
+    [property: Key("id")] string Id,
+    [property: Key("audience")] string Audience,
+    [property: Key("category")] string Category,
+    [property: Key("categoryName")] string CategoryName,
+    [property: Key("description")] string Description,
+    [property: Key("status")] string Status,
+    [property: Key("severity")] string Severity,
+    [property: Key("location")] LocationDto Location,
+    [property: Key("locationBlurred")] bool LocationBlurred,
+    [property: Key("neighbourhood")] string Neighbourhood,
+    [property: Key("language")] string Language,
+    [property: Key("reportedAt")] string ReportedAt,
+    [property: Key("updatedAt")] string UpdatedAt,
+    [property: Key("assignedUnit")] string? AssignedUnit,
+    [property: Key("notes")] IReadOnlyList<NoteDto> Notes,
+    [property: Key("seq")] long Seq,
+    [property: Key("isOwnReport")] bool IsOwnReport);
 
 /// <summary>The reporter, revealed to police only, each read audited. <c>sub</c> is null once the reporter erased their data.</summary>
 public sealed record ReporterDto(string? Sub, string? Name, bool Erased);
@@ -48,7 +59,8 @@ public sealed record FlagRequest(string? EventId, string? Reason);
 public sealed record AuditEntryDto(string At, string ActorRole, string ActorId, string Action, string? Detail);
 
 /// <summary>A note as the caller may see it; hidden notes keep their place but lose their text.</summary>
-public sealed record NoteDto(string EventId, string? Text, string Visibility, Realtime.ActorDto Author, string CreatedAt, bool Hidden, string Language);
+[MessagePackObject]
+public sealed record NoteDto([property: Key("eventId")] string EventId, [property: Key("text")] string? Text, [property: Key("visibility")] string Visibility, [property: Key("author")] Realtime.ActorDto Author, [property: Key("createdAt")] string CreatedAt, [property: Key("hidden")] bool Hidden, [property: Key("language")] string Language);
 
 /// <summary>The caller's view of a timeline after a sequence number.</summary>
 public sealed record EventsResponse(string Stream, string Audience, long Head, bool Truncated, IReadOnlyList<Realtime.EventEnvelope> Events);

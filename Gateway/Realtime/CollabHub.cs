@@ -1,6 +1,9 @@
 using System.Security.Claims;
 using Collab.Gateway.Access;
+using Collab.Common;
 using Collab.Gateway.Auth;
+using Collab.Gateway.Incidents;
+using Collab.Incidents;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
@@ -8,7 +11,9 @@ namespace Collab.Gateway.Realtime;
 
 /// <summary>
 /// <c>/hubs/collab</c>: thin by design. Authorization of each stream is the router's; ordering,
-/// replay and fan-out are <see cref="LiveStreams"/>'.
+/// replay and fan-out are <see cref="LiveStreams"/>'. Incident commands are also taken here, for
+/// clients that issue many (a dispatch console): the same commands as REST, through
+/// <see cref="IncidentCommands"/>, without a request and a token check per command.
 /// </summary>
 [Authorize]
 public sealed class CollabHub : Hub<ICollabClient>
@@ -16,12 +21,14 @@ public sealed class CollabHub : Hub<ICollabClient>
     private readonly LiveStreams _streams;
     private readonly StreamRouter _router;
     private readonly RevocationList _revocations;
+    private readonly IGrainFactory _grains;
 
-    public CollabHub(LiveStreams streams, StreamRouter router, RevocationList revocations)
+    public CollabHub(LiveStreams streams, StreamRouter router, RevocationList revocations, IGrainFactory grains)
     {
         _streams = streams;
         _router = router;
         _revocations = revocations;
+        _grains = grains;
     }
 
     public override Task OnConnectedAsync()
@@ -61,6 +68,42 @@ public sealed class CollabHub : Hub<ICollabClient>
         {
             await _streams.UnsubscribeAsync(Context.ConnectionId, route.Source);
         }
+    }
+
+    /// <summary>As <c>POST /api/incidents</c>; the answer is the caller's view of the new incident.</summary>
+    [Authorize(Policy = Roles.Reporters)]
+    public Task<IncidentResponse> Report(ReportRequest? request, string? idempotencyKey) =>
+        CommandAsync(actor => IncidentCommands.ReportAsync(_grains, actor, request, idempotencyKey));
+
+    /// <summary>As <c>POST /api/incidents/{id}/notes</c>.</summary>
+    [Authorize(Policy = Roles.Reporters)]
+    public Task<IncidentResponse> AddNote(string? incidentId, NoteRequest? request, string? idempotencyKey) =>
+        CommandAsync(actor => IncidentCommands.AddNoteAsync(_grains, actor, incidentId, request, idempotencyKey));
+
+    /// <summary>As <c>POST /api/incidents/{id}/status</c>.</summary>
+    [Authorize(Policy = Roles.Authorities)]
+    public Task<IncidentResponse> ChangeStatus(string? incidentId, StatusRequest? request, string? idempotencyKey) =>
+        CommandAsync(actor => IncidentCommands.ChangeStatusAsync(_grains, actor, incidentId, request, idempotencyKey));
+
+    /// <summary>As <c>POST /api/incidents/{id}/assign</c>.</summary>
+    [Authorize(Policy = Roles.PoliceOnly)]
+    public Task<IncidentResponse> Assign(string? incidentId, AssignRequest? request, string? idempotencyKey) =>
+        CommandAsync(actor => IncidentCommands.AssignAsync(_grains, actor, incidentId, request, idempotencyKey));
+
+    /// <summary>
+    /// Runs a command as the caller; a refusal becomes a <see cref="HubException"/> whose message
+    /// starts with the same stable code REST puts in its problem (<c>unknown-status: ...</c>).
+    /// </summary>
+    private async Task<IncidentResponse> CommandAsync(Func<Actor, Task<Outcome<IncidentView>>> command)
+    {
+        var actor = Context.User?.ToActor() ?? throw new HubException("role: The token carries no usable role.");
+        var outcome = await command(actor);
+        if (outcome.Error is { } error)
+        {
+            throw new HubException($"{error.Code}: {error.Message}");
+        }
+
+        return outcome.Value!.ToResponse(actor.Language);
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)

@@ -14,13 +14,17 @@ public interface INeighbourhoodGrain : IStreamGrain
     [Alias("Get"), ReadOnly]
     Task<Outcome<NeighbourhoodView>> GetAsync(Audience audience);
 
-    /// <summary>
-    /// Called by incident grains after each stored change. Idempotent on the event id and
-    /// ordered by the incident's version: an older version never overwrites a newer one.
-    /// Returns once the change is stored and pushed. Interleaves with itself so that changes
-    /// arriving during a state write are stored together by the next one (group commit); the
-    /// grain still writes one state at a time and applies changes only inside a commit.
-    /// </summary>
+    /// <summary>One change; see <see cref="OnIncidentsChangedAsync"/>.</summary>
     [Alias("OnIncidentChanged"), AlwaysInterleave]
     Task OnIncidentChangedAsync(IncidentChange change);
+
+    /// <summary>
+    /// Called (through each silo's neighbourhood feed) after incidents stored changes. Ordered by
+    /// each incident's version: an older or repeated version changes nothing. Returns once the
+    /// changes are stored and pushed. Interleaves with itself so that changes arriving during a
+    /// commit are stored together by the next one (group commit); the grain still commits one
+    /// batch at a time and applies changes only inside a commit.
+    /// </summary>
+    [Alias("OnIncidentsChanged"), AlwaysInterleave]
+    Task OnIncidentsChangedAsync(IReadOnlyList<IncidentChange> changes);
 }

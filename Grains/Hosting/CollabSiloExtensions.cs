@@ -1,4 +1,5 @@
 using Collab.Incidents;
+using Collab.Neighbourhoods;
 using Collab.Realtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +19,7 @@ public static class CollabSiloExtensions
         var storage = configuration.GetSection("Collab:Storage").Get<StorageOptions>() ?? new StorageOptions();
         silo.Services.AddCollabCity();
         silo.Services.AddCollabWireExceptions();
+        silo.Services.TryAddSingleton<NeighbourhoodFeed>();
         silo.Services.AddOptions<RealtimeOptions>().BindConfiguration("Collab:Realtime").ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddOptions<PrivacyOptions>().BindConfiguration("Collab:Privacy").ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddOptions<ModerationOptions>().BindConfiguration("Collab:Moderation").ValidateDataAnnotations().ValidateOnStart();

@@ -23,6 +23,7 @@ internal sealed partial class IncidentGrain(
     IOptions<ModerationOptions> moderation,
     IOptions<RealtimeOptions> realtime,
     IEventLog eventLog,
+    NeighbourhoodFeed neighbourhoods,
     TimeProvider clock,
     ILogger<IncidentGrain> logger) : Grain, IIncidentGrain
 {
@@ -678,7 +679,7 @@ internal sealed partial class IncidentGrain(
         try
         {
             var change = new IncidentChange(eventId, Summary(Audience.Police), Summary(Audience.Public));
-            await GrainFactory.GetGrain<INeighbourhoodGrain>(S.Neighbourhood).OnIncidentChangedAsync(change);
+            await neighbourhoods.SendAsync(S.Neighbourhood, change);
         }
         catch (Exception ex)
         {
@@ -709,13 +710,16 @@ internal sealed partial class IncidentGrain(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Incident {IncidentId} reported ({Category}) in {Neighbourhood}")]
+    // Per-command logs are Debug: at thousands of commands a second they cost more than the
+    // command (the console logger takes a lock per line), and the timeline and audit trail
+    // already record every event.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Incident {IncidentId} reported ({Category}) in {Neighbourhood}")]
     private static partial void LogReported(ILogger logger, string incidentId, string category, string neighbourhood);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Incident {IncidentId} moved from {From} to {To}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Incident {IncidentId} moved from {From} to {To}")]
     private static partial void LogStatusChanged(ILogger logger, string incidentId, IncidentStatus from, IncidentStatus to);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Incident {IncidentId}: {EventType}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Incident {IncidentId}: {EventType}")]
     private static partial void LogModerated(ILogger logger, string incidentId, string eventType);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Incident {IncidentId}: restored {Count} events from the log")]

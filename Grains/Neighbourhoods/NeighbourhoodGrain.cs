@@ -10,32 +10,83 @@ namespace Collab.Neighbourhoods;
 /// One neighbourhood: hears from its incidents, keeps the active ones and 24-hour counts, and
 /// emits <c>neighbourhood.incident_updated</c>; the public view carries blurred locations.
 /// </summary>
-internal sealed class NeighbourhoodGrain(
+/// <remarks>
+/// Journaled, as incidents are (DESIGN decision 5). The state (up to 1,000 active incidents and the
+/// stream's latest 256 events) is large, and writing all of it for every change made this grain
+/// the bottleneck of the push path. A commit now appends only its own events to the event log
+/// (PostgreSQL mode) and writes the whole state as a snapshot now and then: after
+/// <see cref="SnapshotEvery"/> events, every <see cref="SnapshotPeriod"/> while changed, and on
+/// deactivation. A fresh activation completes the snapshot from the log. In memory mode there is
+/// no log and nothing outlives the process anyway: the snapshot keeps the state across
+/// deactivations, and between snapshots it lives in the activation.
+/// </remarks>
+internal sealed partial class NeighbourhoodGrain(
     [PersistentState("neighbourhood", StorageNames.Collab)] IPersistentState<NeighbourhoodState> state,
     CityMap map,
     IOptions<RealtimeOptions> realtime,
+    IEventLog eventLog,
     TimeProvider clock,
     ILogger<NeighbourhoodGrain> logger) : Grain, INeighbourhoodGrain
 {
-    // Every change writes the whole state, so it stays small: the stream keeps its latest events
-    // (older ones: clients re-read the snapshot, which is the live picture anyway), counts are
-    // hourly, and versions are kept for active and recent incidents only.
+    // The stream keeps its latest events (older ones: clients re-read the snapshot, which is the
+    // live picture anyway), counts are hourly, and versions are kept for active and recent
+    // incidents only.
     private const int TimelineCapacity = 256;
     private const int MaxActive = 1_000;
     private const int MaxVersions = 2_000;
+    private const int CatchUpPage = 1_000;
     private static readonly TimeSpan Window = TimeSpan.FromHours(24);
     private static readonly Actor System = new(ActorRole.Operator, "system", null, "en");
 
-    /// <summary>Most changes one write stores; bounds a commit's work and its push.</summary>
-    private const int MaxBatch = 256;
+    /// <summary>Events after which the next commit also writes the snapshot; bounds what an activation replays.</summary>
+    internal const int SnapshotEvery = 1_000;
+
+    /// <summary>How often a changed state is written when fewer than <see cref="SnapshotEvery"/> events came.</summary>
+    internal static readonly TimeSpan SnapshotPeriod = TimeSpan.FromSeconds(2);
 
     private readonly StreamPublisher _publisher = new(realtime.Value.ObserverExpiry, logger);
     private PendingBatch? _next;
     private Task _writing = Task.CompletedTask;
+
+    /// <summary>Events applied since the snapshot was last written.</summary>
+    private int _unsaved;
     private NeighbourhoodState S => state.State;
     private string Slug => this.GetPrimaryKeyString();
     private string StreamName => $"neighbourhood:{Slug}";
     private NeighbourhoodInfo? Info => map.Find(Slug);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (eventLog.IsDurable)
+        {
+            while (true)
+            {
+                var page = await eventLog.ReadAsync(StreamName, S.Timeline.HeadPolice, CatchUpPage, cancellationToken);
+                foreach (var row in page)
+                {
+                    Restore(row);
+                }
+
+                _unsaved += page.Count;
+                if (page.Count < CatchUpPage)
+                {
+                    break;
+                }
+            }
+
+            if (_unsaved > 0)
+            {
+                LogCaughtUp(logger, Slug, _unsaved);
+            }
+        }
+
+        this.RegisterGrainTimer(SnapshotIfChangedAsync, new GrainTimerCreationOptions(SnapshotPeriod, SnapshotPeriod) { Interleave = true });
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await SnapshotIfChangedAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+    }
 
     public Task<Outcome<NeighbourhoodView>> GetAsync(Audience audience)
     {
@@ -56,30 +107,28 @@ internal sealed class NeighbourhoodGrain(
         return Task.FromResult(Outcome<NeighbourhoodView>.Ok(new NeighbourhoodView(info, audience, active, counts, S.Timeline.Head.For(audience))));
     }
 
+    public Task OnIncidentChangedAsync(IncidentChange change) => OnIncidentsChangedAsync([change]);
+
     /// <summary>
-    /// Group commit. Every change used to cost one write of the whole state (timeline, active
-    /// incidents, recent reports): under load the neighbourhood became the bottleneck of the push
-    /// path. Now a change joins the batch that the next write stores. This method interleaves (see
-    /// <see cref="INeighbourhoodGrain.OnIncidentChangedAsync"/>), so while one write is in flight the
-    /// changes arriving meanwhile gather in the next batch; when idle a change is written at once.
-    /// Still one state write at a time, changes are applied only inside the commit, and each caller
-    /// returns only once its change is stored and published, as before.
+    /// Group commit: changes that arrive while a commit is in flight gather in the next one (this
+    /// method interleaves, see <see cref="INeighbourhoodGrain.OnIncidentsChangedAsync"/>). One
+    /// commit at a time; each caller returns once its changes are stored (logged) and pushed.
     /// </summary>
-    public Task OnIncidentChangedAsync(IncidentChange change)
+    public Task OnIncidentsChangedAsync(IReadOnlyList<IncidentChange> changes)
     {
-        if (Info is null)
+        if (Info is null || changes.Count == 0)
         {
             return Task.CompletedTask;
         }
 
-        if (_next is { } open && open.Changes.Count < MaxBatch)
+        if (_next is { } open)
         {
-            open.Changes.Add(change);
+            open.Changes.AddRange(changes);
             return open.Stored;
         }
 
         var batch = new PendingBatch();
-        batch.Changes.Add(change);
+        batch.Changes.AddRange(changes);
         _next = batch;
         batch.Stored = CommitAsync(batch, _writing);
         _writing = batch.Stored;
@@ -88,19 +137,20 @@ internal sealed class NeighbourhoodGrain(
 
     private async Task CommitAsync(PendingBatch batch, Task previous)
     {
-        // One write at a time: wait for the one in flight; its own callers saw how it ended.
+        // One commit at a time: wait for the one in flight; its own callers saw how it ended.
         await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
         if (ReferenceEquals(_next, batch))
         {
             _next = null;
         }
 
+        var now = clock.GetUtcNow();
         var entries = new List<TimelineEntry<IncidentChange>>(batch.Changes.Count);
         foreach (var change in batch.Changes)
         {
-            if (Apply(change) is { } entry)
+            if (ApplyToState(change, now))
             {
-                entries.Add(entry);
+                entries.Add(S.Timeline.Append(EventTypes.NeighbourhoodIncidentUpdated, System, Audience.Public, change, now, TimelineCapacity));
             }
         }
 
@@ -109,20 +159,103 @@ internal sealed class NeighbourhoodGrain(
             return;
         }
 
-        Prune();
-        await state.WriteStateAsync();
+        try
+        {
+            if (eventLog.IsDurable)
+            {
+                await eventLog.AppendAsync(entries.ConvertAll(ToLogged));
+            }
+
+            _unsaved += entries.Count;
+            if (_unsaved >= SnapshotEvery)
+            {
+                await SnapshotAsync();
+            }
+        }
+        catch (Exception ex)
+        {
+            // This activation's memory is ahead of the store (or behind another activation's):
+            // drop it; the next call reads snapshot and log afresh.
+            LogCommitFailed(logger, ex, Slug);
+            DeactivateOnIdle();
+            throw;
+        }
 
         // One push per batch, in sequence order: a gateway gets one observer call for many events.
         _publisher.Publish(StreamName, entries, S.Timeline.Head, Project);
     }
 
-    /// <summary>Applies one change to the state; null when it is stale or repeated.</summary>
-    private TimelineEntry<IncidentChange>? Apply(IncidentChange change)
+    /// <summary>Writes the snapshot if events came since the last one, in turn with the commits.</summary>
+    private Task SnapshotIfChangedAsync(CancellationToken cancellationToken)
+    {
+        if (_unsaved == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var previous = _writing;
+        _writing = AfterAsync(previous);
+        return _writing;
+
+        async Task AfterAsync(Task before)
+        {
+            await before.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+            if (_unsaved == 0)
+            {
+                return;
+            }
+
+            try
+            {
+                await SnapshotAsync();
+            }
+            catch (Exception ex)
+            {
+                // The events are in the log (or, in memory mode, nowhere else to go); a snapshot
+                // that did not land, or landed unseen, leaves this activation's ETag unsure: re-read.
+                LogCommitFailed(logger, ex, Slug);
+                DeactivateOnIdle();
+            }
+        }
+    }
+
+    private async Task SnapshotAsync()
+    {
+        Prune();
+        var written = _unsaved;
+        await state.WriteStateAsync();
+        _unsaved -= written;
+    }
+
+    private LoggedEvent ToLogged(TimelineEntry<IncidentChange> entry) =>
+        new(StreamName, entry.SeqPolice, entry.Id, entry.Type, entry.OccurredAt, new NeighbourhoodLogPayload(entry.SeqPublic, entry.SeqCouncil, entry.Payload).Serialize());
+
+    /// <summary>Re-applies a logged event that the snapshot missed.</summary>
+    private void Restore(LoggedEvent row)
+    {
+        var payload = NeighbourhoodLogPayload.Deserialize(row.Payload);
+        ApplyToState(payload.Change, row.OccurredAt);
+        S.Timeline.Restore(new TimelineEntry<IncidentChange>
+        {
+            Id = row.EventId,
+            Type = row.Type,
+            OccurredAt = row.OccurredAt,
+            Actor = System,
+            Visibility = Audience.Public,
+            SeqPublic = payload.SeqPublic,
+            SeqCouncil = payload.SeqCouncil,
+            SeqPolice = row.Seq,
+            Payload = payload.Change,
+        }, TimelineCapacity);
+    }
+
+    /// <summary>Applies one change to the active incidents and counts; false when it is stale or repeated.</summary>
+    private bool ApplyToState(IncidentChange change, DateTimeOffset now)
     {
         var id = change.Exact.Id;
         if (S.Versions.TryGetValue(id, out var seen) && seen >= change.Exact.Version)
         {
-            return null;
+            return false;
         }
 
         var isNew = !S.Versions.ContainsKey(id);
@@ -136,7 +269,7 @@ internal sealed class NeighbourhoodGrain(
             S.Active.Remove(id);
         }
 
-        if (isNew && change.Exact.ReportedAt > clock.GetUtcNow() - Window)
+        if (isNew && change.Exact.ReportedAt > now - Window)
         {
             var hour = Hour(change.Exact.ReportedAt);
             var bucket = S.Hourly.Find(h => h.Hour == hour && h.Category == change.Exact.Category);
@@ -148,10 +281,15 @@ internal sealed class NeighbourhoodGrain(
             bucket.Count++;
         }
 
-        return S.Timeline.Append(EventTypes.NeighbourhoodIncidentUpdated, System, Audience.Public, change, clock.GetUtcNow(), TimelineCapacity);
+        if (S.Active.Count > MaxActive + MaxActive / 10)
+        {
+            TrimActive();
+        }
+
+        return true;
     }
 
-    /// <summary>Changes that the same state write will store.</summary>
+    /// <summary>Changes that the same commit will store.</summary>
     private sealed class PendingBatch
     {
         public List<IncidentChange> Changes { get; } = [];
@@ -189,15 +327,7 @@ internal sealed class NeighbourhoodGrain(
     {
         var since = Hour(clock.GetUtcNow() - Window);
         S.Hourly.RemoveAll(h => h.Hour <= since);
-
-        if (S.Active.Count > MaxActive)
-        {
-            foreach (var stale in S.Active.Values.OrderBy(c => c.Exact.UpdatedAt).Take(S.Active.Count - MaxActive).ToList())
-            {
-                S.Active.Remove(stale.Exact.Id);
-            }
-        }
-
+        TrimActive();
         if (S.Versions.Count > MaxVersions)
         {
             // Forget versions of incidents that are neither active nor recent: their late changes are harmless.
@@ -207,4 +337,22 @@ internal sealed class NeighbourhoodGrain(
             }
         }
     }
+
+    /// <summary>Keeps the <see cref="MaxActive"/> most recently updated active incidents (with some slack between trims).</summary>
+    private void TrimActive()
+    {
+        if (S.Active.Count > MaxActive)
+        {
+            foreach (var stale in S.Active.Values.OrderBy(c => c.Exact.UpdatedAt).Take(S.Active.Count - MaxActive).ToList())
+            {
+                S.Active.Remove(stale.Exact.Id);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Neighbourhood {Slug}: restored {Count} events from the log")]
+    private static partial void LogCaughtUp(ILogger logger, string slug, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Neighbourhood {Slug}: changes could not be stored; the activation re-reads on its next call")]
+    private static partial void LogCommitFailed(ILogger logger, Exception exception, string slug);
 }

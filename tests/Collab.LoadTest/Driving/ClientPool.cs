@@ -22,6 +22,8 @@ internal sealed class ClientPool(Uri hubUrl, bool messagePack, Func<HubConnectio
 
     public int Count => _connections.Count;
 
+    public IReadOnlyList<HubConnection> Connections => _connections;
+
     public bool MessagePack => messagePack;
 
     /// <summary>Connects (and prepares) clients until there are <paramref name="n"/>.</summary>

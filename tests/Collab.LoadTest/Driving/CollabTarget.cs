@@ -22,6 +22,7 @@ internal sealed class CollabTarget : IFanOutTarget
     private readonly Actor _sender;
     private readonly string _session = Guid.NewGuid().ToString("N")[..8];
     private string _citizenToken = "";
+    private string _policeToken = "";
 
     private CollabTarget(string scenario, ServerProcess server)
     {
@@ -43,11 +44,15 @@ internal sealed class CollabTarget : IFanOutTarget
     {
         var target = new CollabTarget(scenario, server);
         target._citizenToken = await target.TokenAsync($"citizen-load-{target._session}", "citizen");
-        target._http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await target.TokenAsync(target._sender.UserId, "police"));
+        target._policeToken = await target.TokenAsync(target._sender.UserId, "police");
+        target._http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", target._policeToken);
         return target;
     }
 
     public Uri HubUrl => new(Server.Url, $"/hubs/collab?access_token={Uri.EscapeDataString(_citizenToken)}");
+
+    /// <summary>The sending police officer's hub address (hub commands).</summary>
+    public Uri PoliceHubUrl => new(Server.Url, $"/hubs/collab?access_token={Uri.EscapeDataString(_policeToken)}");
 
     public ClientPool CreatePool(bool messagePack) =>
         new(HubUrl, messagePack, connection => connection.InvokeAsync("Subscribe", Stream, (long?)null));

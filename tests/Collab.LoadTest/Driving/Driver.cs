@@ -37,6 +37,11 @@ internal static class Driver
         }
 
         Console.WriteLine($"Took {total.Elapsed.TotalSeconds:F0}s.");
+        if (Targets.T3Ceiling(rows) is { } ceiling)
+        {
+            Console.WriteLine(ceiling);
+        }
+
         Console.WriteLine(Targets.Line(verdicts));
         return options.Check && verdicts.Any(v => v.Status == "miss") ? 1 : 0;
     }
@@ -66,10 +71,15 @@ internal static class Driver
             }
 
             if (options.Runs("orleans")) rows.Add(Show(await OrleansBaseline.RunAsync(collab, plan, cancellationToken)));
+            if (options.Runs("commands")) rows.Add(Show(await HubEchoBaseline.RunAsync(bare, plan, cancellationToken)));
 
             var memory = await CollabTarget.CreateAsync("e2e-memory", collab);
             // Commands before the sweep: every report grows the neighbourhood's state, and T3 compares with a fresh cluster.
-            if (options.Runs("commands")) rows.Add(Show(await CommandsAsync(memory, "e2e-memory-commands", plan, cancellationToken)));
+            if (options.Runs("commands"))
+            {
+                rows.Add(Show(await CommandsAsync(memory, "e2e-memory-commands", plan, cancellationToken)));
+                rows.Add(Show(await ReportsAsync(memory, "e2e-memory-reports", plan, cancellationToken)));
+            }
 
             // Side by side: each (N, protocol, load) runs on every system back to back, so the
             // noise of a shared 2-core box falls on the compared figures alike.
@@ -162,8 +172,23 @@ internal static class Driver
         return rows;
     }
 
-    /// <summary>T3: commands per second with one subscriber, as many in flight as the Orleans baseline.</summary>
+    /// <summary>
+    /// T3: commands per second with one subscriber, as many in flight as the Orleans baseline
+    /// and, like it, spread over 1,000 grains: hub <c>Assign</c> commands on 1,000 active incidents.
+    /// </summary>
     private static async Task<ResultRow> CommandsAsync(CollabTarget target, string scenario, Plan plan, CancellationToken cancellationToken)
+    {
+        await using var pool = target.CreatePool(messagePack: false);
+        await pool.GrowToAsync(1, cancellationToken);
+        await using var commands = await HubCommands.CreateAsync(target, 1_000, Plan.InFlight, cancellationToken);
+        await Measure.ClosedLoopAsync(scenario, target.Server, i => commands.SendAsync(i, cancellationToken), Plan.InFlight, TimeSpan.FromSeconds(0.5), cancellationToken);
+        var row = await Measure.ClosedLoopAsync(scenario, target.Server, i => commands.SendAsync(i, cancellationToken), Plan.InFlight, plan.ClosedDuration, cancellationToken);
+        await Measure.SettleAsync(target.Server, cancellationToken);
+        return row with { Load = $"hub Assign, {Plan.InFlight} in flight", Note = $"per command, not per delivery; {commands.Incidents} incidents" };
+    }
+
+    /// <summary>Reports per second over REST with one subscriber (each a new incident grain); shown, not a target.</summary>
+    private static async Task<ResultRow> ReportsAsync(CollabTarget target, string scenario, Plan plan, CancellationToken cancellationToken)
     {
         await using var pool = target.CreatePool(messagePack: false);
         await pool.GrowToAsync(1, cancellationToken);
@@ -172,7 +197,7 @@ internal static class Driver
         run = Measure.NextRun();
         var row = await Measure.ClosedLoopAsync(scenario, target.Server, i => target.SendAsync(run, i, cancellationToken), Plan.InFlight, plan.ClosedDuration, cancellationToken);
         await Measure.SettleAsync(target.Server, cancellationToken);
-        return row;
+        return row with { Load = $"REST report, {Plan.InFlight} in flight", Note = "per report, not per delivery; each a new incident" };
     }
 
     /// <summary>T4: the gateway's managed memory per idle (connected and subscribed) connection, measured in the server child.</summary>

@@ -44,6 +44,22 @@ internal static class Targets
         return verdicts;
     }
 
+    /// <summary>
+    /// What T3 could be at most for any hub command on this box, from the same run: a command is at
+    /// least a hub round trip and a grain call one after the other, on the same cores, so its rate
+    /// is at most 1 / (1/echo + 1/calls) before it stores or pushes anything. Null when either
+    /// baseline did not run.
+    /// </summary>
+    public static string? T3Ceiling(IReadOnlyList<ResultRow> rows)
+    {
+        var calls = rows.FirstOrDefault(r => r.Scenario == "baseline-orleans")?.DeliveredPerSecond;
+        var echo = rows.FirstOrDefault(r => r.Scenario == "baseline-hub-echo")?.DeliveredPerSecond;
+        if (calls is not > 0 || echo is not > 0) return null;
+        var ceiling = 1 / (1 / echo.Value + 1 / calls.Value);
+        return $"T3 ceiling: a hub round trip ({echo.Value:F0}/s) and a grain call ({calls.Value:F0}/s) in sequence, doing nothing else, " +
+            $"run at most {ceiling:F0}/s = {ceiling / calls.Value:F2} x baseline-orleans.";
+    }
+
     public static string Line(IEnumerable<Verdict> verdicts) => "targets: " + string.Join("; ", verdicts.Select(v => $"{v.Text} {v.Status}"));
 
     private static double Ratio(double? a, double? b) => a is { } x && b is { } y && y > 0 ? x / y : double.NaN;

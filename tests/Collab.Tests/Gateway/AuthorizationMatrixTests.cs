@@ -1,9 +1,11 @@
 using System.Net;
+using System.Text.Json;
 using Collab.Gateway.Realtime;
 using Collab.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Collab.Tests.Gateway;
@@ -67,6 +69,12 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
         [("Subscribe", "neighbourhood")] = [false, true, true, true, true, true],
         [("Subscribe", "city")] = [false, true, true, true, true, true],
         [("Unsubscribe", "incident")] = [false, true, true, true, true, true],
+        // Hub commands: the same rules as their REST twins.
+        [("Report", "incident")] = [false, true, true, true, true, false],
+        [("AddNote", "incident")] = [false, true, false, true, true, false],
+        // The hub cells' incident is vandalism, which council handles too (the REST cells' theft is police-only).
+        [("ChangeStatus", "incident")] = [false, false, false, true, true, false],
+        [("Assign", "incident")] = [false, false, false, false, true, false],
     };
 
     public static TheoryData<string, string, Caller> RestCells()
@@ -207,7 +215,16 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
         };
 
         await using var client = await LiveClient.ConnectAsync(fx.GatewayA, me.Token);
-        Task call = method == "Subscribe" ? client.SubscribeAsync(name) : client.UnsubscribeAsync(name);
+        Task call = method switch
+        {
+            "Subscribe" => client.SubscribeAsync(name),
+            "Unsubscribe" => client.UnsubscribeAsync(name),
+            "Report" => client.Connection.InvokeAsync<JsonElement>("Report", Sample.Report(), null),
+            "AddNote" => client.Connection.InvokeAsync<JsonElement>("AddNote", id, new { text = "A note", visibility = "public" }, null),
+            "ChangeStatus" => client.Connection.InvokeAsync<JsonElement>("ChangeStatus", id, new { status = "acknowledged" }, null),
+            "Assign" => client.Connection.InvokeAsync<JsonElement>("Assign", id, new { unit = "Unit 1" }, null),
+            _ => throw new InvalidOperationException($"No way to call hub method '{method}'."),
+        };
         if (allowed)
         {
             await call;
@@ -215,6 +232,10 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
         else
         {
             await Assert.ThrowsAsync<HubException>(() => call);
+            // A refused command changed nothing.
+            var police = await fx.UserAsync("police");
+            var events = await (await fx.Http(police.Token).GetAsync($"/api/incidents/{id}/events?afterSeq=0")).JsonAsync(HttpStatusCode.OK);
+            Assert.Equal(1, events.GetProperty("head").GetInt64());
         }
     }
 

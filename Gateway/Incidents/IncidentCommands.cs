@@ -1,0 +1,132 @@
+using Collab.Common;
+using Collab.Incidents;
+
+namespace Collab.Gateway.Incidents;
+
+/// <summary>
+/// The incident commands as REST (<see cref="IncidentApi"/>) and the hub (<see cref="Realtime.CollabHub"/>)
+/// both take them: the same input checks, the same grain call, the caller's view or a
+/// <see cref="CommandError"/> that each transport words its own way (a problem, a hub error).
+/// </summary>
+public static class IncidentCommands
+{
+    public static async Task<Outcome<IncidentView>> ReportAsync(IGrainFactory grains, Actor actor, ReportRequest? request, string? idempotencyKey)
+    {
+        if (CheckKey(idempotencyKey) is { } badKey) return badKey;
+        if (request is null) return BodyRequired;
+        if (!Categories.IsKnown(request.Category))
+        {
+            return CommandError.Invalid("unknown-category", $"Unknown category '{request.Category}'. Known: {string.Join(", ", Categories.List.Select(c => c.Code))}.");
+        }
+
+        if (request.Location is not { Lat: { } lat, Lon: { } lon } location)
+        {
+            return CommandError.Invalid("location-required", "'location' with 'lat' and 'lon' is required.");
+        }
+
+        var severity = Severity.Medium;
+        if (request.Severity is not null && !IncidentMapping.TryParse(request.Severity, out severity))
+        {
+            return CommandError.Invalid("unknown-severity", "'severity' must be one of low, medium, high, critical.");
+        }
+
+        if (request.Language is not null && !Languages.IsValid(request.Language))
+        {
+            return CommandError.Invalid("language-invalid", $"'{request.Language}' is not a BCP 47 language tag.");
+        }
+
+        var id = IdempotencyKeys.IncidentId(actor, idempotencyKey);
+        return await grains.GetGrain<IIncidentGrain>(id).ReportAsync(new ReportIncident(
+            IdempotencyKeys.OrNew(idempotencyKey),
+            actor,
+            request.Category!,
+            request.Description ?? "",
+            new GeoPoint(lat, lon, location.AccuracyM),
+            severity,
+            request.Language ?? actor.Language));
+    }
+
+    public static Task<Outcome<IncidentView>> AddNoteAsync(IGrainFactory grains, Actor actor, string? id, NoteRequest? request, string? idempotencyKey)
+    {
+        if (request is null) return Refused(BodyRequired);
+        if (!IncidentMapping.TryParse<NoteVisibility>(request.Visibility, out var visibility))
+        {
+            return Refused(CommandError.Invalid("unknown-visibility", "'visibility' must be one of public, authorities, police."));
+        }
+
+        if (request.Language is not null && !Languages.IsValid(request.Language))
+        {
+            return Refused(CommandError.Invalid("language-invalid", $"'{request.Language}' is not a BCP 47 language tag."));
+        }
+
+        return OnIncidentAsync(grains, actor, id, idempotencyKey, (grain, key) =>
+            grain.AddNoteAsync(new AddNote(key, actor, request.Text ?? "", visibility, request.Language ?? actor.Language)));
+    }
+
+    public static Task<Outcome<IncidentView>> ChangeStatusAsync(IGrainFactory grains, Actor actor, string? id, StatusRequest? request, string? idempotencyKey)
+    {
+        if (request is null) return Refused(BodyRequired);
+        return IncidentMapping.TryParse<IncidentStatus>(request.Status, out var status)
+            ? OnIncidentAsync(grains, actor, id, idempotencyKey, (grain, key) => grain.ChangeStatusAsync(new ChangeStatus(key, actor, status, request.Reason)))
+            : Refused(CommandError.Invalid("unknown-status", "'status' must be one of reported, acknowledged, dispatched, resolved, closed, rejected, duplicate."));
+    }
+
+    public static Task<Outcome<IncidentView>> AssignAsync(IGrainFactory grains, Actor actor, string? id, AssignRequest? request, string? idempotencyKey) =>
+        request is null
+            ? Refused(BodyRequired)
+            : OnIncidentAsync(grains, actor, id, idempotencyKey, (grain, key) => grain.AssignAsync(new AssignUnit(key, actor, request.Unit ?? "")));
+
+    public static Task<Outcome<IncidentView>> ModerateAsync(IGrainFactory grains, Actor actor, string? id, ModerationRequest? request, string? idempotencyKey)
+    {
+        if (request is null) return Refused(BodyRequired);
+        if (CheckEventId(request.EventId) is { } invalid) return Refused(invalid);
+        if (!IncidentMapping.TryParse<ModerationAction>(request.Action, out var action))
+        {
+            return Refused(CommandError.Invalid("unknown-action", "'action' must be hide or restore."));
+        }
+
+        return OnIncidentAsync(grains, actor, id, idempotencyKey, (grain, key) =>
+            grain.ModerateAsync(new ModerateNote(key, actor, request.EventId!, action, request.Reason ?? "")));
+    }
+
+    public static Task<Outcome<IncidentView>> FlagAsync(IGrainFactory grains, Actor actor, string? id, FlagRequest? request, string? idempotencyKey)
+    {
+        if (request is null) return Refused(BodyRequired);
+        return CheckEventId(request.EventId) is { } invalid
+            ? Refused(invalid)
+            : OnIncidentAsync(grains, actor, id, idempotencyKey, (grain, key) => grain.FlagAsync(new FlagNote(key, actor, request.EventId!, request.Reason)));
+    }
+
+    /// <summary>The incident grain for a well-formed id (a GUID in its <c>D</c> form), else null.</summary>
+    public static IIncidentGrain? Grain(IGrainFactory grains, string? id) =>
+        Guid.TryParseExact(id, "D", out var guid) ? grains.GetGrain<IIncidentGrain>(guid.ToString("D")) : null;
+
+    public static CommandError UnknownIncident { get; } = CommandError.NotFound("incident-not-found", "No such incident.");
+
+    public static CommandError? CheckKey(string? idempotencyKey) =>
+        IdempotencyKeys.IsValid(idempotencyKey)
+            ? null
+            : CommandError.Invalid("idempotency-key-invalid", $"'{IdempotencyKeys.Header}' must be 1 to {IdempotencyKeys.MaxLength} visible ASCII characters.");
+
+    /// <summary>
+    /// What every command on an existing incident shares: a usable idempotency key, a well-formed
+    /// id, the call, and the grain's answer.
+    /// </summary>
+    private static async Task<Outcome<IncidentView>> OnIncidentAsync(
+        IGrainFactory grains, Actor actor, string? id, string? idempotencyKey,
+        Func<IIncidentGrain, string, Task<Outcome<IncidentView>>> command)
+    {
+        if (CheckKey(idempotencyKey) is { } badKey) return badKey;
+        if (Grain(grains, id) is not { } grain) return UnknownIncident;
+        return await command(grain, IdempotencyKeys.OrNew(idempotencyKey));
+    }
+
+    private static CommandError BodyRequired { get; } = CommandError.Invalid("body-required", "The command needs a body.");
+
+    private static Task<Outcome<IncidentView>> Refused(CommandError error) => Task.FromResult(Outcome<IncidentView>.Fail(error));
+
+    private static CommandError? CheckEventId(string? eventId) =>
+        string.IsNullOrWhiteSpace(eventId) || eventId.Length > 64
+            ? CommandError.Invalid("eventId-required", "'eventId' names the event that added the note.")
+            : null;
+}

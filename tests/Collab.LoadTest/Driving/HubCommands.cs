@@ -1,0 +1,68 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Collab.LoadTest.Driving;
+
+/// <summary>
+/// T3's commands: police dispatchers re-assigning units to active incidents of the followed
+/// neighbourhood, over their hub connections (<c>Assign</c>, the same command as
+/// <c>POST /api/incidents/{id}/assign</c>). Each command is an incident event and a
+/// <c>neighbourhood.incident_updated</c> pushed to the neighbourhood's subscribers. Every
+/// connection carries one command at a time, as a console does.
+/// </summary>
+internal sealed class HubCommands : IAsyncDisposable
+{
+    private readonly ClientPool _pool;
+    private readonly string[] _incidents;
+    private readonly Channel<HubConnection> _idle = Channel.CreateUnbounded<HubConnection>();
+
+    private HubCommands(ClientPool pool, string[] incidents)
+    {
+        _pool = pool;
+        _incidents = incidents;
+        foreach (var connection in pool.Connections)
+        {
+            _idle.Writer.TryWrite(connection);
+        }
+    }
+
+    public int Incidents => _incidents.Length;
+
+    /// <summary>Reports <paramref name="incidents"/> incidents (REST) and connects <paramref name="connections"/> consoles.</summary>
+    public static async Task<HubCommands> CreateAsync(CollabTarget target, int incidents, int connections, CancellationToken cancellationToken)
+    {
+        var run = Measure.NextRun();
+        var ids = new string[incidents];
+        await Parallel.ForEachAsync(Enumerable.Range(0, incidents), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            if (!await target.SendAsync(run, i, ct))
+            {
+                throw new InvalidOperationException("Reporting the incidents T3 works on failed.");
+            }
+
+            ids[i] = target.Marker(run, i);
+        });
+        var pool = new ClientPool(target.PoliceHubUrl, messagePack: false, afterConnect: null);
+        await pool.GrowToAsync(connections, cancellationToken);
+        return new HubCommands(pool, ids);
+    }
+
+    /// <summary>Command <paramref name="i"/>: assigns a unit to incident <c>i mod incidents</c>; true when the answer is the incident's view.</summary>
+    public async Task<bool> SendAsync(int i, CancellationToken cancellationToken)
+    {
+        var connection = await _idle.Reader.ReadAsync(cancellationToken);
+        try
+        {
+            var id = _incidents[i % _incidents.Length];
+            var view = await connection.InvokeAsync<JsonElement>("Assign", id, new { unit = $"unit-{i % 97}" }, null, cancellationToken);
+            return view.TryGetProperty("id", out var answered) && answered.GetString() == id;
+        }
+        finally
+        {
+            _idle.Writer.TryWrite(connection);
+        }
+    }
+
+    public ValueTask DisposeAsync() => _pool.DisposeAsync();
+}
