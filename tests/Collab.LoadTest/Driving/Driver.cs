@@ -78,7 +78,7 @@ internal static class Driver
             if (options.Runs("commands"))
             {
                 rows.Add(Show(await CommandsAsync(memory, "e2e-memory-commands", plan, cancellationToken)));
-                rows.Add(Show(await ReportsAsync(memory, "e2e-memory-reports", plan, cancellationToken)));
+                if (!plan.Quick) rows.Add(Show(await ReportsAsync(memory, "e2e-memory-reports", plan, cancellationToken)));
             }
 
             // Side by side: each (N, protocol, load) runs on every system back to back, so the
