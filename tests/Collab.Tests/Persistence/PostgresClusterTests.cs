@@ -1,6 +1,7 @@
 using Collab.Citizens;
 using Collab.Common;
 using Collab.Incidents;
+using Collab.Neighbourhoods;
 using Collab.Silo.Persistence;
 using Collab.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -106,6 +107,61 @@ public sealed class PostgresClusterTests(PostgresFixture postgres)
         await second.StopAsync();
         await first.StopAsync();
         Assert.Equal(2L, await ScalarAsync<long>(hosts.ConnectionString, $"SELECT count(*) FROM orleans_membership WHERE deployment_id = '{hosts.ClusterId}' AND status = 6"));
+    }
+
+    /// <summary>
+    /// The neighbourhood is journaled: its events are in the log before they are pushed, and a
+    /// new activation rebuilds from the log what its snapshot lacks. Here the snapshot row is
+    /// deleted outright, so everything after the restart comes from the log alone.
+    /// </summary>
+    [Fact]
+    public async Task ANeighbourhoodWithoutItsSnapshotIsRebuiltFromTheEventLog()
+    {
+        var hosts = await MigratedHostsAsync();
+        var police = new Actor(ActorRole.Police, "police-" + Guid.NewGuid().ToString("N"), "Desk 4", "nl");
+        var ids = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid().ToString("D")).ToList();
+
+        NeighbourhoodView before;
+        Realtime.StreamPage timeline;
+        using (var silo = await hosts.StartSiloAsync())
+        {
+            await using var client = await hosts.StartClientAsync();
+            var grains = client.Services.GetRequiredService<IGrainFactory>();
+            foreach (var id in ids)
+            {
+                Ok(await grains.GetGrain<IIncidentGrain>(id).ReportAsync(new ReportIncident(
+                    "report-" + id, police, "vandalism", "Bus shelter glass smashed", new GeoPoint(52.0712, 4.2811, 10), Severity.Medium, "nl")));
+            }
+
+            var hood = grains.GetGrain<INeighbourhoodGrain>("centrum");
+            before = Ok(await hood.GetAsync(Audience.Police));
+            timeline = await hood.ReadAsync(Audience.Police, 0, 100);
+            await client.StopAsync();
+            await silo.StopAsync();
+        }
+
+        Assert.Equal(3L, await ScalarAsync<long>(hosts.ConnectionString, "SELECT count(*) FROM collab_event_log WHERE stream = 'neighbourhood:centrum'"));
+        await using (var connection = new NpgsqlConnection(hosts.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var delete = new NpgsqlCommand("DELETE FROM orleans_grain_state WHERE grain_id_extension = 'centrum'", connection);
+            Assert.Equal(1, await delete.ExecuteNonQueryAsync());
+        }
+
+        using (var silo = await hosts.StartSiloAsync())
+        {
+            await using var client = await hosts.StartClientAsync();
+            var hood = client.Services.GetRequiredService<IGrainFactory>().GetGrain<INeighbourhoodGrain>("centrum");
+            var after = Ok(await hood.GetAsync(Audience.Police));
+            Assert.Equal(before.Seq, after.Seq);
+            Assert.Equal(ids.Order(), after.ActiveIncidents.Select(i => i.Id).Order());
+            Assert.Equal(before.CountsLast24h, after.CountsLast24h);
+
+            var replayed = await hood.ReadAsync(Audience.Police, 0, 100);
+            Assert.Equal(timeline.Events.Select(e => (e.Seq, e.Id, e.Type)), replayed.Events.Select(e => (e.Seq, e.Id, e.Type)));
+            await client.StopAsync();
+            await silo.StopAsync();
+        }
     }
 
     private async Task<AdoNetHosts> MigratedHostsAsync()
