@@ -1,4 +1,5 @@
--- Collab's per-stream event log: the truth behind every stream (DESIGN decisions 3 and 5).
+-- Collab's per-stream event log: the truth behind every stream. Each stream's events are numbered
+-- contiguously; an event acknowledged to its author is in this table before the acknowledgement.
 -- UNIQUE (stream, seq) means two activations of one grain can never both append the same
 -- sequence number, so history cannot fork; event_id is global, for de-duplication.
 CREATE TABLE collab_event_log
