@@ -18,6 +18,12 @@ public static class Open311Api
 {
     private const string Prefix = "/open311/v2";
 
+    /// <summary>
+    /// Who reads incidents for Open311: a citizen who reported none of them, so the grain answers
+    /// with the public view. Open311 reporters are <c>open311:{client}:{device}</c>, never this.
+    /// </summary>
+    private static readonly Actor PublicReader = new(ActorRole.Citizen, "open311", null, Languages.Default);
+
     public static IEndpointRouteBuilder MapOpen311Api(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Prefix).WithTags("Open311").AllowAnonymous();
@@ -162,7 +168,7 @@ public static class Open311Api
     private static async Task<IReadOnlyDictionary<string, object?>?> RequestRow(string id, IGrainFactory grains)
     {
         if (!WireFormat.TryParseId(id, out var key)) return null;
-        var outcome = await grains.GetGrain<IIncidentGrain>(key).GetAsync(new Actor(ActorRole.Citizen, "open311", null, Languages.Default));
+        var outcome = await grains.GetGrain<IIncidentGrain>(key).GetAsync(PublicReader);
         if (outcome.Value is not { } v) return null;
         var row = SummaryRow(new IncidentSummary(v.Id, v.Category, v.Status, v.Severity, v.Location, v.LocationBlurred, v.Neighbourhood, v.ReportedAt, v.UpdatedAt, 0));
         row["description"] = v.Description;

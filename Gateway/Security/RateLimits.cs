@@ -46,7 +46,7 @@ public static class RateLimits
         routes.MapGroup("").RequireRateLimiting(Commands);
 
     /// <summary>A user is their subject; anonymous callers are their remote address.</summary>
-    public static string PartitionKey(HttpContext http) =>
+    private static string PartitionKey(HttpContext http) =>
         http.User.FindFirstValue("sub") is { Length: > 0 } sub
             ? "u:" + sub
             : "a:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
