@@ -1,8 +1,7 @@
-using System.Security.Claims;
 using Collab.Access;
 using Collab.Gateway.Auth;
-using Collab.Gateway.Realtime;
 using Collab.Gateway.Security;
+using Collab.Gateway.Wire;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Collab.Gateway.Access;
@@ -12,13 +11,13 @@ public static class OperatorApi
 {
     public static IEndpointRouteBuilder MapOperatorApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/operator").WithTags("Operations").RequireAuthorization(Roles.OperatorOnly);
-        group.MapPost("/revocations", Revoke).RequireRateLimiting(RateLimits.Commands).WithName("RevokeTokens");
+        var group = app.MapGroup("/api/operator").WithTags("Operations").RequireAuthorization(Roles.OperatorOnly).RequireRateLimiting(RateLimits.Commands);
+        group.MapPost("/revocations", RevokeTokens).WithName("RevokeTokens");
         return app;
     }
 
     /// <summary>Every token of the user issued until now stops working, and their live connections close, on every gateway.</summary>
-    private static async Task<Results<Ok<RevocationResponse>, ProblemHttpResult>> Revoke(RevocationRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Ok<RevocationResponse>, ProblemHttpResult>> RevokeTokens(RevocationRequest request, IGrainFactory grains)
     {
         if (string.IsNullOrWhiteSpace(request.Sub) || request.Sub.Length > 128)
         {
@@ -26,12 +25,6 @@ public static class OperatorApi
         }
 
         var revocation = await grains.GetGrain<IRevocationGrain>(IRevocationGrain.Key).RevokeAsync(request.Sub);
-        return TypedResults.Ok(new RevocationResponse(revocation.UserId, EnvelopeMapper.FormatTime(revocation.IssuedBefore)));
+        return TypedResults.Ok(new RevocationResponse(revocation.UserId, WireFormat.Time(revocation.IssuedBefore)));
     }
 }
-
-/// <summary>Whose tokens to revoke.</summary>
-public sealed record RevocationRequest(string? Sub);
-
-/// <summary>Tokens of <c>sub</c> issued before <c>issuedBefore</c> are refused.</summary>
-public sealed record RevocationResponse(string Sub, string IssuedBefore);

@@ -1,10 +1,9 @@
-using System.Security.Claims;
 using System.Text;
 using Collab.Alerts;
 using Collab.Common;
 using Collab.Gateway.Auth;
-using Collab.Gateway.Realtime;
 using Collab.Gateway.Security;
+using Collab.Gateway.Wire;
 using Collab.Neighbourhoods;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -16,25 +15,22 @@ public static class AlertApi
 {
     public static IEndpointRouteBuilder MapAlertApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/neighbourhoods/{slug}/alerts", Issue).WithTags("Alerts")
-            .RequireAuthorization(Roles.Authorities).RequireRateLimiting(RateLimits.Commands).WithName("IssueAlert");
-        var group = app.MapGroup("/api/alerts").WithTags("Alerts").AllowAnonymous();
-        group.MapGet("/{id}", GetAlert).WithName("GetAlert");
-        group.MapGet("/{id}/cap", GetCap).WithName("GetAlertCap").Produces<string>(StatusCodes.Status200OK, CapDocument.ContentType);
+        var issue = app.MapGroup("/api/neighbourhoods").WithTags("Alerts").RequireAuthorization(Roles.Authorities).RequireRateLimiting(RateLimits.Commands);
+        issue.MapPost("/{slug}/alerts", IssueAlert).WithName("IssueAlert");
+        var read = app.MapGroup("/api/alerts").WithTags("Alerts").AllowAnonymous();
+        read.MapGet("/{id}", GetAlert).WithName("GetAlert");
+        read.MapGet("/{id}/cap", GetAlertCap).WithName("GetAlertCap").Produces<string>(StatusCodes.Status200OK, CapDocument.ContentType);
         return app;
     }
 
-    private static async Task<Results<Created<AlertResponse>, ProblemHttpResult>> Issue(
-        string slug, AlertRequest request, ClaimsPrincipal user, IGrainFactory grains, CityMap map,
+    private static async Task<Results<Created<AlertResponse>, ProblemHttpResult>> IssueAlert(
+        string slug, AlertRequest request, Caller caller, IGrainFactory grains, CityMap map,
         [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey)
     {
         if (map.Find(slug) is null) return Problems.NotFound("neighbourhood-not-found", "No such neighbourhood.");
-        if (!IdempotencyKeys.IsValid(idempotencyKey))
-        {
-            return Problems.Invalid("idempotency-key-invalid", $"'{IdempotencyKeys.Header}' must be 1 to {IdempotencyKeys.MaxLength} visible ASCII characters.");
-        }
+        if (IdempotencyKeys.Check(idempotencyKey) is { } badKey) return Problems.From(badKey);
 
-        var actor = user.ToActor()!;
+        var actor = caller.Actor;
         var language = request.Language ?? actor.Language;
         var translations = (request.Translations ?? []).ToDictionary(
             t => t.Key,
@@ -50,39 +46,28 @@ public static class AlertApi
 
     private static async Task<Results<Ok<AlertResponse>, ProblemHttpResult>> GetAlert(string id, IGrainFactory grains)
     {
-        if (!Guid.TryParseExact(id, "D", out var guid)) return Unknown();
-        var outcome = await grains.GetGrain<IAlertGrain>(guid.ToString("D")).GetAsync();
+        var outcome = await FindAsync(id, grains);
         return outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(ToResponse(outcome.Value!));
     }
 
-    private static async Task<IResult> GetCap(string id, IGrainFactory grains, CityMap map)
+    private static async Task<IResult> GetAlertCap(string id, IGrainFactory grains, CityMap map)
     {
-        if (!Guid.TryParseExact(id, "D", out var guid)) return Unknown();
-        var outcome = await grains.GetGrain<IAlertGrain>(guid.ToString("D")).GetAsync();
+        var outcome = await FindAsync(id, grains);
         if (outcome.Error is { } error) return Problems.From(error);
         var alert = outcome.Value!;
         var xml = CapDocument.Render(alert, map.Find(alert.Neighbourhood)!, map.Name);
         return TypedResults.Text(xml.Declaration + Environment.NewLine + xml.ToString(), CapDocument.ContentType, Encoding.UTF8);
     }
 
-    public static AlertResponse ToResponse(AlertView a) => new(
+    private static Task<Outcome<AlertView>> FindAsync(string id, IGrainFactory grains) =>
+        WireFormat.TryParseId(id, out var key)
+            ? grains.GetGrain<IAlertGrain>(key).GetAsync()
+            : Task.FromResult(Outcome<AlertView>.Fail(UnknownAlert));
+
+    private static AlertResponse ToResponse(AlertView a) => new(
         a.Id, a.Neighbourhood, a.Language, a.Texts[a.Language].Headline, a.Texts[a.Language].Description,
-        a.Severity, a.Urgency, a.Certainty, EnvelopeMapper.FormatTime(a.Sent), a.Expires is { } e ? EnvelopeMapper.FormatTime(e) : null,
-        a.Texts.ToDictionary(t => t.Key, t => new AlertTextDto(t.Value.Headline, t.Value.Description)), EnvelopeMapper.RoleName(a.SenderRole));
+        a.Severity, a.Urgency, a.Certainty, WireFormat.Time(a.Sent), a.Expires is { } e ? WireFormat.Time(e) : null,
+        a.Texts.ToDictionary(t => t.Key, t => new AlertTextDto(t.Value.Headline, t.Value.Description)), WireFormat.Name(a.SenderRole));
 
-    private static ProblemHttpResult Unknown() => Problems.NotFound("alert-not-found", "No such alert.");
+    private static CommandError UnknownAlert { get; } = CommandError.NotFound("alert-not-found", "No such alert.");
 }
-
-/// <summary><c>POST /api/neighbourhoods/{slug}/alerts</c>.</summary>
-public sealed record AlertRequest(
-    string? Headline, string? Description, string? Severity, string? Urgency, string? Certainty,
-    DateTimeOffset? Expires, Dictionary<string, AlertTextDto?>? Translations, string? Language);
-
-/// <summary>Headline and description in one language.</summary>
-public sealed record AlertTextDto(string? Headline, string? Description);
-
-/// <summary>An alert, with every language it was issued in.</summary>
-public sealed record AlertResponse(
-    string Id, string Neighbourhood, string Language, string Headline, string Description,
-    string Severity, string Urgency, string Certainty, string Sent, string? Expires,
-    Dictionary<string, AlertTextDto> Translations, string SenderRole);

@@ -1,3 +1,4 @@
+using Collab.Common;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
@@ -66,20 +67,21 @@ public static class AuthExtensions
                     },
                 };
             });
-        // Every authorized endpoint needs a subject and one of the four roles; named policies narrow the roles.
+        // Every authorized endpoint and hub method needs a caller (a subject and one of the four
+        // roles, as Caller reads them); named policies narrow the roles.
         builder.Services.AddAuthorizationBuilder()
-            .SetDefaultPolicy(Identified().Build())
-            .AddPolicy(Roles.Reporters, Identified().RequireRole(Roles.Citizen, Roles.Police, Roles.Council).Build())
-            .AddPolicy(Roles.Authorities, Identified().RequireRole(Roles.Police, Roles.Council).Build())
-            .AddPolicy(Roles.PoliceOnly, Identified().RequireRole(Roles.Police).Build())
-            .AddPolicy(Roles.CitizenOnly, Identified().RequireRole(Roles.Citizen).Build())
-            .AddPolicy(Roles.PoliceOrOperator, Identified().RequireRole(Roles.Police, Roles.Operator).Build())
-            .AddPolicy(Roles.OperatorOnly, Identified().RequireRole(Roles.Operator).Build());
+            .SetDefaultPolicy(CallerIn(ActorRole.Citizen, ActorRole.Police, ActorRole.Council, ActorRole.Operator))
+            .AddPolicy(Roles.Reporters, CallerIn(ActorRole.Citizen, ActorRole.Police, ActorRole.Council))
+            .AddPolicy(Roles.Authorities, CallerIn(ActorRole.Police, ActorRole.Council))
+            .AddPolicy(Roles.PoliceOnly, CallerIn(ActorRole.Police))
+            .AddPolicy(Roles.CitizenOnly, CallerIn(ActorRole.Citizen))
+            .AddPolicy(Roles.PoliceOrOperator, CallerIn(ActorRole.Police, ActorRole.Operator))
+            .AddPolicy(Roles.OperatorOnly, CallerIn(ActorRole.Operator));
         return builder;
     }
 
-    private static AuthorizationPolicyBuilder Identified() => new AuthorizationPolicyBuilder()
+    private static AuthorizationPolicy CallerIn(params ActorRole[] roles) => new AuthorizationPolicyBuilder()
         .RequireAuthenticatedUser()
-        .RequireClaim("sub")
-        .RequireClaim("role", Roles.Citizen, Roles.Police, Roles.Council, Roles.Operator);
+        .RequireAssertion(context => Caller.From(context.User) is { } caller && roles.Contains(caller.Role))
+        .Build();
 }

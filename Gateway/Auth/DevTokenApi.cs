@@ -1,4 +1,5 @@
 using Collab.Common;
+using Collab.Gateway.Wire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -42,9 +43,3 @@ public static class DevTokenApi
         return TypedResults.Ok(new DevTokenResponse(issuer.Issue(request.Sub, request.Role!, request.Lang, request.Name)));
     }
 }
-
-/// <summary>Who the development token is for.</summary>
-public sealed record DevTokenRequest(string? Sub, string? Role, string? Lang, string? Name);
-
-/// <summary>A signed development token.</summary>
-public sealed record DevTokenResponse(string Token);

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Collab.Gateway.Access;
 using Collab.Gateway.Alerts;
 using Collab.Gateway.Auth;
@@ -8,6 +7,7 @@ using Collab.Gateway.Neighbourhoods;
 using Collab.Gateway.Open311;
 using Collab.Gateway.Realtime;
 using Collab.Gateway.Security;
+using Collab.Gateway.Wire;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.Http.Json;
 
@@ -32,11 +32,7 @@ public static class GatewayExtensions
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.FillDefaults);
         builder.Services.AddExceptionHandler<CollabExceptionHandler>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.Configure<JsonOptions>(o =>
-        {
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
-            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
-        });
+        builder.Services.Configure<JsonOptions>(o => WireFormat.ConfigureHttp(o.SerializerOptions));
         builder.Services.AddOpenApi();
         builder.Services.AddOptions<SecurityOptions>().BindConfiguration("Collab:Security").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddCollabRateLimits();
@@ -70,11 +66,7 @@ public static class GatewayExtensions
                 o.EnableDetailedErrors = false;
                 o.AddFilter<HubRateLimitFilter>();
             })
-            .AddJsonProtocol(o =>
-            {
-                o.PayloadSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
-                o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
-            })
+            .AddJsonProtocol(o => WireFormat.ConfigureHub(o.PayloadSerializerOptions))
             .AddMessagePackProtocol();
 
     public static WebApplication UseCollabGateway(this WebApplication app)

@@ -4,14 +4,13 @@ using OpenTelemetry.Trace;
 namespace Collab.Gateway.Hosting;
 
 /// <summary>
-/// OpenTelemetry metrics (scraped at <c>/metrics</c> in Prometheus text format) and traces
-/// (exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set). Labels never carry
-/// personal data: only routes, status codes, stream kinds and audiences.
+/// OpenTelemetry metrics, scraped at <c>/metrics</c> in Prometheus text format: the frameworks' own
+/// instruments for HTTP requests (labelled by route template, never by path, so ids in URLs stay
+/// out), Kestrel, SignalR connections, the .NET runtime and Orleans. The gateway records
+/// no instruments of its own. Traces are exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
 /// </summary>
 public static class TelemetryExtensions
 {
-    public const string MeterName = "Collab";
-
     public static WebApplicationBuilder AddCollabTelemetry(this WebApplicationBuilder builder)
     {
         var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
@@ -19,7 +18,7 @@ public static class TelemetryExtensions
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Http.Connections", "Microsoft.AspNetCore.Server.Kestrel")
+                .AddMeter("Microsoft.Orleans", "Microsoft.AspNetCore.Http.Connections", "Microsoft.AspNetCore.Server.Kestrel")
                 .AddPrometheusExporter());
         if (otlp)
         {

@@ -1,4 +1,5 @@
 using Collab.Common;
+using Collab.Gateway.Wire;
 using Collab.Incidents;
 
 namespace Collab.Gateway.Incidents;
@@ -12,7 +13,7 @@ public static class IncidentCommands
 {
     public static async Task<Outcome<IncidentView>> ReportAsync(IGrainFactory grains, Actor actor, ReportRequest? request, string? idempotencyKey)
     {
-        if (CheckKey(idempotencyKey) is { } badKey) return badKey;
+        if (IdempotencyKeys.Check(idempotencyKey) is { } badKey) return badKey;
         if (request is null) return BodyRequired;
         if (!Categories.IsKnown(request.Category))
         {
@@ -25,7 +26,7 @@ public static class IncidentCommands
         }
 
         var severity = Severity.Medium;
-        if (request.Severity is not null && !IncidentMapping.TryParse(request.Severity, out severity))
+        if (request.Severity is not null && !WireFormat.TryParse(request.Severity, out severity))
         {
             return CommandError.Invalid("unknown-severity", "'severity' must be one of low, medium, high, critical.");
         }
@@ -49,7 +50,7 @@ public static class IncidentCommands
     public static Task<Outcome<IncidentView>> AddNoteAsync(IGrainFactory grains, Actor actor, string? id, NoteRequest? request, string? idempotencyKey)
     {
         if (request is null) return Refused(BodyRequired);
-        if (!IncidentMapping.TryParse<NoteVisibility>(request.Visibility, out var visibility))
+        if (!WireFormat.TryParse<NoteVisibility>(request.Visibility, out var visibility))
         {
             return Refused(CommandError.Invalid("unknown-visibility", "'visibility' must be one of public, authorities, police."));
         }
@@ -66,7 +67,7 @@ public static class IncidentCommands
     public static Task<Outcome<IncidentView>> ChangeStatusAsync(IGrainFactory grains, Actor actor, string? id, StatusRequest? request, string? idempotencyKey)
     {
         if (request is null) return Refused(BodyRequired);
-        return IncidentMapping.TryParse<IncidentStatus>(request.Status, out var status)
+        return WireFormat.TryParse<IncidentStatus>(request.Status, out var status)
             ? OnIncidentAsync(grains, actor, id, idempotencyKey, (grain, key) => grain.ChangeStatusAsync(new ChangeStatus(key, actor, status, request.Reason)))
             : Refused(CommandError.Invalid("unknown-status", "'status' must be one of reported, acknowledged, dispatched, resolved, closed, rejected, duplicate."));
     }
@@ -80,7 +81,7 @@ public static class IncidentCommands
     {
         if (request is null) return Refused(BodyRequired);
         if (CheckEventId(request.EventId) is { } invalid) return Refused(invalid);
-        if (!IncidentMapping.TryParse<ModerationAction>(request.Action, out var action))
+        if (!WireFormat.TryParse<ModerationAction>(request.Action, out var action))
         {
             return Refused(CommandError.Invalid("unknown-action", "'action' must be hide or restore."));
         }
@@ -99,14 +100,9 @@ public static class IncidentCommands
 
     /// <summary>The incident grain for a well-formed id (a GUID in its <c>D</c> form), else null.</summary>
     public static IIncidentGrain? Grain(IGrainFactory grains, string? id) =>
-        Guid.TryParseExact(id, "D", out var guid) ? grains.GetGrain<IIncidentGrain>(guid.ToString("D")) : null;
+        WireFormat.TryParseId(id, out var key) ? grains.GetGrain<IIncidentGrain>(key) : null;
 
     public static CommandError UnknownIncident { get; } = CommandError.NotFound("incident-not-found", "No such incident.");
-
-    public static CommandError? CheckKey(string? idempotencyKey) =>
-        IdempotencyKeys.IsValid(idempotencyKey)
-            ? null
-            : CommandError.Invalid("idempotency-key-invalid", $"'{IdempotencyKeys.Header}' must be 1 to {IdempotencyKeys.MaxLength} visible ASCII characters.");
 
     /// <summary>
     /// What every command on an existing incident shares: a usable idempotency key, a well-formed
@@ -116,7 +112,7 @@ public static class IncidentCommands
         IGrainFactory grains, Actor actor, string? id, string? idempotencyKey,
         Func<IIncidentGrain, string, Task<Outcome<IncidentView>>> command)
     {
-        if (CheckKey(idempotencyKey) is { } badKey) return badKey;
+        if (IdempotencyKeys.Check(idempotencyKey) is { } badKey) return badKey;
         if (Grain(grains, id) is not { } grain) return UnknownIncident;
         return await command(grain, IdempotencyKeys.OrNew(idempotencyKey));
     }

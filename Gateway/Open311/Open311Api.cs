@@ -1,9 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Collab.Common;
-using Collab.Gateway.Incidents;
-using Collab.Gateway.Realtime;
 using Collab.Gateway.Security;
+using Collab.Gateway.Wire;
 using Collab.Incidents;
 using Collab.Neighbourhoods;
 using Microsoft.Extensions.Options;
@@ -19,21 +18,27 @@ public static class Open311Api
 {
     private const string Prefix = "/open311/v2";
 
+    /// <summary>
+    /// Who reads incidents for Open311: a citizen who reported none of them, so the grain answers
+    /// with the public view. Open311 reporters are <c>open311:{client}:{device}</c>, never this.
+    /// </summary>
+    private static readonly Actor PublicReader = new(ActorRole.Citizen, "open311", null, Languages.Default);
+
     public static IEndpointRouteBuilder MapOpen311Api(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Prefix).WithTags("Open311").AllowAnonymous();
-        group.MapGet("/discovery.{format}", Discovery);
-        group.MapGet("/services.{format}", Services);
-        group.MapGet("/services/{code}.{format}", ServiceDefinition);
-        group.MapPost("/requests.{format}", PostRequest).RequireRateLimiting(RateLimits.Commands).DisableAntiforgery();
-        group.MapGet("/requests.{format}", GetRequests);
-        group.MapGet("/requests/{id}.{format}", GetRequest);
+        group.MapGet("/discovery.{format}", GetDiscovery);
+        group.MapGet("/services.{format}", ListServices);
+        group.MapGet("/services/{code}.{format}", GetServiceDefinition);
+        group.MapGet("/requests.{format}", ListServiceRequests);
+        group.MapGet("/requests/{id}.{format}", GetServiceRequest);
+        group.MapCommandGroup().MapPost("/requests.{format}", CreateServiceRequest).DisableAntiforgery();
         return app;
     }
 
     private static bool Known(string format) => format is "json" or "xml";
 
-    private static IResult Discovery(string format, HttpRequest request, IOptions<Open311Options> options)
+    private static IResult GetDiscovery(string format, HttpRequest request, IOptions<Open311Options> options)
     {
         if (!Known(format)) return Problems.NotFound("format-not-supported", "Use .json or .xml.");
         var url = $"{request.Scheme}://{request.Host}{Prefix}/";
@@ -56,13 +61,13 @@ public static class Open311Api
         });
     }
 
-    private static IResult Services(string format)
+    private static IResult ListServices(string format)
     {
         if (!Known(format)) return Problems.NotFound("format-not-supported", "Use .json or .xml.");
         return GeoReportWriter.List(format, "services", "service", Categories.List.Select(Service));
     }
 
-    private static IResult ServiceDefinition(string code, string format)
+    private static IResult GetServiceDefinition(string code, string format)
     {
         if (!Known(format)) return Problems.NotFound("format-not-supported", "Use .json or .xml.");
         if (!Categories.IsKnown(code)) return GeoReportWriter.Error(format, 404, $"Unknown service_code '{code}'.");
@@ -73,7 +78,7 @@ public static class Open311Api
         });
     }
 
-    private static async Task<IResult> PostRequest(string format, HttpRequest request, IGrainFactory grains, IOptions<Open311Options> options)
+    private static async Task<IResult> CreateServiceRequest(string format, HttpRequest request, IGrainFactory grains, IOptions<Open311Options> options)
     {
         if (!Known(format)) return Problems.NotFound("format-not-supported", "Use .json or .xml.");
         IFormCollection form;
@@ -115,7 +120,7 @@ public static class Open311Api
         ], 201);
     }
 
-    private static async Task<IResult> GetRequest(string id, string format, IGrainFactory grains)
+    private static async Task<IResult> GetServiceRequest(string id, string format, IGrainFactory grains)
     {
         if (!Known(format)) return Problems.NotFound("format-not-supported", "Use .json or .xml.");
         var row = await RequestRow(id, grains);
@@ -124,7 +129,7 @@ public static class Open311Api
             : GeoReportWriter.List(format, "service_requests", "request", [row]);
     }
 
-    private static async Task<IResult> GetRequests(string format, HttpRequest request, IGrainFactory grains, CityMap map)
+    private static async Task<IResult> ListServiceRequests(string format, HttpRequest request, IGrainFactory grains, CityMap map)
     {
         if (!Known(format)) return Problems.NotFound("format-not-supported", "Use .json or .xml.");
         var query = request.Query;
@@ -162,8 +167,8 @@ public static class Open311Api
 
     private static async Task<IReadOnlyDictionary<string, object?>?> RequestRow(string id, IGrainFactory grains)
     {
-        if (!Guid.TryParseExact(id, "D", out var guid)) return null;
-        var outcome = await grains.GetGrain<IIncidentGrain>(guid.ToString("D")).GetAsync(new Actor(ActorRole.Citizen, "open311", null, Languages.Default));
+        if (!WireFormat.TryParseId(id, out var key)) return null;
+        var outcome = await grains.GetGrain<IIncidentGrain>(key).GetAsync(PublicReader);
         if (outcome.Value is not { } v) return null;
         var row = SummaryRow(new IncidentSummary(v.Id, v.Category, v.Status, v.Severity, v.Location, v.LocationBlurred, v.Neighbourhood, v.ReportedAt, v.UpdatedAt, 0));
         row["description"] = v.Description;
@@ -174,14 +179,14 @@ public static class Open311Api
     {
         ["service_request_id"] = i.Id,
         ["status"] = i.IsActive ? "open" : "closed",
-        ["status_notes"] = IncidentMapping.Name(i.Status),
+        ["status_notes"] = WireFormat.Name(i.Status),
         ["service_name"] = Categories.Get(i.Category).NameIn(Languages.Default),
         ["service_code"] = i.Category,
         ["description"] = null,
         ["agency_responsible"] = Categories.Get(i.Category).CouncilConcern ? "Council and police" : "Police",
         ["service_notice"] = null,
-        ["requested_datetime"] = EnvelopeMapper.FormatTime(i.ReportedAt),
-        ["updated_datetime"] = EnvelopeMapper.FormatTime(i.UpdatedAt),
+        ["requested_datetime"] = WireFormat.Time(i.ReportedAt),
+        ["updated_datetime"] = WireFormat.Time(i.UpdatedAt),
         ["expected_datetime"] = null,
         ["address"] = null,
         ["address_id"] = null,

@@ -1,8 +1,8 @@
-using System.Security.Claims;
-using Collab.Gateway.Access;
 using Collab.Common;
+using Collab.Gateway.Access;
 using Collab.Gateway.Auth;
 using Collab.Gateway.Incidents;
+using Collab.Gateway.Wire;
 using Collab.Incidents;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -33,19 +33,15 @@ public sealed class CollabHub : Hub<ICollabClient>
 
     public override Task OnConnectedAsync()
     {
-        if (Context.User?.FindFirstValue("sub") is { } sub)
-        {
-            _revocations.Connected(sub, Context);
-        }
-
+        _revocations.Connected(Caller.Of(Context).UserId, Context);
         return base.OnConnectedAsync();
     }
 
     /// <summary>Replays the caller's view after <paramref name="afterSeq"/> (nothing when null), then goes live.</summary>
     public async Task<SubscribeResult> Subscribe(string stream, long? afterSeq)
     {
-        var actor = Context.User?.ToActor() ?? throw new HubException("The token carries no usable identity.");
-        var (route, error) = _router.Resolve(stream, actor);
+        var caller = Caller.Of(Context);
+        var (route, error) = _router.Resolve(stream, caller);
         if (route is null)
         {
             throw new HubException(error);
@@ -56,14 +52,13 @@ public sealed class CollabHub : Hub<ICollabClient>
             throw new HubException("'afterSeq' must not be negative.");
         }
 
-        return await _streams.SubscribeAsync(Context.ConnectionId, route, actor.Language, afterSeq);
+        return await _streams.SubscribeAsync(Context.ConnectionId, route, caller.Language, afterSeq);
     }
 
     /// <summary>Stops the caller's subscription to <paramref name="stream"/>; unknown streams are ignored.</summary>
     public async Task Unsubscribe(string stream)
     {
-        var actor = Context.User?.ToActor() ?? throw new HubException("The token carries no usable identity.");
-        var (route, _) = _router.Resolve(stream, actor);
+        var (route, _) = _router.Resolve(stream, Caller.Of(Context));
         if (route is not null)
         {
             await _streams.UnsubscribeAsync(Context.ConnectionId, route.Source);
@@ -96,24 +91,20 @@ public sealed class CollabHub : Hub<ICollabClient>
     /// </summary>
     private async Task<IncidentResponse> CommandAsync(Func<Actor, Task<Outcome<IncidentView>>> command)
     {
-        var actor = Context.User?.ToActor() ?? throw new HubException("role: The token carries no usable role.");
-        var outcome = await command(actor);
+        var caller = Caller.Of(Context);
+        var outcome = await command(caller.Actor);
         if (outcome.Error is { } error)
         {
             throw new HubException($"{error.Code}: {error.Message}");
         }
 
-        return outcome.Value!.ToResponse(actor.Language);
+        return outcome.Value!.ToResponse(caller.Language);
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
-        if (Context.User?.FindFirstValue("sub") is { } sub)
-        {
-            _revocations.Disconnected(sub, Context.ConnectionId);
-        }
-
         await _streams.DisconnectAsync(Context.ConnectionId);
+        _revocations.Disconnected(Caller.Of(Context).UserId, Context.ConnectionId);
         await base.OnDisconnectedAsync(exception);
     }
 }

@@ -1,3 +1,5 @@
+using Collab.Gateway.Wire;
+
 namespace Collab.Gateway.Realtime;
 
 /// <summary>What the server calls on clients. Method names are the event names of the contract.</summary>

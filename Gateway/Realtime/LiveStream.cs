@@ -1,4 +1,5 @@
 using Collab.Common;
+using Collab.Gateway.Wire;
 
 namespace Collab.Gateway.Realtime;
 
@@ -94,5 +95,5 @@ internal sealed class LiveStream(StreamRoute route)
     }
 
     public string GroupName(Audience audience, string language) =>
-        $"{Route.GroupKey}|{EnvelopeMapper.AudienceName(audience)}|{language}";
+        $"{Route.GroupKey}|{WireFormat.Name(audience)}|{language}";
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Collab.Common;
+using Collab.Gateway.Wire;
 using Collab.Realtime;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -7,8 +8,8 @@ using Microsoft.Extensions.Options;
 namespace Collab.Gateway.Realtime;
 
 /// <summary>
-/// This gateway's side of the push path (DESIGN decision 4). It is the one observer the gateway
-/// registers with each stream grain that has local subscribers; it sends each event once per
+/// This gateway's side of the push path. Rather than one observer per connection, it is the one
+/// observer the gateway registers with each stream grain that has local subscribers; it sends each event once per
 /// (stream, audience, language) SignalR group, detects gaps by sequence number and repairs them
 /// by reading the stream, and replays a subscriber's missed events before it joins its group.
 /// </summary>
@@ -23,13 +24,10 @@ public sealed partial class LiveStreams(
     /// <summary>Group sends a stream may have started and not yet finished.</summary>
     private const int MaxSendsInFlight = 64;
 
-    private readonly ConcurrentDictionary<string, LiveStream> _streams = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, (Audience Audience, string Language)>> _connections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<StreamName, LiveStream> _streams = new();
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<StreamName, (Audience Audience, string Language)>> _connections = new(StringComparer.Ordinal);
     private readonly Lock _referenceLock = new();
     private IStreamObserver? _reference;
-
-    /// <summary>Streams followed right now (for metrics and tests).</summary>
-    public int StreamCount => _streams.Count;
 
     private IStreamObserver Reference
     {
@@ -59,7 +57,7 @@ public sealed partial class LiveStreams(
                     continue;
                 }
 
-                var mine = _connections.GetOrAdd(connectionId, _ => new(StringComparer.Ordinal));
+                var mine = _connections.GetOrAdd(connectionId, _ => new());
                 if (mine.TryRemove(route.Source, out var previous))
                 {
                     live.Remove(previous.Audience, previous.Language, connectionId);
@@ -86,7 +84,7 @@ public sealed partial class LiveStreams(
     }
 
     private async Task<SubscribeResult> JoinAsync(LiveStream live, string connectionId, StreamRoute route, string language,
-        long? afterSeq, ConcurrentDictionary<string, (Audience, string)> mine)
+        long? afterSeq, ConcurrentDictionary<StreamName, (Audience, string)> mine)
     {
         var audience = route.Audience;
         if (!live.Registered || !live.Delivered.ContainsKey(audience))
@@ -150,10 +148,10 @@ public sealed partial class LiveStreams(
         await hub.Groups.AddToGroupAsync(connectionId, live.GroupName(audience, language));
         live.Add(audience, language, connectionId);
         mine[route.Source] = (audience, language);
-        return new SubscribeResult(route.Name, EnvelopeMapper.AudienceName(audience), current, replayed);
+        return new SubscribeResult(route.Name, WireFormat.Name(audience), current, replayed);
     }
 
-    public async Task UnsubscribeAsync(string connectionId, string source)
+    public async Task UnsubscribeAsync(string connectionId, StreamName source)
     {
         if (!_connections.TryGetValue(connectionId, out var mine) || !mine.TryRemove(source, out var membership))
         {
@@ -214,8 +212,16 @@ public sealed partial class LiveStreams(
     /// <summary>Called by stream grains (one-way). Sends new events to the groups, repairing any gap first.</summary>
     public async Task OnEventsAsync(StreamBatch batch)
     {
-        if (!_streams.TryGetValue(batch.Source, out var live))
+        if (!StreamNames.TryParse(batch.Source, out var source))
         {
+            // Only the part before the colon: a citizen stream's key is a user id, which logs do not carry.
+            LogUnknownSource(logger, batch.Source.Split(':')[0], batch.Events.Count);
+            return;
+        }
+
+        if (!_streams.TryGetValue(source, out var live))
+        {
+            // Nobody here follows it any more: the unsubscribe and this push crossed.
             return;
         }
 
@@ -351,7 +357,7 @@ public sealed partial class LiveStreams(
     private async Task CloseAsync(LiveStream live)
     {
         live.Closed = true;
-        _streams.TryRemove(new KeyValuePair<string, LiveStream>(live.Route.Source, live));
+        _streams.TryRemove(new KeyValuePair<StreamName, LiveStream>(live.Route.Source, live));
         if (!live.Registered)
         {
             return;
@@ -367,6 +373,9 @@ public sealed partial class LiveStreams(
             LogUnsubscribeFailed(logger, ex, live.Route.Name);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped a batch of {Count} events: its source (kind '{Kind}') is not a stream name")]
+    private static partial void LogUnknownSource(ILogger logger, string kind, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Gap on {Stream} for {Audience}: delivered {Delivered}, received {Seq}; replaying")]
     private static partial void LogGap(ILogger logger, string stream, Audience audience, long delivered, long seq);

@@ -4,7 +4,8 @@ using Collab.Realtime;
 namespace Collab.Gateway.Realtime;
 
 /// <summary>
-/// A stream a caller may follow: its client-facing <see cref="Name"/>, the internal
-/// <see cref="Source"/> key grains publish under, the grain that owns it, and the caller's audience.
+/// A stream a caller may follow: its client-facing <see cref="Name"/>, the <see cref="Source"/>
+/// its grain publishes under, the grain that owns it, the caller's audience, and the key its
+/// SignalR groups are named by.
 /// </summary>
-public sealed record StreamRoute(string Name, string Source, IStreamGrain Grain, Audience Audience, string GroupKey);
+public sealed record StreamRoute(string Name, StreamName Source, IStreamGrain Grain, Audience Audience, string GroupKey);

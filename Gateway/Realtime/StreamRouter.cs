@@ -3,60 +3,59 @@ using System.Text;
 using Collab.Alerts;
 using Collab.Citizens;
 using Collab.Common;
+using Collab.Gateway.Auth;
+using Collab.Gateway.Wire;
 using Collab.Incidents;
 using Collab.Neighbourhoods;
+using Collab.Realtime;
 
 namespace Collab.Gateway.Realtime;
 
-/// <summary>Parses stream names and decides whether, and as which audience, a caller may follow them.</summary>
+/// <summary>Decides whether, and as which audience, a caller may follow a stream a client names.</summary>
 public sealed class StreamRouter(IGrainFactory grains, CityMap map)
 {
-    public const int MaxStreamName = 200;
+    private const string UnknownStream = "Unknown stream.";
 
     /// <summary>The route, or the reason (a client-facing message) the caller may not follow the stream.</summary>
-    public (StreamRoute? Route, string? Error) Resolve(string? stream, Actor actor)
+    public (StreamRoute? Route, string? Error) Resolve(string? stream, Caller caller)
     {
-        if (string.IsNullOrEmpty(stream) || stream.Length > MaxStreamName)
+        if (stream == StreamNames.Me)
         {
-            return (null, "Unknown stream.");
+            return caller.Role == ActorRole.Citizen
+                ? (new StreamRoute(StreamNames.Me, StreamNames.OfCitizen(caller.UserId), grains.GetGrain<ICitizenGrain>(caller.UserId), Audience.Public, $"me:{Pseudonym(caller.UserId)}"), null)
+                : (null, "Only citizens have a 'me' stream.");
         }
 
-        if (stream == "me")
+        if (!StreamNames.TryParse(stream, out var name))
         {
-            if (actor.Role != ActorRole.Citizen)
-            {
-                return (null, "Only citizens have a 'me' stream.");
-            }
-
-            var grain = grains.GetGrain<ICitizenGrain>(actor.UserId);
-            return (new StreamRoute("me", $"citizen:{actor.UserId}", grain, Audience.Public, $"me:{Pseudonym(actor.UserId)}"), null);
+            return (null, UnknownStream);
         }
 
-        if (stream.StartsWith("incident:", StringComparison.Ordinal))
+        if (name.Kind == StreamNames.Incident)
         {
-            if (!Guid.TryParseExact(stream["incident:".Length..], "D", out var id))
-            {
-                return (null, "Unknown stream.");
-            }
-
-            var name = $"incident:{id:D}";
-            return (new StreamRoute(name, name, grains.GetGrain<IIncidentGrain>(id.ToString("D")), actor.Audience, name), null);
+            return WireFormat.TryParseId(name.Key, out var id)
+                ? Route(StreamNames.OfIncident(id), grains.GetGrain<IIncidentGrain>(id), caller)
+                : (null, UnknownStream);
         }
 
-        if (stream.StartsWith("neighbourhood:", StringComparison.Ordinal))
+        if (name.Kind == StreamNames.Neighbourhood)
         {
-            var slug = stream["neighbourhood:".Length..];
-            if (map.Find(slug) is null)
-            {
-                return (null, "Unknown neighbourhood.");
-            }
-
-            return (new StreamRoute(stream, stream, grains.GetGrain<INeighbourhoodGrain>(slug), actor.Audience, stream), null);
+            return map.Find(name.Key) is null
+                ? (null, "Unknown neighbourhood.")
+                : Route(name, grains.GetGrain<INeighbourhoodGrain>(name.Key), caller);
         }
 
-        return stream == "city"
-            ? (new StreamRoute("city", "city", grains.GetGrain<ICityGrain>(ICityGrain.Key), actor.Audience, "city"), null)
-            : (null, "Unknown stream.");
+        // A citizen's stream is followed only as 'me'; naming one directly is refused like a misspelling.
+        return name.Kind == StreamNames.City
+            ? Route(name, grains.GetGrain<ICityGrain>(ICityGrain.Key), caller)
+            : (null, UnknownStream);
+    }
+
+    /// <summary>A shared stream: clients, grains and the SignalR group all use its one name.</summary>
+    private static (StreamRoute?, string?) Route(StreamName name, IStreamGrain grain, Caller caller)
+    {
+        var text = name.ToString();
+        return (new StreamRoute(text, name, grain, caller.Audience, text), null);
     }
 
     /// <summary>Group names never carry a user id: the 'me' group is named by a one-way hash of it.</summary>

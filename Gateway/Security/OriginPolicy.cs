@@ -1,3 +1,4 @@
+using Collab.Gateway.Wire;
 using Microsoft.Extensions.Options;
 
 namespace Collab.Gateway.Security;

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using Collab.Gateway.Wire;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -37,8 +38,15 @@ public static class RateLimits
         return services;
     }
 
+    /// <summary>
+    /// A group at the same prefix as <paramref name="routes"/> for its commands (POST, PUT, DELETE):
+    /// every endpoint mapped on it counts against the caller's command limit.
+    /// </summary>
+    public static RouteGroupBuilder MapCommandGroup(this IEndpointRouteBuilder routes) =>
+        routes.MapGroup("").RequireRateLimiting(Commands);
+
     /// <summary>A user is their subject; anonymous callers are their remote address.</summary>
-    public static string PartitionKey(HttpContext http) =>
+    private static string PartitionKey(HttpContext http) =>
         http.User.FindFirstValue("sub") is { Length: > 0 } sub
             ? "u:" + sub
             : "a:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");

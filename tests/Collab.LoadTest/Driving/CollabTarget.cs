@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Collab.Common;
-using Collab.Gateway;
+using Collab.Gateway.Wire;
 using Collab.Neighbourhoods;
 using Microsoft.AspNetCore.SignalR.Client;
 

@@ -1,5 +1,6 @@
 using Collab.Gateway.Hosting;
 using Collab.Gateway.Realtime;
+using Collab.Gateway.Wire;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.SignalR;
@@ -53,7 +54,7 @@ internal sealed class BareSignalRServer(WebApplication app) : IServedSystem
     /// <summary>About the size and shape of a real public neighbourhood event, with the marker as incident id.</summary>
     private static EventEnvelope SampleEnvelope(string marker)
     {
-        var now = EnvelopeMapper.FormatTime(DateTimeOffset.UtcNow);
+        var now = WireFormat.Time(DateTimeOffset.UtcNow);
         var incident = new Dictionary<string, object?>
         {
             ["id"] = marker,

@@ -1,7 +1,7 @@
 using Collab.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Collab.Gateway;
+namespace Collab.Gateway.Wire;
 
 /// <summary>RFC 9457 problem details with stable <c>type</c> URIs (<c>urn:collab:problem:{code}</c>).</summary>
 public static class Problems

@@ -1,6 +1,7 @@
+using Collab.Common;
 using MessagePack;
 
-namespace Collab.Gateway.Incidents;
+namespace Collab.Gateway.Wire;
 
 // The records the hub takes and answers carry MessagePack keys: MessagePack clients use the same
 // camelCase names as JSON ones (System.Text.Json ignores these attributes).
@@ -11,7 +12,10 @@ public sealed record ReportRequest([property: Key("category")] string? Category,
 
 /// <summary>A WGS 84 position.</summary>
 [MessagePackObject]
-public sealed record LocationDto([property: Key("lat")] double? Lat, [property: Key("lon")] double? Lon, [property: Key("accuracyM")] double? AccuracyM);
+public sealed record LocationDto([property: Key("lat")] double? Lat, [property: Key("lon")] double? Lon, [property: Key("accuracyM")] double? AccuracyM)
+{
+    public static LocationDto From(GeoPoint point) => new(point.Lat, point.Lon, point.AccuracyM);
+}
 
 /// <summary><c>POST /api/incidents/{id}/notes</c>.</summary>
 [MessagePackObject]
@@ -60,7 +64,7 @@ public sealed record AuditEntryDto(string At, string ActorRole, string ActorId, 
 
 /// <summary>A note as the caller may see it; hidden notes keep their place but lose their text.</summary>
 [MessagePackObject]
-public sealed record NoteDto([property: Key("eventId")] string EventId, [property: Key("text")] string? Text, [property: Key("visibility")] string Visibility, [property: Key("author")] Realtime.ActorDto Author, [property: Key("createdAt")] string CreatedAt, [property: Key("hidden")] bool Hidden, [property: Key("language")] string Language);
+public sealed record NoteDto([property: Key("eventId")] string EventId, [property: Key("text")] string? Text, [property: Key("visibility")] string Visibility, [property: Key("author")] ActorDto Author, [property: Key("createdAt")] string CreatedAt, [property: Key("hidden")] bool Hidden, [property: Key("language")] string Language);
 
 /// <summary>The caller's view of a timeline after a sequence number.</summary>
-public sealed record EventsResponse(string Stream, string Audience, long Head, bool Truncated, IReadOnlyList<Realtime.EventEnvelope> Events);
+public sealed record EventsResponse(string Stream, string Audience, long Head, bool Truncated, IReadOnlyList<EventEnvelope> Events);

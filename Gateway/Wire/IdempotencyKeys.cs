@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Collab.Common;
 
-namespace Collab.Gateway;
+namespace Collab.Gateway.Wire;
 
 /// <summary>
 /// The <c>Idempotency-Key</c> header. A report's incident id is derived from (caller, key), so a
@@ -14,8 +14,11 @@ public static class IdempotencyKeys
     public const string Header = "Idempotency-Key";
     public const int MaxLength = 128;
 
-    public static bool IsValid(string? key) =>
-        key is null || (key.Length is > 0 and <= MaxLength && key.All(c => c is >= '!' and <= '~'));
+    /// <summary>Null for a usable key (or none), else the refusal every transport words its own way.</summary>
+    public static CommandError? Check(string? key) =>
+        key is null || (key.Length is > 0 and <= MaxLength && key.All(c => c is >= '!' and <= '~'))
+            ? null
+            : CommandError.Invalid("idempotency-key-invalid", $"'{Header}' must be 1 to {MaxLength} visible ASCII characters.");
 
     public static string OrNew(string? key) => key ?? Guid.NewGuid().ToString("N");
 

@@ -1,6 +1,6 @@
 using MessagePack;
 
-namespace Collab.Gateway.Realtime;
+namespace Collab.Gateway.Wire;
 
 /// <summary>
 /// <c>{ stream, seq, id, type, occurredAt, actor: { role, name? }, data }</c>. Keys are explicit so

@@ -1,6 +1,4 @@
-using Collab.Gateway.Incidents;
-
-namespace Collab.Gateway.Neighbourhoods;
+namespace Collab.Gateway.Wire;
 
 /// <summary>An entry of <c>GET /api/neighbourhoods</c>.</summary>
 public sealed record NeighbourhoodListItem(string Slug, string Name, LocationDto Centre);

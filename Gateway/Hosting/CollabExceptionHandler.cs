@@ -1,9 +1,10 @@
 using System.Data.Common;
+using Collab.Gateway.Wire;
 using Collab.Realtime;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Collab.Gateway;
+namespace Collab.Gateway.Hosting;
 
 /// <summary>
 /// Turns what escapes a handler into problem details: malformed or oversized requests are the

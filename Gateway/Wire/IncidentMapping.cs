@@ -1,0 +1,33 @@
+using Collab.Incidents;
+
+namespace Collab.Gateway.Wire;
+
+/// <summary>Explicit mapping of an incident view to the DTO REST and the hub answer with.</summary>
+public static class IncidentMapping
+{
+    public static IncidentResponse ToResponse(this IncidentView v, string language) => new(
+        v.Id,
+        WireFormat.Name(v.Audience),
+        v.Category,
+        Collab.Common.Categories.Get(v.Category).NameIn(language),
+        v.Description,
+        WireFormat.Name(v.Status),
+        WireFormat.Name(v.Severity),
+        LocationDto.From(v.Location),
+        v.LocationBlurred,
+        v.Neighbourhood,
+        v.Language,
+        WireFormat.Time(v.ReportedAt),
+        WireFormat.Time(v.UpdatedAt),
+        v.AssignedUnit,
+        v.Notes.Select(n => new NoteDto(
+            n.EventId,
+            n.Text,
+            WireFormat.Name(n.Visibility),
+            new ActorDto(WireFormat.Name(n.Author.Role), n.Author.Name),
+            WireFormat.Time(n.CreatedAt),
+            n.Hidden,
+            n.Language)).ToList(),
+        v.Seq,
+        v.IsOwnReport);
+}

@@ -1,0 +1,87 @@
+using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Collab.Gateway.Wire;
+
+/// <summary>
+/// How the gateway writes values on the wire, in REST, in both hub protocols and in event data:
+/// times as ISO 8601 UTC with milliseconds and "Z", enum members in kebab-case
+/// (<c>Acknowledged</c> → <c>acknowledged</c>). Every name and time the gateway writes comes from here.
+/// </summary>
+public static class WireFormat
+{
+    /// <summary>The one naming policy of enum members, whether written by hand or by a JSON serializer.</summary>
+    public static JsonNamingPolicy EnumNaming { get; } = JsonNamingPolicy.KebabCaseLower;
+
+    /// <summary>Event data as it is mapped into envelopes: web defaults, enum names and times as above.</summary>
+    public static JsonSerializerOptions EventData { get; } = CreateEventDataOptions();
+
+    public static string Time(DateTimeOffset at) =>
+        at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>An id on the wire is a GUID in its <c>D</c> form; returns it normalized (lower case).</summary>
+    public static bool TryParseId([NotNullWhen(true)] string? text, [NotNullWhen(true)] out string? id)
+    {
+        id = Guid.TryParseExact(text, "D", out var guid) ? guid.ToString("D") : null;
+        return id is not null;
+    }
+
+    public static string Name<T>(T value) where T : struct, Enum => EnumNames<T>.ByValue[value];
+
+    /// <summary>Parses an enum member's wire name exactly as written; numbers and other spellings are refused.</summary>
+    public static bool TryParse<T>(string? text, out T value) where T : struct, Enum
+    {
+        if (text is not null && EnumNames<T>.ByName.TryGetValue(text, out value))
+        {
+            return true;
+        }
+
+        value = default;
+        return false;
+    }
+
+    /// <summary>REST bodies: enum names as above; numbers only as JSON numbers.</summary>
+    public static void ConfigureHttp(JsonSerializerOptions options)
+    {
+        options.Converters.Add(EnumConverter());
+        options.NumberHandling = JsonNumberHandling.Strict;
+    }
+
+    /// <summary>Hub messages in the JSON protocol: enum names as above; absent values are left out.</summary>
+    public static void ConfigureHub(JsonSerializerOptions options)
+    {
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        options.Converters.Add(EnumConverter());
+    }
+
+    private static JsonStringEnumConverter EnumConverter() => new(EnumNaming);
+
+    private static JsonSerializerOptions CreateEventDataOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        options.Converters.Add(EnumConverter());
+        options.Converters.Add(new TimeConverter());
+        return options;
+    }
+
+    private static class EnumNames<T> where T : struct, Enum
+    {
+        public static readonly FrozenDictionary<T, string> ByValue =
+            Enum.GetValues<T>().Distinct().ToFrozenDictionary(v => v, v => EnumNaming.ConvertName(v.ToString()));
+
+        public static readonly FrozenDictionary<string, T> ByName =
+            ByValue.ToFrozenDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
+    }
+
+    private sealed class TimeConverter : JsonConverter<DateTimeOffset>
+    {
+        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.GetDateTimeOffset();
+
+        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(Time(value));
+    }
+}
