@@ -15,8 +15,8 @@ internal sealed partial class CitizenGrain(
     TimeProvider clock,
     ILogger<CitizenGrain> logger) : Grain, ICitizenGrain
 {
-    internal const int MaxFollows = 50;
-    internal const int MaxDisplayName = 80;
+    private const int MaxFollows = 50;
+    private const int MaxDisplayName = 80;
     private const int MaxReports = 1_000;
     private const int TimelineCapacity = 500;
 

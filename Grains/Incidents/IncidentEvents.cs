@@ -124,13 +124,7 @@ internal sealed record NoteHidden(
     [property: Id(0), JsonPropertyName("noteEventId")] string NoteEventId,
     [property: Id(1), JsonPropertyName("reason")] string? Reason) : IncidentEvent
 {
-    public override void Apply(IncidentState state, TimelineEntry<IncidentEvent> entry)
-    {
-        if (state.FindNote(NoteEventId) is { } note)
-        {
-            note.Hidden = true;
-        }
-    }
+    public override void Apply(IncidentState state, TimelineEntry<IncidentEvent> entry) => state.FindNote(NoteEventId)?.Hide();
 }
 
 /// <summary><c>incident.note_restored</c>: the note is shown again, and its flags start afresh.</summary>
@@ -139,12 +133,5 @@ internal sealed record NoteRestored(
     [property: Id(0), JsonPropertyName("noteEventId")] string NoteEventId,
     [property: Id(1), JsonPropertyName("reason")] string? Reason) : IncidentEvent
 {
-    public override void Apply(IncidentState state, TimelineEntry<IncidentEvent> entry)
-    {
-        if (state.FindNote(NoteEventId) is { } note)
-        {
-            note.Hidden = false;
-            note.Flaggers.Clear();
-        }
-    }
+    public override void Apply(IncidentState state, TimelineEntry<IncidentEvent> entry) => state.FindNote(NoteEventId)?.Restore();
 }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Collab.Citizens;
 using Collab.Common;
 using Collab.Neighbourhoods;
@@ -67,9 +65,7 @@ internal sealed partial class IncidentGrain(
             return CommandError.Invalid("outside-city", "The location is not inside the city.");
         }
 
-        R.UserId = actor.UserId;
-        R.Name = actor.Name;
-        R.Role = actor.Role;
+        R.Set(actor);
         var reported = Record(new IncidentReported(command.Category, command.Description.Trim(), command.Location, command.Severity,
             command.Language, neighbourhood.Slug), actor, command.IdempotencyKey);
         // Identity first: an incident never exists without knowing whom to notify.
@@ -168,9 +164,7 @@ internal sealed partial class IncidentGrain(
         var note = S.FindNote(command.EventId);
         if (IncidentRules.CheckFlag(command, note) is { } refused) return refused;
 
-        var flagger = Pseudonym(actor.UserId);
-        if (note!.Hidden || note.Flaggers.Contains(flagger)) return View(actor);
-        note.Flaggers.Add(flagger);
+        if (!note!.Flag(IncidentId, actor.UserId)) return View(actor);
         S.RememberKey(ScopedKey(actor, command.IdempotencyKey));
         if (note.Flaggers.Count < moderation.Value.FlagThreshold)
         {
@@ -213,25 +207,15 @@ internal sealed partial class IncidentGrain(
             return;
         }
 
-        var formerResident = WellKnownActors.FormerResident;
-        var changed = await Stream.EraseActorAsync(userId, formerResident);
+        // The stream first: it erases the log, which a fresh activation would restore the user from.
+        var changed = await Stream.EraseActorAsync(userId, WellKnownActors.FormerResident);
         if (R.UserId == userId)
         {
-            R.UserId = null;
-            R.Name = WellKnownActors.FormerResidentName;
-            R.Erased = true;
+            R.Erase();
             await reporter.WriteStateAsync();
         }
 
-        foreach (var note in S.Notes.Where(n => n.Author.UserId == userId))
-        {
-            note.Author = formerResident;
-            changed = true;
-        }
-
-        var prefix = userId + "\n";
-        changed |= S.ProcessedKeys.RemoveAll(k => k.StartsWith(prefix, StringComparison.Ordinal)) > 0;
-        if (changed)
+        if (S.EraseUser(userId, WellKnownActors.FormerResident) || changed)
         {
             await state.WriteStateAsync();
         }
@@ -295,10 +279,6 @@ internal sealed partial class IncidentGrain(
         audit.State.Add(new AuditEntry(clock.GetUtcNow(), actor.Role, actor.UserId, action, detail));
         return audit.WriteStateAsync();
     }
-
-    /// <summary>Flags are counted per citizen without keeping who flagged.</summary>
-    private string Pseudonym(string userId) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{IncidentId}\n{userId}")))[..32];
 
     private Task TellNeighbourhoodAsync(string eventId) =>
         Notifier.TellNeighbourhoodAsync(S.Neighbourhood, new IncidentChange(eventId, Projection.Summary(Audience.Police), Projection.Summary(Audience.Public)));

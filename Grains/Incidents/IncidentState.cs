@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Collab.Common;
 using Collab.Realtime;
 
@@ -41,6 +43,23 @@ internal sealed class IncidentState
         Version++;
     }
 
+    /// <summary>
+    /// Erasure: <paramref name="replacement"/> becomes the author of the user's notes, and the
+    /// user's idempotency keys (scoped by user id) are forgotten. True when anything changed.
+    /// </summary>
+    public bool EraseUser(string userId, Actor replacement)
+    {
+        var changed = false;
+        foreach (var note in Notes.Where(n => n.Author.UserId == userId))
+        {
+            note.Author = replacement;
+            changed = true;
+        }
+
+        var prefix = userId + "\n";
+        return ProcessedKeys.RemoveAll(k => k.StartsWith(prefix, StringComparison.Ordinal)) > 0 || changed;
+    }
+
     public void RememberKey(string scopedKey)
     {
         ProcessedKeys.Add(scopedKey);
@@ -64,6 +83,31 @@ internal sealed class NoteState
     [Id(6)] public string Language { get; set; } = "en";
     /// <summary>Pseudonyms of the citizens who flagged this note (bounded by the flag threshold).</summary>
     [Id(7)] public List<string> Flaggers { get; set; } = [];
+
+    /// <summary>
+    /// One citizen's flag, counted once per citizen without keeping who flagged (a pseudonym per
+    /// incident). False when the note is hidden already or the citizen flagged it before.
+    /// </summary>
+    public bool Flag(string incidentId, string userId)
+    {
+        var pseudonym = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{incidentId}\n{userId}")))[..32];
+        if (Hidden || Flaggers.Contains(pseudonym))
+        {
+            return false;
+        }
+
+        Flaggers.Add(pseudonym);
+        return true;
+    }
+
+    public void Hide() => Hidden = true;
+
+    /// <summary>Shown again; its flags start afresh.</summary>
+    public void Restore()
+    {
+        Hidden = false;
+        Flaggers.Clear();
+    }
 }
 
 /// <summary>Who reported an incident. Kept in its own state, apart from the incident, and revealed only to police with an audit entry.</summary>
@@ -74,6 +118,21 @@ internal sealed class ReporterState
     [Id(1)] public string? Name { get; set; }
     [Id(2)] public ActorRole Role { get; set; }
     [Id(3)] public bool Erased { get; set; }
+
+    public void Set(Actor actor)
+    {
+        UserId = actor.UserId;
+        Name = actor.Name;
+        Role = actor.Role;
+    }
+
+    /// <summary>Nothing left that identifies the reporter; the role stays, so the incident still reads as a citizen's report.</summary>
+    public void Erase()
+    {
+        UserId = null;
+        Name = WellKnownActors.FormerResidentName;
+        Erased = true;
+    }
 }
 
 /// <summary>An incident's audit trail: reveals of the reporter and moderation acts. Bounded.</summary>

@@ -11,10 +11,10 @@ namespace Collab.Neighbourhoods;
 /// emits <c>neighbourhood.incident_updated</c>; the public view carries blurred locations.
 /// </summary>
 /// <remarks>
-/// Journaled, as incidents are: a commit's events reach the event log before it is answered. The state (up to 1,000 active incidents and the
-/// stream's latest 256 events) is large, and writing all of it for every change made this grain
-/// the bottleneck of the push path. A commit now appends only its own events to the event log
-/// (PostgreSQL mode) and writes the whole state as a snapshot now and then: after
+/// Journaled, as incidents are (<see cref="JournaledStream{TPayload}"/>). The state (up to 1,000
+/// active incidents and the stream's latest 256 events) is large, and writing all of it for every
+/// change made this grain the bottleneck of the push path. A commit appends only its own events
+/// to the event log (PostgreSQL mode) and writes the whole state as a snapshot now and then: after
 /// <see cref="SnapshotEvery"/> events, every <see cref="SnapshotPeriod"/> while changed, and on
 /// deactivation. A fresh activation completes the snapshot from the log. In memory mode there is
 /// no log and nothing outlives the process anyway: the snapshot keeps the state across
@@ -37,10 +37,10 @@ internal sealed class NeighbourhoodGrain(
     private static readonly TimeSpan Window = TimeSpan.FromHours(24);
 
     /// <summary>Events after which the next commit also writes the snapshot; bounds what an activation replays.</summary>
-    internal const int SnapshotEvery = 1_000;
+    private const int SnapshotEvery = 1_000;
 
     /// <summary>How often a changed state is written when fewer than <see cref="SnapshotEvery"/> events came.</summary>
-    internal static readonly TimeSpan SnapshotPeriod = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan SnapshotPeriod = TimeSpan.FromSeconds(2);
 
     private PendingBatch? _next;
     private Task _writing = Task.CompletedTask;

@@ -72,8 +72,6 @@ internal sealed class JournaledStream<TPayload>
     /// </summary>
     public Func<LoggedEvent, TimelineEntry<TPayload>>? History { get; init; }
 
-    public bool IsJournaled => _log is not null;
-
     public StreamHead Head => _timeline().Head;
 
     /// <summary>
