@@ -9,8 +9,6 @@ public sealed record StreamHead(
     [property: Id(1)] long Council,
     [property: Id(2)] long Police)
 {
-    public static readonly StreamHead Empty = new(0, 0, 0);
-
     public long For(Audience audience) => audience switch
     {
         Audience.Police => Police,

@@ -13,8 +13,10 @@ internal sealed class CityGrain(
     ILogger<CityGrain> logger) : Grain, ICityGrain
 {
     private const int TimelineCapacity = 1_000;
-    private static readonly Actor System = new(ActorRole.Operator, "system", null, "en");
-    private readonly StreamPublisher _publisher = new(realtime.Value.ObserverExpiry, logger);
+
+    /// <summary>Kept in the snapshot only: alerts are rare, and each is also stored by its own grain.</summary>
+    private JournaledStream<AlertView> Stream => field ??= new(
+        this, StreamNames.TheCity, () => state.State.Timeline, TimelineCapacity, Project, log: null, realtime.Value.ObserverExpiry, logger);
 
     public async Task OnAlertIssuedAsync(AlertView alert)
     {
@@ -23,26 +25,17 @@ internal sealed class CityGrain(
             return;
         }
 
-        var entry = state.State.Timeline.Append(EventTypes.AlertIssued, System, Audience.Public, alert, clock.GetUtcNow(), TimelineCapacity);
-        await state.WriteStateAsync();
-        _publisher.Publish("city", [entry], state.State.Timeline.Head, Project);
+        var entry = Stream.Append(EventTypes.AlertIssued, WellKnownActors.Platform, Audience.Public, alert, clock.GetUtcNow());
+        await Stream.CommitAsync(() => state.WriteStateAsync());
+        Stream.Publish([entry]);
     }
 
-    public Task<StreamHead> SubscribeAsync(IStreamObserver observer)
-    {
-        _publisher.Subscribe(observer);
-        return Task.FromResult(state.State.Timeline.Head);
-    }
+    public Task<StreamHead> SubscribeAsync(IStreamObserver observer) => Stream.SubscribeAsync(observer);
 
-    public Task UnsubscribeAsync(IStreamObserver observer)
-    {
-        _publisher.Unsubscribe(observer);
-        return Task.CompletedTask;
-    }
+    public Task UnsubscribeAsync(IStreamObserver observer) => Stream.UnsubscribeAsync(observer);
 
-    public Task<StreamPage> ReadAsync(Audience audience, long afterSeq, int max) =>
-        Task.FromResult(state.State.Timeline.Read(audience, afterSeq, Math.Clamp(max, 1, 1_000), Project));
+    public Task<StreamPage> ReadAsync(Audience audience, long afterSeq, int max) => Stream.ReadAsync(audience, afterSeq, max);
 
-    private static StreamEvent Project(TimelineEntry<AlertView> entry, Audience audience, long seq) =>
-        new("city", seq, entry.Id, entry.Type, entry.OccurredAt, new EventActor(entry.Payload.SenderRole, null), new AlertIssuedData(entry.Payload));
+    private static (EventActor, EventData) Project(TimelineEntry<AlertView> entry, Audience audience) =>
+        (new EventActor(entry.Payload.SenderRole, null), new AlertIssuedData(entry.Payload));
 }

@@ -15,13 +15,19 @@ internal sealed partial class CitizenGrain(
     TimeProvider clock,
     ILogger<CitizenGrain> logger) : Grain, ICitizenGrain
 {
-    internal const int MaxFollows = 50;
-    internal const int MaxDisplayName = 80;
+    private const int MaxFollows = 50;
+    private const int MaxDisplayName = 80;
     private const int MaxReports = 1_000;
     private const int TimelineCapacity = 500;
 
-    private readonly StreamPublisher _publisher = new(realtime.Value.ObserverExpiry, logger);
     private CitizenState S => state.State;
+
+    /// <summary>Kept in the snapshot only. Clients know it as <c>me</c>; gateways route it by the citizen's key.</summary>
+    private JournaledStream<CitizenNotification> Stream => field ??= new(
+        this, StreamNames.OfCitizen(this.GetPrimaryKeyString()), () => S.Timeline, TimelineCapacity, Project, log: null, realtime.Value.ObserverExpiry, logger)
+    {
+        ClientName = StreamNames.Me,
+    };
 
     public Task<CitizenProfile> GetProfileAsync() => Task.FromResult(Profile());
 
@@ -85,9 +91,9 @@ internal sealed partial class CitizenGrain(
         }
 
         var owner = new Actor(ActorRole.Citizen, this.GetPrimaryKeyString(), null, S.Language);
-        var entry = S.Timeline.Append(EventTypes.CitizenNotified, owner, Audience.Public, notification, clock.GetUtcNow(), TimelineCapacity);
-        await state.WriteStateAsync();
-        _publisher.Publish(StreamKey, [entry], S.Timeline.Head, Project);
+        var entry = Stream.Append(EventTypes.CitizenNotified, owner, Audience.Public, notification, clock.GetUtcNow());
+        await Stream.CommitAsync(() => state.WriteStateAsync());
+        Stream.Publish([entry]);
     }
 
     public async Task EraseAsync()
@@ -109,25 +115,15 @@ internal sealed partial class CitizenGrain(
         LogErased(logger);
     }
 
-    public Task<StreamHead> SubscribeAsync(IStreamObserver observer)
-    {
-        _publisher.Subscribe(observer);
-        return Task.FromResult(S.Timeline.Head);
-    }
+    public Task<StreamHead> SubscribeAsync(IStreamObserver observer) => Stream.SubscribeAsync(observer);
 
-    public Task UnsubscribeAsync(IStreamObserver observer)
-    {
-        _publisher.Unsubscribe(observer);
-        return Task.CompletedTask;
-    }
+    public Task UnsubscribeAsync(IStreamObserver observer) => Stream.UnsubscribeAsync(observer);
 
-    public Task<StreamPage> ReadAsync(Audience audience, long afterSeq, int max) =>
-        Task.FromResult(S.Timeline.Read(Audience.Public, afterSeq, Math.Clamp(max, 1, 1_000), Project));
+    /// <summary>One audience: only the citizen reads their own stream.</summary>
+    public Task<StreamPage> ReadAsync(Audience audience, long afterSeq, int max) => Stream.ReadAsync(Audience.Public, afterSeq, max);
 
-    private string StreamKey => $"citizen:{this.GetPrimaryKeyString()}";
-
-    private static StreamEvent Project(TimelineEntry<CitizenNotification> entry, Audience audience, long seq) =>
-        new("me", seq, entry.Id, entry.Type, entry.OccurredAt, new EventActor(ActorRole.Operator, null), entry.Payload);
+    private static (EventActor, EventData) Project(TimelineEntry<CitizenNotification> entry, Audience audience) =>
+        (new EventActor(ActorRole.Operator, null), entry.Payload);
 
     private CitizenProfile Profile() =>
         new(S.DisplayName, S.Language, [.. S.Follows], [.. S.Reports], S.Timeline.HeadPublic);

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace Collab.Hosting;
 
@@ -49,7 +50,11 @@ public sealed class ClusterHostingOptions
             ? address
             : throw new InvalidOperationException($"Collab:Cluster:AdvertisedIPAddress '{AdvertisedIPAddress}' is not an IP address.");
 
-    /// <summary>Reads the section, then the Orleans identity variables, which win.</summary>
+    /// <summary>
+    /// Reads the section, then the Orleans identity variables, which win, and checks the result
+    /// against the attributes above. Read while the host is being built (Orleans' own options need
+    /// it then), so it is validated here rather than by the options pipeline.
+    /// </summary>
     public static ClusterHostingOptions From(IConfiguration configuration)
     {
         var options = new ClusterHostingOptions();
@@ -59,6 +64,12 @@ public sealed class ClusterHostingOptions
         if (string.IsNullOrWhiteSpace(options.AdvertisedIPAddress))
         {
             options.AdvertisedIPAddress = configuration["POD_IP"] is { Length: > 0 } pod ? pod : IPAddress.Loopback.ToString();
+        }
+
+        var errors = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(options, new ValidationContext(options), errors, validateAllProperties: true))
+        {
+            throw new OptionsValidationException("Collab:Cluster", typeof(ClusterHostingOptions), errors.Select(e => $"Collab:Cluster: {e.ErrorMessage}"));
         }
 
         return options;

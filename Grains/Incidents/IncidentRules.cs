@@ -2,13 +2,17 @@ using Collab.Common;
 
 namespace Collab.Incidents;
 
-/// <summary>Input limits and the status transition rules: who may move an incident where.</summary>
+/// <summary>
+/// What each incident command checks before it changes anything: who may act (roles), input limits,
+/// and the status transition table (who may move an incident where). Null means allowed.
+/// </summary>
 internal static class IncidentRules
 {
     public const int MaxDescription = 4_000;
     public const int MaxNote = 2_000;
     public const int MaxUnit = 64;
     public const int MaxReason = 500;
+    public const int MaxNotes = 2_000;
 
     private static readonly Dictionary<IncidentStatus, IncidentStatus[]> Transitions = new()
     {
@@ -20,6 +24,105 @@ internal static class IncidentRules
         [IncidentStatus.Rejected] = [],
         [IncidentStatus.Duplicate] = [],
     };
+
+    public static CommandError? CheckReport(ReportIncident command)
+    {
+        if (command.Actor.Role is not (ActorRole.Citizen or ActorRole.Police or ActorRole.Council))
+        {
+            return CommandError.Forbidden("role", "Only citizens, police and council report incidents.");
+        }
+
+        if (!Categories.IsKnown(command.Category))
+        {
+            return CommandError.Invalid("unknown-category", $"Unknown category '{command.Category}'.");
+        }
+
+        return CheckText(command.Description, MaxDescription, "description") ?? CheckLocation(command.Location);
+    }
+
+    /// <summary>The reporter, police and council add notes; police-only notes are written by police.</summary>
+    public static CommandError? CheckNote(AddNote command, bool byReporter, int notes)
+    {
+        if (!(byReporter || command.Actor.Role is ActorRole.Police or ActorRole.Council))
+        {
+            return CommandError.Forbidden("not-reporter", "Only the reporter, police and council add notes to an incident.");
+        }
+
+        if (command.Visibility == NoteVisibility.Police && command.Actor.Role != ActorRole.Police)
+        {
+            return CommandError.Forbidden("police-only", "Only police write police-only notes.");
+        }
+
+        return CheckText(command.Text, MaxNote, "text")
+            ?? (notes >= MaxNotes ? CommandError.Conflict("too-many-notes", $"An incident holds at most {MaxNotes} notes.") : null);
+    }
+
+    public static CommandError? CheckStatusChange(ChangeStatus command, string category, IncidentStatus from) =>
+        CheckTransition(command.Actor, category, from, command.Status) ?? CheckOptionalText(command.Reason, MaxReason, "reason");
+
+    /// <summary>Police assign units, to incidents that are still open and not yet resolved.</summary>
+    public static CommandError? CheckAssign(AssignUnit command, IncidentStatus status)
+    {
+        if (command.Actor.Role != ActorRole.Police)
+        {
+            return CommandError.Forbidden("police-only", "Only police assign units.");
+        }
+
+        return CheckText(command.Unit, MaxUnit, "unit")
+            ?? (status is IncidentStatus.Reported or IncidentStatus.Acknowledged or IncidentStatus.Dispatched
+                ? null
+                : CommandError.Conflict("not-active", $"A unit cannot be assigned to an incident that is '{Format(status)}'."));
+    }
+
+    /// <summary>Police and council hide or restore public notes, each act with a reason.</summary>
+    public static CommandError? CheckModeration(ModerateNote command, NoteState? note)
+    {
+        if (command.Actor.Role is not (ActorRole.Police or ActorRole.Council))
+        {
+            return CommandError.Forbidden("role", "Only police and council moderate notes.");
+        }
+
+        if (CheckText(command.Reason, MaxReason, "reason") is { } invalid) return invalid;
+        if (note is null)
+        {
+            return CommandError.NotFound("note-not-found", $"This incident has no note added by event '{command.EventId}'.");
+        }
+
+        if (note.Visibility != NoteVisibility.Public)
+        {
+            return CommandError.Invalid("not-public", "Only public notes are moderated.");
+        }
+
+        var hide = command.Action == ModerationAction.Hide;
+        return note.Hidden != hide ? null
+            : hide ? CommandError.Conflict("already-hidden", "The note is already hidden.")
+            : CommandError.Conflict("not-hidden", "The note is not hidden.");
+    }
+
+    /// <summary>Citizens flag public notes; police and council moderate them instead.</summary>
+    public static CommandError? CheckFlag(FlagNote command, NoteState? note)
+    {
+        if (command.Actor.Role != ActorRole.Citizen)
+        {
+            return CommandError.Forbidden("citizens-only", "Citizens flag notes; police and council moderate them.");
+        }
+
+        if (CheckOptionalText(command.Reason, MaxReason, "reason") is { } invalid) return invalid;
+        return note is null || note.Visibility != NoteVisibility.Public
+            ? CommandError.NotFound("note-not-found", $"This incident has no public note added by event '{command.EventId}'.")
+            : null;
+    }
+
+    /// <summary>Only police learn who reported an incident, and only with a reason for the audit trail.</summary>
+    public static CommandError? CheckReveal(Actor actor, string reason) =>
+        actor.Role != ActorRole.Police
+            ? CommandError.Forbidden("police-only", "Only police may see who reported an incident.")
+            : CheckText(reason, MaxReason, "reason");
+
+    public static CommandError? CheckAuditRead(Actor actor) =>
+        actor.Role is ActorRole.Police or ActorRole.Operator
+            ? null
+            : CommandError.Forbidden("role", "Only police and operators read the audit trail.");
 
     /// <summary>
     /// Police may make every transition. Council may act on the categories that concern public
@@ -53,10 +156,13 @@ internal static class IncidentRules
             return CommandError.Invalid($"{field}-required", $"'{field}' is required.");
         }
 
-        return text.Length > max
+        return CheckOptionalText(text, max, field);
+    }
+
+    public static CommandError? CheckOptionalText(string? text, int max, string field) =>
+        text is { Length: var length } && length > max
             ? CommandError.Invalid($"{field}-too-long", $"'{field}' is longer than {max} characters.")
             : null;
-    }
 
     public static CommandError? CheckLocation(GeoPoint? location)
     {

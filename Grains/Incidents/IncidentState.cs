@@ -1,4 +1,5 @@
-using System.Text.Json.Serialization;
+using System.Security.Cryptography;
+using System.Text;
 using Collab.Common;
 using Collab.Realtime;
 
@@ -21,10 +22,52 @@ internal sealed class IncidentState
     // Ids 10–12 are retired: the reporter's identity lives apart, in ReporterState.
     [Id(13)] public string? AssignedUnit { get; set; }
     [Id(14)] public List<NoteState> Notes { get; set; } = [];
-    [Id(15)] public Timeline<IncidentFact> Timeline { get; set; } = new();
+    /// <summary>
+    /// Lean events: the long texts are above and in <see cref="Notes"/>. Until the records of
+    /// <see cref="IncidentEvent"/> existed this held one fact type, so a snapshot written before
+    /// them does not load: its incident is rebuilt from the event log once the row is removed.
+    /// </summary>
+    [Id(15)] public Timeline<IncidentEvent> Timeline { get; set; } = new();
     /// <summary>Recent idempotency keys (bounded), so a retried command adds nothing.</summary>
     [Id(16)] public List<string> ProcessedKeys { get; set; } = [];
     [Id(17)] public long Version { get; set; }
+
+    private const int RememberedKeys = 500;
+
+    public NoteState? FindNote(string eventId) => Notes.Find(n => n.EventId == eventId);
+
+    /// <summary>A change the incident's summary shows: newer time, next version.</summary>
+    public void Touch(DateTimeOffset at)
+    {
+        UpdatedAt = at;
+        Version++;
+    }
+
+    /// <summary>
+    /// Erasure: <paramref name="replacement"/> becomes the author of the user's notes, and the
+    /// user's idempotency keys (scoped by user id) are forgotten. True when anything changed.
+    /// </summary>
+    public bool EraseUser(string userId, Actor replacement)
+    {
+        var changed = false;
+        foreach (var note in Notes.Where(n => n.Author.UserId == userId))
+        {
+            note.Author = replacement;
+            changed = true;
+        }
+
+        var prefix = userId + "\n";
+        return ProcessedKeys.RemoveAll(k => k.StartsWith(prefix, StringComparison.Ordinal)) > 0 || changed;
+    }
+
+    public void RememberKey(string scopedKey)
+    {
+        ProcessedKeys.Add(scopedKey);
+        if (ProcessedKeys.Count > RememberedKeys)
+        {
+            ProcessedKeys.RemoveRange(0, ProcessedKeys.Count - RememberedKeys);
+        }
+    }
 }
 
 /// <summary>A stored note; the text stays here, the timeline only refers to it.</summary>
@@ -40,6 +83,31 @@ internal sealed class NoteState
     [Id(6)] public string Language { get; set; } = "en";
     /// <summary>Pseudonyms of the citizens who flagged this note (bounded by the flag threshold).</summary>
     [Id(7)] public List<string> Flaggers { get; set; } = [];
+
+    /// <summary>
+    /// One citizen's flag, counted once per citizen without keeping who flagged (a pseudonym per
+    /// incident). False when the note is hidden already or the citizen flagged it before.
+    /// </summary>
+    public bool Flag(string incidentId, string userId)
+    {
+        var pseudonym = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{incidentId}\n{userId}")))[..32];
+        if (Hidden || Flaggers.Contains(pseudonym))
+        {
+            return false;
+        }
+
+        Flaggers.Add(pseudonym);
+        return true;
+    }
+
+    public void Hide() => Hidden = true;
+
+    /// <summary>Shown again; its flags start afresh.</summary>
+    public void Restore()
+    {
+        Hidden = false;
+        Flaggers.Clear();
+    }
 }
 
 /// <summary>Who reported an incident. Kept in its own state, apart from the incident, and revealed only to police with an audit entry.</summary>
@@ -50,37 +118,37 @@ internal sealed class ReporterState
     [Id(1)] public string? Name { get; set; }
     [Id(2)] public ActorRole Role { get; set; }
     [Id(3)] public bool Erased { get; set; }
+
+    public void Set(Actor actor)
+    {
+        UserId = actor.UserId;
+        Name = actor.Name;
+        Role = actor.Role;
+    }
+
+    /// <summary>Nothing left that identifies the reporter; the role stays, so the incident still reads as a citizen's report.</summary>
+    public void Erase()
+    {
+        UserId = null;
+        Name = WellKnownActors.FormerResidentName;
+        Erased = true;
+    }
 }
 
 /// <summary>An incident's audit trail: reveals of the reporter and moderation acts. Bounded.</summary>
 [GenerateSerializer, Alias("collab.state.Audit")]
 internal sealed class AuditState
 {
-    [Id(0)] public List<AuditEntry> Entries { get; set; } = [];
-}
+    private const int Capacity = 2_000;
 
-/// <summary>
-/// What an incident timeline entry records beyond its type and actor. The event log stores it in
-/// full, with what re-applies the event to the state (report fields, note text); the timeline in
-/// the snapshot keeps it <see cref="Lean"/>, since the state holds those already. The JSON names
-/// are the log's schema and, like the <c>[Id]</c>s, never change.
-/// </summary>
-[GenerateSerializer, Immutable, Alias("collab.state.IncidentFact")]
-internal sealed record IncidentFact(
-    [property: Id(0), JsonPropertyName("from")] IncidentStatus? From = null,
-    [property: Id(1), JsonPropertyName("to")] IncidentStatus? To = null,
-    [property: Id(2), JsonPropertyName("unit")] string? Unit = null,
-    [property: Id(3), JsonPropertyName("noteEventId")] string? NoteEventId = null,
-    [property: Id(4), JsonPropertyName("reason")] string? Reason = null,
-    [property: Id(5), JsonPropertyName("category")] string? Category = null,
-    [property: Id(6), JsonPropertyName("description")] string? Description = null,
-    [property: Id(7), JsonPropertyName("location")] GeoPoint? Location = null,
-    [property: Id(8), JsonPropertyName("severity")] Severity? Severity = null,
-    [property: Id(9), JsonPropertyName("language")] string? Language = null,
-    [property: Id(10), JsonPropertyName("neighbourhood")] string? Neighbourhood = null,
-    [property: Id(11), JsonPropertyName("text")] string? Text = null,
-    [property: Id(12), JsonPropertyName("noteVisibility")] NoteVisibility? NoteVisibility = null)
-{
-    /// <summary>Without the long texts, which the state keeps in <see cref="IncidentState.Description"/> and <see cref="NoteState.Text"/>.</summary>
-    public IncidentFact Lean() => this with { Description = null, Text = null };
+    [Id(0)] public List<AuditEntry> Entries { get; set; } = [];
+
+    public void Add(AuditEntry entry)
+    {
+        Entries.Add(entry);
+        if (Entries.Count > Capacity)
+        {
+            Entries.RemoveRange(0, Entries.Count - Capacity);
+        }
+    }
 }

@@ -11,16 +11,16 @@ namespace Collab.Neighbourhoods;
 /// emits <c>neighbourhood.incident_updated</c>; the public view carries blurred locations.
 /// </summary>
 /// <remarks>
-/// Journaled, as incidents are (DESIGN decision 5). The state (up to 1,000 active incidents and the
-/// stream's latest 256 events) is large, and writing all of it for every change made this grain
-/// the bottleneck of the push path. A commit now appends only its own events to the event log
-/// (PostgreSQL mode) and writes the whole state as a snapshot now and then: after
+/// Journaled, as incidents are (<see cref="JournaledStream{TPayload}"/>). The state (up to 1,000
+/// active incidents and the stream's latest 256 events) is large, and writing all of it for every
+/// change made this grain the bottleneck of the push path. A commit appends only its own events
+/// to the event log (PostgreSQL mode) and writes the whole state as a snapshot now and then: after
 /// <see cref="SnapshotEvery"/> events, every <see cref="SnapshotPeriod"/> while changed, and on
 /// deactivation. A fresh activation completes the snapshot from the log. In memory mode there is
 /// no log and nothing outlives the process anyway: the snapshot keeps the state across
 /// deactivations, and between snapshots it lives in the activation.
 /// </remarks>
-internal sealed partial class NeighbourhoodGrain(
+internal sealed class NeighbourhoodGrain(
     [PersistentState("neighbourhood", StorageNames.Collab)] IPersistentState<NeighbourhoodState> state,
     CityMap map,
     IOptions<RealtimeOptions> realtime,
@@ -34,17 +34,14 @@ internal sealed partial class NeighbourhoodGrain(
     private const int TimelineCapacity = 256;
     private const int MaxActive = 1_000;
     private const int MaxVersions = 2_000;
-    private const int CatchUpPage = 1_000;
     private static readonly TimeSpan Window = TimeSpan.FromHours(24);
-    private static readonly Actor System = new(ActorRole.Operator, "system", null, "en");
 
     /// <summary>Events after which the next commit also writes the snapshot; bounds what an activation replays.</summary>
-    internal const int SnapshotEvery = 1_000;
+    private const int SnapshotEvery = 1_000;
 
     /// <summary>How often a changed state is written when fewer than <see cref="SnapshotEvery"/> events came.</summary>
-    internal static readonly TimeSpan SnapshotPeriod = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan SnapshotPeriod = TimeSpan.FromSeconds(2);
 
-    private readonly StreamPublisher _publisher = new(realtime.Value.ObserverExpiry, logger);
     private PendingBatch? _next;
     private Task _writing = Task.CompletedTask;
 
@@ -52,34 +49,14 @@ internal sealed partial class NeighbourhoodGrain(
     private int _unsaved;
     private NeighbourhoodState S => state.State;
     private string Slug => this.GetPrimaryKeyString();
-    private string StreamName => $"neighbourhood:{Slug}";
     private NeighbourhoodInfo? Info => map.Find(Slug);
+
+    private JournaledStream<IncidentChange> Stream => field ??= new(
+        this, StreamNames.OfNeighbourhood(Slug), () => S.Timeline, TimelineCapacity, Project, eventLog, realtime.Value.ObserverExpiry, logger);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (eventLog.IsDurable)
-        {
-            while (true)
-            {
-                var page = await eventLog.ReadAsync(StreamName, S.Timeline.HeadPolice, CatchUpPage, cancellationToken);
-                foreach (var row in page)
-                {
-                    Restore(row);
-                }
-
-                _unsaved += page.Count;
-                if (page.Count < CatchUpPage)
-                {
-                    break;
-                }
-            }
-
-            if (_unsaved > 0)
-            {
-                LogCaughtUp(logger, Slug, _unsaved);
-            }
-        }
-
+        _unsaved += await Stream.CatchUpAsync(Restore, cancellationToken);
         this.RegisterGrainTimer(SnapshotIfChangedAsync, new GrainTimerCreationOptions(SnapshotPeriod, SnapshotPeriod) { Interleave = true });
     }
 
@@ -150,7 +127,7 @@ internal sealed partial class NeighbourhoodGrain(
         {
             if (ApplyToState(change, now))
             {
-                entries.Add(S.Timeline.Append(EventTypes.NeighbourhoodIncidentUpdated, System, Audience.Public, change, now, TimelineCapacity));
+                entries.Add(Stream.Append(EventTypes.NeighbourhoodIncidentUpdated, WellKnownActors.Platform, Audience.Public, change, now, NeighbourhoodLogPayload.Write));
             }
         }
 
@@ -159,30 +136,18 @@ internal sealed partial class NeighbourhoodGrain(
             return;
         }
 
-        try
+        // The log append is the commit; the snapshot follows only every SnapshotEvery events.
+        await Stream.CommitAsync(async () =>
         {
-            if (eventLog.IsDurable)
-            {
-                await eventLog.AppendAsync(entries.ConvertAll(ToLogged));
-            }
-
             _unsaved += entries.Count;
             if (_unsaved >= SnapshotEvery)
             {
                 await SnapshotAsync();
             }
-        }
-        catch (Exception ex)
-        {
-            // This activation's memory is ahead of the store (or behind another activation's):
-            // drop it; the next call reads snapshot and log afresh.
-            LogCommitFailed(logger, ex, Slug);
-            DeactivateOnIdle();
-            throw;
-        }
+        });
 
         // One push per batch, in sequence order: a gateway gets one observer call for many events.
-        _publisher.Publish(StreamName, entries, S.Timeline.Head, Project);
+        Stream.Publish(entries);
     }
 
     /// <summary>Writes the snapshot if events came since the last one, in turn with the commits.</summary>
@@ -213,8 +178,7 @@ internal sealed partial class NeighbourhoodGrain(
             {
                 // The events are in the log (or, in memory mode, nowhere else to go); a snapshot
                 // that did not land, or landed unseen, leaves this activation's ETag unsure: re-read.
-                LogCommitFailed(logger, ex, Slug);
-                DeactivateOnIdle();
+                Stream.DropActivation(ex);
             }
         }
     }
@@ -227,26 +191,12 @@ internal sealed partial class NeighbourhoodGrain(
         _unsaved -= written;
     }
 
-    private LoggedEvent ToLogged(TimelineEntry<IncidentChange> entry) =>
-        new(StreamName, entry.SeqPolice, entry.Id, entry.Type, entry.OccurredAt, new NeighbourhoodLogPayload(entry.SeqPublic, entry.SeqCouncil, entry.Payload).Serialize());
-
     /// <summary>Re-applies a logged event that the snapshot missed.</summary>
-    private void Restore(LoggedEvent row)
+    private TimelineEntry<IncidentChange> Restore(LoggedEvent row)
     {
-        var payload = NeighbourhoodLogPayload.Deserialize(row.Payload);
-        ApplyToState(payload.Change, row.OccurredAt);
-        S.Timeline.Restore(new TimelineEntry<IncidentChange>
-        {
-            Id = row.EventId,
-            Type = row.Type,
-            OccurredAt = row.OccurredAt,
-            Actor = System,
-            Visibility = Audience.Public,
-            SeqPublic = payload.SeqPublic,
-            SeqCouncil = payload.SeqCouncil,
-            SeqPolice = row.Seq,
-            Payload = payload.Change,
-        }, TimelineCapacity);
+        var entry = NeighbourhoodLogPayload.Read(row);
+        ApplyToState(entry.Payload, row.OccurredAt);
+        return entry;
     }
 
     /// <summary>Applies one change to the active incidents and counts; false when it is stale or repeated.</summary>
@@ -297,28 +247,15 @@ internal sealed partial class NeighbourhoodGrain(
         public Task Stored { get; set; } = Task.CompletedTask;
     }
 
-    public Task<StreamHead> SubscribeAsync(IStreamObserver observer)
-    {
-        _publisher.Subscribe(observer);
-        return Task.FromResult(S.Timeline.Head);
-    }
+    public Task<StreamHead> SubscribeAsync(IStreamObserver observer) => Stream.SubscribeAsync(observer);
 
-    public Task UnsubscribeAsync(IStreamObserver observer)
-    {
-        _publisher.Unsubscribe(observer);
-        return Task.CompletedTask;
-    }
+    public Task UnsubscribeAsync(IStreamObserver observer) => Stream.UnsubscribeAsync(observer);
 
     public Task<StreamPage> ReadAsync(Audience audience, long afterSeq, int max) =>
-        Task.FromResult(Info is null
-            ? StreamPage.NotFound
-            : S.Timeline.Read(audience, afterSeq, Math.Clamp(max, 1, 1_000), Project));
+        Info is null ? Task.FromResult(StreamPage.NotFound) : Stream.ReadAsync(audience, afterSeq, max);
 
-    private StreamEvent Project(TimelineEntry<IncidentChange> entry, Audience audience, long seq)
-    {
-        var incident = audience == Audience.Public ? entry.Payload.Public : entry.Payload.Exact;
-        return new StreamEvent(StreamName, seq, entry.Id, entry.Type, entry.OccurredAt, new EventActor(ActorRole.Operator, null), new NeighbourhoodIncidentUpdatedData(Slug, incident));
-    }
+    private (EventActor, EventData) Project(TimelineEntry<IncidentChange> entry, Audience audience) =>
+        (new EventActor(ActorRole.Operator, null), new NeighbourhoodIncidentUpdatedData(Slug, audience == Audience.Public ? entry.Payload.Public : entry.Payload.Exact));
 
     private static DateTimeOffset Hour(DateTimeOffset t) =>
         new(t.UtcDateTime.Year, t.UtcDateTime.Month, t.UtcDateTime.Day, t.UtcDateTime.Hour, 0, 0, TimeSpan.Zero);
@@ -349,10 +286,4 @@ internal sealed partial class NeighbourhoodGrain(
             }
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Neighbourhood {Slug}: restored {Count} events from the log")]
-    private static partial void LogCaughtUp(ILogger logger, string slug, int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Neighbourhood {Slug}: changes could not be stored; the activation re-reads on its next call")]
-    private static partial void LogCommitFailed(ILogger logger, Exception exception, string slug);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Collab.Incidents;
+using Collab.Common;
+using Collab.Realtime;
 
 namespace Collab.Neighbourhoods;
 
@@ -15,8 +16,14 @@ internal sealed record NeighbourhoodLogPayload(
     [property: JsonPropertyName("seqCouncil")] long SeqCouncil,
     [property: JsonPropertyName("change")] IncidentChange Change)
 {
-    public string Serialize() => JsonSerializer.Serialize(this, IncidentLogPayload.Json);
+    public static string Write(TimelineEntry<IncidentChange> entry) =>
+        JsonSerializer.Serialize(new NeighbourhoodLogPayload(entry.SeqPublic, entry.SeqCouncil, entry.Payload), EventLogJson.Options);
 
-    public static NeighbourhoodLogPayload Deserialize(string json) =>
-        JsonSerializer.Deserialize<NeighbourhoodLogPayload>(json, IncidentLogPayload.Json) ?? throw new InvalidOperationException("A neighbourhood log payload is empty.");
+    /// <summary>A logged event as its timeline entry; every neighbourhood event is the platform's, and public.</summary>
+    public static TimelineEntry<IncidentChange> Read(LoggedEvent row)
+    {
+        var payload = JsonSerializer.Deserialize<NeighbourhoodLogPayload>(row.Payload, EventLogJson.Options)
+            ?? throw new InvalidOperationException($"The payload of neighbourhood event {row.EventId} is empty.");
+        return TimelineEntry<IncidentChange>.FromLog(row, WellKnownActors.Platform, Audience.Public, payload.SeqPublic, payload.SeqCouncil, payload.Change);
+    }
 }

@@ -1,9 +1,11 @@
 namespace Collab.Realtime;
 
 /// <summary>
-/// The per-stream event log (DESIGN decision 5): a command's events are appended here before the
-/// grain writes its snapshot and before it acknowledges, and a fresh activation completes its
-/// snapshot from here. In memory mode the grain's own timeline is the store and this is a no-op.
+/// The per-stream event log: a command's events are appended here before the grain writes its
+/// snapshot and before it acknowledges, and a fresh activation completes its snapshot from here
+/// (see <see cref="JournaledStream{TPayload}"/>). Appending only a command's own events, rather
+/// than rewriting a large snapshot each time, keeps commits small. In memory mode the grain's own
+/// timeline is the store and this is a no-op.
 /// </summary>
 public interface IEventLog
 {
@@ -21,7 +23,8 @@ public interface IEventLog
     Task<IReadOnlyList<LoggedEvent>> ReadAsync(string stream, long afterSeq, int max, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Erasure (DESIGN decision 8): replaces the acting user in every event of
+    /// Erasure of a user's personal data, which must reach the log too, since a fresh activation
+    /// restores names from it: replaces the acting user in every event of
     /// <paramref name="stream"/> whose payload's <c>actor.userId</c> is <paramref name="userId"/>
     /// with <paramref name="replacementActorJson"/>, and drops those events' <c>key</c> (an
     /// idempotency key scoped by the user id).

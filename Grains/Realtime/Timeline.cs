@@ -82,10 +82,8 @@ internal sealed class Timeline<TPayload>
         DroppedPolice = HeadPolice;
     }
 
-    public TimelineEntry<TPayload>? Find(string eventId) => Entries.Find(e => e.Id == eventId);
-
     /// <summary>The audience's view after <paramref name="afterSeq"/>, projected by <paramref name="project"/>.</summary>
-    public StreamPage Read(Audience audience, long afterSeq, int max, Func<TimelineEntry<TPayload>, Audience, long, StreamEvent> project)
+    public StreamPage Read(Audience audience, long afterSeq, int max, Func<TimelineEntry<TPayload>, Audience, StreamEvent> project)
     {
         var head = Head.For(audience);
         var dropped = audience switch
@@ -105,7 +103,7 @@ internal sealed class Timeline<TPayload>
             var entry = Entries[i];
             if (entry.IsVisibleTo(audience))
             {
-                events.Add(project(entry, audience, entry.SeqFor(audience)));
+                events.Add(project(entry, audience));
             }
         }
 

@@ -20,6 +20,23 @@ internal sealed class TimelineEntry<TPayload>
     [Id(7)] public long SeqPolice { get; set; }
     [Id(8)] public TPayload Payload { get; set; } = default!;
 
+    /// <summary>
+    /// An entry read back from the event log: the row holds its id, type, time and total (police)
+    /// sequence; the payload the owning grain wrote holds the rest.
+    /// </summary>
+    public static TimelineEntry<TPayload> FromLog(LoggedEvent row, Actor actor, Audience visibility, long seqPublic, long seqCouncil, TPayload payload) => new()
+    {
+        Id = row.EventId,
+        Type = row.Type,
+        OccurredAt = row.OccurredAt,
+        Actor = actor,
+        Visibility = visibility,
+        SeqPublic = seqPublic,
+        SeqCouncil = seqCouncil,
+        SeqPolice = row.Seq,
+        Payload = payload,
+    };
+
     public bool IsVisibleTo(Audience audience) => audience >= Visibility;
 
     public long SeqFor(Audience audience) => audience switch
