@@ -43,7 +43,9 @@ internal sealed partial class IncidentGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (await Stream.CatchUpAsync(Restore, cancellationToken) > 0)
+        // A snapshot older than the event records is upgraded before the log is read after it.
+        var upgraded = S.UpgradeTimeline();
+        if (await Stream.CatchUpAsync(Restore, cancellationToken) > 0 || upgraded)
         {
             await state.WriteStateAsync(cancellationToken);
         }

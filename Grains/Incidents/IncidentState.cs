@@ -22,17 +22,31 @@ internal sealed class IncidentState
     // Ids 10–12 are retired: the reporter's identity lives apart, in ReporterState.
     [Id(13)] public string? AssignedUnit { get; set; }
     [Id(14)] public List<NoteState> Notes { get; set; } = [];
+    /// <summary>Lean events: the long texts are above and in <see cref="Notes"/>.</summary>
+    [Id(18)] public Timeline<IncidentEvent> Timeline { get; set; } = new();
     /// <summary>
-    /// Lean events: the long texts are above and in <see cref="Notes"/>. Until the records of
-    /// <see cref="IncidentEvent"/> existed this held one fact type, so a snapshot written before
-    /// them does not load: its incident is rebuilt from the event log once the row is removed.
+    /// The timeline as snapshots written before <see cref="IncidentEvent"/>'s records held it; null
+    /// once <see cref="UpgradeTimeline"/> has moved it into <see cref="Timeline"/>.
     /// </summary>
-    [Id(15)] public Timeline<IncidentEvent> Timeline { get; set; } = new();
+    [Id(15)] public Timeline<LegacyIncidentFact>? LegacyTimeline { get; set; }
     /// <summary>Recent idempotency keys (bounded), so a retried command adds nothing.</summary>
     [Id(16)] public List<string> ProcessedKeys { get; set; } = [];
     [Id(17)] public long Version { get; set; }
 
     private const int RememberedKeys = 500;
+
+    /// <summary>Moves a snapshot's legacy timeline into <see cref="Timeline"/>; true when there was one.</summary>
+    public bool UpgradeTimeline()
+    {
+        if (LegacyTimeline is not { } legacy)
+        {
+            return false;
+        }
+
+        Timeline = LegacyIncidentFact.Upcast(legacy);
+        LegacyTimeline = null;
+        return true;
+    }
 
     public NoteState? FindNote(string eventId) => Notes.Find(n => n.EventId == eventId);
 

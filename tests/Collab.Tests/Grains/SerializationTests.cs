@@ -76,6 +76,7 @@ public sealed class SerializationTests
         new Collab.Alerts.CityState { Timeline = TimelineSample(Alert) },
         new Collab.Access.RevocationState { IssuedBefore = new() { ["c-1"] = At } },
         new IncidentReported("noise", "Loud party", Point, Severity.High, "nl", "centrum"),
+        new LegacyIncidentFact(IncidentStatus.Reported, IncidentStatus.Acknowledged, "U1", "e-1", "why", "noise", "Loud party", Point, Severity.High, "nl", "centrum", "A note", NoteVisibility.Authorities),
         new NoteAdded("A note", NoteVisibility.Authorities, "nl"),
         new StatusChanged(IncidentStatus.Reported, IncidentStatus.Acknowledged, "why"),
         new UnitAssigned("U1"),
