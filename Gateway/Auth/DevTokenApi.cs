@@ -5,12 +5,18 @@ using Microsoft.Extensions.Options;
 namespace Collab.Gateway.Auth;
 
 /// <summary><c>POST /dev/token</c>: only mapped when <c>Collab:Auth:DevTokens</c> is true; otherwise 404.</summary>
-public static class DevTokenApi
+public static partial class DevTokenApi
 {
     public static IEndpointRouteBuilder MapDevTokenApi(this IEndpointRouteBuilder app)
     {
         if (app.ServiceProvider.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens)
         {
+            var environment = app.ServiceProvider.GetRequiredService<IHostEnvironment>();
+            if (!environment.IsDevelopment())
+            {
+                LogDevTokensOutsideDevelopment(app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DevTokenApi)), environment.EnvironmentName);
+            }
+
             app.MapPost("/dev/token", IssueToken).WithTags("Development").AllowAnonymous();
         }
 
@@ -41,6 +47,9 @@ public static class DevTokenApi
 
         return TypedResults.Ok(new DevTokenResponse(issuer.Issue(request.Sub, request.Role!, request.Lang, request.Name)));
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Development tokens are on in the {Environment} environment: anyone can mint a token of any role, operator included")]
+    private static partial void LogDevTokensOutsideDevelopment(ILogger logger, string environment);
 }
 
 /// <summary>Who the development token is for.</summary>
