@@ -15,6 +15,8 @@ public static class ActorExtensions
         }
 
         var lang = user.FindFirstValue("lang");
-        return new Actor(role, sub, user.FindFirstValue("name"), Languages.IsValid(lang) ? lang! : Languages.Default);
+        // The name is shown to police and stored with every command: one no store or reader can carry is left out.
+        var name = user.FindFirstValue("name");
+        return new Actor(role, sub, TextRules.IsValid(name) ? name : null, Languages.IsValid(lang) ? lang! : Languages.Default);
     }
 }

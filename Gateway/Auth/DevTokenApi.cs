@@ -25,9 +25,9 @@ public static partial class DevTokenApi
 
     private static Results<Ok<DevTokenResponse>, ProblemHttpResult> IssueToken(DevTokenRequest request, DevTokenIssuer issuer)
     {
-        if (string.IsNullOrWhiteSpace(request.Sub) || request.Sub.Length > 128)
+        if (string.IsNullOrWhiteSpace(request.Sub) || request.Sub.Length > 128 || !TextRules.IsValid(request.Sub))
         {
-            return Problems.Invalid("sub-invalid", "'sub' is required and at most 128 characters.");
+            return Problems.Invalid("sub-invalid", "'sub' is required, at most 128 characters and without control characters.");
         }
 
         if (!Roles.TryParse(request.Role, out _))
@@ -40,9 +40,9 @@ public static partial class DevTokenApi
             return Problems.Invalid("lang-invalid", $"'{request.Lang}' is not a BCP 47 language tag.");
         }
 
-        if (request.Name is { Length: > 80 })
+        if (request.Name is { Length: > 80 } || !TextRules.IsValid(request.Name))
         {
-            return Problems.Invalid("name-invalid", "'name' is at most 80 characters.");
+            return Problems.Invalid("name-invalid", "'name' is at most 80 characters, without control characters.");
         }
 
         return TypedResults.Ok(new DevTokenResponse(issuer.Issue(request.Sub, request.Role!, request.Lang, request.Name)));

@@ -187,10 +187,7 @@ internal sealed partial class IncidentGrain(
         if (!S.Reported) return NotFound();
         if (Seen(actor, command.IdempotencyKey)) return View(actor);
         if (IncidentRules.CheckTransition(actor, S.Category, S.Status, command.Status) is { } refused) return refused;
-        if (command.Reason is { Length: > IncidentRules.MaxReason })
-        {
-            return CommandError.Invalid("reason-too-long", $"'reason' is longer than {IncidentRules.MaxReason} characters.");
-        }
+        if (IncidentRules.CheckOptionalText(command.Reason, IncidentRules.MaxReason, "reason") is { } badReason) return badReason;
 
         var from = S.Status;
         var entry = Record(EventTypes.StatusChanged, actor, Audience.Public, new IncidentFact(From: from, To: command.Status, Reason: command.Reason), ScopedKey(actor, command.IdempotencyKey));
@@ -269,10 +266,7 @@ internal sealed partial class IncidentGrain(
         if (!S.Reported) return NotFound();
         if (Seen(actor, command.IdempotencyKey)) return View(actor);
         if (actor.Role != ActorRole.Citizen) return CommandError.Forbidden("citizens-only", "Citizens flag notes; police and council moderate them.");
-        if (command.Reason is { Length: > IncidentRules.MaxReason })
-        {
-            return CommandError.Invalid("reason-too-long", $"'reason' is longer than {IncidentRules.MaxReason} characters.");
-        }
+        if (IncidentRules.CheckOptionalText(command.Reason, IncidentRules.MaxReason, "reason") is { } badReason) return badReason;
 
         var note = S.Notes.Find(n => n.EventId == command.EventId);
         if (note is null || note.Visibility != NoteVisibility.Public)

@@ -53,9 +53,16 @@ internal static class IncidentRules
             return CommandError.Invalid($"{field}-required", $"'{field}' is required.");
         }
 
+        return CheckOptionalText(text, max, field);
+    }
+
+    /// <summary>Free text that may be absent (a reason): when present, within <paramref name="max"/> and <see cref="TextRules"/>.</summary>
+    public static CommandError? CheckOptionalText(string? text, int max, string field)
+    {
+        if (text is null) return null;
         return text.Length > max
             ? CommandError.Invalid($"{field}-too-long", $"'{field}' is longer than {max} characters.")
-            : null;
+            : TextRules.Check(text, field);
     }
 
     public static CommandError? CheckLocation(GeoPoint? location)
