@@ -8,6 +8,12 @@ public sealed class AuthOptions
     /// <summary>Enables <c>POST /dev/token</c>. Never on outside local development.</summary>
     public bool DevTokens { get; set; }
 
+    /// <summary>
+    /// Lets <see cref="DevTokens"/> run outside the Development environment (test rigs, load tests);
+    /// logged as a warning at startup. Without it, dev tokens outside Development refuse to start.
+    /// </summary>
+    public bool AllowDevTokensOutsideDevelopment { get; set; }
+
     [Required]
     public string Issuer { get; set; } = "collab";
 

@@ -29,7 +29,9 @@ public sealed record Caller(Actor Actor)
         }
 
         var lang = user.FindFirstValue("lang");
-        return new Caller(new Actor(role, sub, user.FindFirstValue("name"), Languages.IsValid(lang) ? lang! : Languages.Default));
+        // The name is shown to police and stored with every command: one no store or reader can carry is left out.
+        var name = user.FindFirstValue("name");
+        return new Caller(new Actor(role, sub, TextRules.IsValid(name) ? name : null, Languages.IsValid(lang) ? lang! : Languages.Default));
     }
 
     /// <summary>Binds a handler's <see cref="Caller"/> parameter from the request's token.</summary>

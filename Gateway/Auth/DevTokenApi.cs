@@ -6,12 +6,18 @@ using Microsoft.Extensions.Options;
 namespace Collab.Gateway.Auth;
 
 /// <summary><c>POST /dev/token</c>: only mapped when <c>Collab:Auth:DevTokens</c> is true; otherwise 404.</summary>
-public static class DevTokenApi
+public static partial class DevTokenApi
 {
     public static IEndpointRouteBuilder MapDevTokenApi(this IEndpointRouteBuilder app)
     {
         if (app.ServiceProvider.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens)
         {
+            var environment = app.ServiceProvider.GetRequiredService<IHostEnvironment>();
+            if (!environment.IsDevelopment())
+            {
+                LogDevTokensOutsideDevelopment(app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DevTokenApi)), environment.EnvironmentName);
+            }
+
             app.MapPost("/dev/token", IssueToken).WithTags("Development").AllowAnonymous();
         }
 
@@ -20,9 +26,9 @@ public static class DevTokenApi
 
     private static Results<Ok<DevTokenResponse>, ProblemHttpResult> IssueToken(DevTokenRequest request, DevTokenIssuer issuer)
     {
-        if (string.IsNullOrWhiteSpace(request.Sub) || request.Sub.Length > 128)
+        if (string.IsNullOrWhiteSpace(request.Sub) || request.Sub.Length > 128 || !TextRules.IsValid(request.Sub))
         {
-            return Problems.Invalid("sub-invalid", "'sub' is required and at most 128 characters.");
+            return Problems.Invalid("sub-invalid", "'sub' is required, at most 128 characters and without control characters.");
         }
 
         if (!Roles.TryParse(request.Role, out _))
@@ -35,11 +41,14 @@ public static class DevTokenApi
             return Problems.Invalid("lang-invalid", $"'{request.Lang}' is not a BCP 47 language tag.");
         }
 
-        if (request.Name is { Length: > 80 })
+        if (request.Name is { Length: > 80 } || !TextRules.IsValid(request.Name))
         {
-            return Problems.Invalid("name-invalid", "'name' is at most 80 characters.");
+            return Problems.Invalid("name-invalid", "'name' is at most 80 characters, without control characters.");
         }
 
         return TypedResults.Ok(new DevTokenResponse(issuer.Issue(request.Sub, request.Role!, request.Lang, request.Name)));
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Development tokens are on in the {Environment} environment: anyone can mint a token of any role, operator included")]
+    private static partial void LogDevTokensOutsideDevelopment(ILogger logger, string environment);
 }

@@ -105,6 +105,11 @@ public static class Open311Api
         // The reporting app is the actor; a device or account id (never an e-mail) tells its users apart.
         var device = Field("device_id") ?? Field("account_id") ?? "anonymous";
         var name = string.Join(' ', new[] { Field("first_name"), Field("last_name") }.Where(n => !string.IsNullOrWhiteSpace(n)));
+        if (!TextRules.IsValid(device) || !TextRules.IsValid(name))
+        {
+            return GeoReportWriter.Error(format, 400, "device_id, account_id, first_name and last_name must not contain control characters.");
+        }
+
         var actor = new Actor(ActorRole.Citizen, $"open311:{client}:{device}", name.Length > 0 ? name : null, Languages.Default);
         var id = IdempotencyKeys.DerivedId("incident", actor, request.Headers[IdempotencyKeys.Header].FirstOrDefault());
         var outcome = await grains.GetGrain<IIncidentGrain>(id).ReportAsync(new ReportIncident(

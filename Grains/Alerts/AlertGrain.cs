@@ -38,6 +38,7 @@ internal sealed partial class AlertGrain(
         }
 
         if (Check(command.Text, command.Language) is { } invalid) return invalid;
+        var language = Languages.Normalize(command.Language);
         var severity = CapValues.Match(CapValues.Severities, command.Severity);
         var urgency = CapValues.Match(CapValues.Urgencies, command.Urgency);
         var certainty = CapValues.Match(CapValues.Certainties, command.Certainty);
@@ -56,16 +57,19 @@ internal sealed partial class AlertGrain(
             return CommandError.Invalid("too-many-translations", $"At most {MaxTranslations} translations.");
         }
 
-        foreach (var (language, text) in command.Translations)
+        // Tags are stored in canonical case, so that "nl" and "NL" cannot both be issued and a
+        // translation cannot silently replace the text in the base language.
+        var texts = new Dictionary<string, AlertText>(StringComparer.Ordinal) { [language] = command.Text };
+        foreach (var (tag, text) in command.Translations)
         {
-            if (Check(text, language) is { } bad) return bad;
+            if (Check(text, tag) is { } bad) return bad;
+            if (!texts.TryAdd(Languages.Normalize(tag), text!))
+            {
+                return CommandError.Invalid("language-duplicate", $"'{Languages.Normalize(tag)}' has more than one text; language tags are compared regardless of case.");
+            }
         }
 
-        var texts = new Dictionary<string, AlertText>(command.Translations, StringComparer.OrdinalIgnoreCase)
-        {
-            [command.Language] = command.Text,
-        };
-        var alert = new AlertView(this.GetPrimaryKeyString(), command.Neighbourhood, command.Language, severity, urgency, certainty,
+        var alert = new AlertView(this.GetPrimaryKeyString(), command.Neighbourhood, language, severity, urgency, certainty,
             TruncateToSeconds(now), command.Expires is { } e ? TruncateToSeconds(e) : null, texts, command.Actor.Role, city.Value.Id);
         state.State.Alert = alert;
         await state.WriteStateAsync();
@@ -88,9 +92,13 @@ internal sealed partial class AlertGrain(
             return CommandError.Invalid("headline-invalid", $"'headline' is required and at most {MaxHeadline} characters.");
         }
 
-        return string.IsNullOrWhiteSpace(text.Description) || text.Description.Length > MaxDescription
-            ? CommandError.Invalid("description-invalid", $"'description' is required and at most {MaxDescription} characters.")
-            : null;
+        if (string.IsNullOrWhiteSpace(text.Description) || text.Description.Length > MaxDescription)
+        {
+            return CommandError.Invalid("description-invalid", $"'description' is required and at most {MaxDescription} characters.");
+        }
+
+        // CAP is XML 1.0, which cannot carry most control characters: refuse them here, not when the document is read.
+        return TextRules.Check(text.Headline, "headline") ?? TextRules.Check(text.Description, "description");
     }
 
     /// <summary>CAP times carry whole seconds.</summary>

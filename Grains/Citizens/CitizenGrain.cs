@@ -38,6 +38,8 @@ internal sealed partial class CitizenGrain(
             return CommandError.Invalid("displayName-invalid", $"'displayName' must be 1 to {MaxDisplayName} characters.");
         }
 
+        if (TextRules.Check(command.DisplayName, "displayName") is { } invalid) return invalid;
+
         if (command.Language is { } language && !Languages.IsValid(language))
         {
             return CommandError.Invalid("language-invalid", $"'{language}' is not a BCP 47 language tag.");

@@ -159,10 +159,14 @@ internal static class IncidentRules
         return CheckOptionalText(text, max, field);
     }
 
-    public static CommandError? CheckOptionalText(string? text, int max, string field) =>
-        text is { Length: var length } && length > max
+    /// <summary>Free text that may be absent (a reason): when present, within <paramref name="max"/> and <see cref="TextRules"/>.</summary>
+    public static CommandError? CheckOptionalText(string? text, int max, string field)
+    {
+        if (text is null) return null;
+        return text.Length > max
             ? CommandError.Invalid($"{field}-too-long", $"'{field}' is longer than {max} characters.")
-            : null;
+            : TextRules.Check(text, field);
+    }
 
     public static CommandError? CheckLocation(GeoPoint? location)
     {

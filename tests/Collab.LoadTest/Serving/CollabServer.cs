@@ -50,6 +50,7 @@ internal sealed class CollabServer(IHost silo, WebApplication gateway) : IServed
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Collab:Auth:DevTokens"] = "true",
+            ["Collab:Auth:AllowDevTokensOutsideDevelopment"] = "true",
             ["Collab:Auth:SigningKey"] = SigningKey,
             // The harness drives the load as a handful of users: per-user abuse limits would throttle
             // the measurement itself. The limiter still runs on every command and invocation.

@@ -75,6 +75,7 @@ public sealed class AdoNetHosts(string connectionString)
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Collab:Auth:DevTokens"] = "true",
+            ["Collab:Auth:AllowDevTokensOutsideDevelopment"] = "true",
             ["Collab:Auth:SigningKey"] = GatewayFixture.SigningKey,
             ["Collab:Realtime:ResubscribeInterval"] = "00:00:01",
             // These gateways carry steady traffic from one test user; the limits have tests of their own.

@@ -74,6 +74,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Collab:Auth:DevTokens"] = "true",
+            ["Collab:Auth:AllowDevTokensOutsideDevelopment"] = "true",
             ["Collab:Auth:SigningKey"] = SigningKey,
             ["Collab:Realtime:ResubscribeInterval"] = "00:00:02",
             ["Collab:Open311:ApiKeys:test-app"] = Open311Key,
