@@ -113,6 +113,14 @@ public sealed partial class LiveStreams(
             }
         }
 
+        if (afterSeq is { } claimed && claimed > current)
+        {
+            // The caller claims events this stream never had (its history was lost, e.g. a memory
+            // store restarted, or the client is confused): the next live event would carry a number
+            // it believes it has seen. Its copy is not this stream's; it must re-read the snapshot.
+            await hub.Clients.Client(connectionId).Resync(new ResyncNotice(route.Name, ResyncReasons.AheadOfStream));
+        }
+
         if (afterSeq is { } after && after < current)
         {
             var client = hub.Clients.Client(connectionId);
@@ -127,7 +135,7 @@ public sealed partial class LiveStreams(
 
                 if (page.Truncated || current - after > options.Value.MaxReplay)
                 {
-                    await client.Resync(new ResyncNotice(route.Name, "history-unavailable"));
+                    await client.Resync(new ResyncNotice(route.Name, ResyncReasons.HistoryUnavailable));
                     break;
                 }
 
@@ -310,7 +318,7 @@ public sealed partial class LiveStreams(
             {
                 foreach (var language in live.LanguagesOf(audience))
                 {
-                    await hub.Clients.Group(live.GroupName(audience, language)).Resync(new ResyncNotice(live.Route.Name, "history-unavailable"));
+                    await hub.Clients.Group(live.GroupName(audience, language)).Resync(new ResyncNotice(live.Route.Name, ResyncReasons.HistoryUnavailable));
                 }
 
                 live.Delivered[audience] = page.Head;

@@ -44,6 +44,49 @@ public sealed class ReplayTests(GatewayFixture fx)
     }
 
     [Fact]
+    public async Task AResumeAboveTheHeadIsToldToResyncAndThenReceivesTheNextEvent()
+    {
+        var reporter = await fx.UserAsync("citizen");
+        var police = await fx.UserAsync("police");
+        using var policeHttp = fx.Http(police.Token);
+        var id = (await (await fx.Http(reporter.Token).PostJsonAsync("/api/incidents", Sample.Report())).JsonAsync(HttpStatusCode.Created)).Str("id");
+        var stream = $"incident:{id}";
+        await (await policeHttp.PostJsonAsync($"/api/incidents/{id}/notes", new { text = "one", visibility = "police" })).JsonAsync(HttpStatusCode.OK);
+        await (await policeHttp.PostJsonAsync($"/api/incidents/{id}/notes", new { text = "two", visibility = "public" })).JsonAsync(HttpStatusCode.OK);
+        const long head = 3;
+
+        // A client that claims more than the stream ever had (e.g. its history was lost in a restart).
+        await using var client = await LiveClient.ConnectAsync(fx.GatewayB, police.Token);
+        var result = await client.SubscribeAsync(stream, afterSeq: head + 3);
+        var resync = await client.NextResyncAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(stream, resync.Stream);
+        Assert.Equal("ahead-of-stream", resync.Reason);
+        Assert.Equal(head, result.CurrentSeq);
+        Assert.Equal(0, result.Replayed);
+
+        // Then live as usual: the next event is the stream's next number, which the client now expects.
+        await (await policeHttp.PostJsonAsync($"/api/incidents/{id}/notes", new { text = "live", visibility = "public" })).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(head + 1, (await client.NextAsync(stream, "incident.note_added")).Seq);
+        await client.AssertQuietAsync(stream, TimeSpan.FromMilliseconds(500));
+    }
+
+    [Fact]
+    public async Task AResumeOnAStreamThatHasNoEventsYetIsToldToResync()
+    {
+        var citizen = await fx.UserAsync("citizen");
+        await using var client = await LiveClient.ConnectAsync(fx.GatewayA, citizen.Token);
+        var result = await client.SubscribeAsync("me", afterSeq: 2);
+        var resync = await client.NextResyncAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(("me", "ahead-of-stream"), (resync.Stream, resync.Reason));
+        Assert.Equal(0, result.CurrentSeq);
+
+        await (await fx.Http(citizen.Token).PostJsonAsync("/api/incidents", Sample.Report())).JsonAsync(HttpStatusCode.Created);
+        var first = await client.NextAsync("me", "me.notification");
+        Assert.Equal(1, first.Seq);
+        Assert.Equal("report.received", first.Get("kind"));
+    }
+
+    [Fact]
     public async Task ResubscribingWhileCommandsRunNeitherLosesNorRepeatsAnEvent()
     {
         var reporter = await fx.UserAsync("citizen");
