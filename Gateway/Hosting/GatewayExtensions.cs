@@ -39,6 +39,9 @@ public static class GatewayExtensions
         builder.Services.AddOptions<Open311Options>().BindConfiguration("Collab:Open311");
         builder.Services.AddCollabOrigins();
         builder.Services.AddSingleton<HubRateLimitFilter>();
+        builder.Services.AddSingleton<HubErrorLogFilter>();
+        // A refused hub call is the client's mistake, not a server error: HubErrorLogFilter logs each failure once.
+        HubErrorLogFilter.HoldBackFrameworkLogs(builder.Logging);
         // The hub's query-string token must never reach a log: the hosting diagnostics log full URLs.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
@@ -64,6 +67,8 @@ public static class GatewayExtensions
             {
                 o.MaximumReceiveMessageSize = MaxHubMessageBytes;
                 o.EnableDetailedErrors = false;
+                // Outermost: it logs what every other filter and the hub throw.
+                o.AddFilter<HubErrorLogFilter>();
                 o.AddFilter<HubRateLimitFilter>();
             })
             .AddJsonProtocol(o => WireFormat.ConfigureHub(o.PayloadSerializerOptions))
