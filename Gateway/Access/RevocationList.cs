@@ -19,16 +19,51 @@ public sealed partial class RevocationList(IGrainFactory grains, ILogger<Revocat
     public bool IsRevoked(string userId, DateTimeOffset? issuedAt) =>
         _issuedBefore.TryGetValue(userId, out var before) && (issuedAt is null || issuedAt <= before);
 
-    public void Connected(string userId, HubCallerContext context) =>
-        _connections.GetOrAdd(userId, _ => new(StringComparer.Ordinal))[context.ConnectionId] = context;
+    /// <summary>
+    /// Records a hub connection of <paramref name="userId"/>, unless the user already holds
+    /// <paramref name="max"/> here; then nothing is recorded and the answer is false.
+    /// </summary>
+    public bool TryConnect(string userId, HubCallerContext context, int max)
+    {
+        while (true)
+        {
+            var mine = _connections.GetOrAdd(userId, _ => new(StringComparer.Ordinal));
+            lock (mine)
+            {
+                // Emptied and dropped by a disconnect (or a revocation) meanwhile: take the current one.
+                if (!_connections.TryGetValue(userId, out var current) || !ReferenceEquals(current, mine))
+                {
+                    continue;
+                }
+
+                if (mine.Count >= max)
+                {
+                    return false;
+                }
+
+                mine[context.ConnectionId] = context;
+                return true;
+            }
+        }
+    }
 
     public void Disconnected(string userId, string connectionId)
     {
         if (_connections.TryGetValue(userId, out var mine))
         {
-            mine.TryRemove(connectionId, out _);
+            lock (mine)
+            {
+                // A user with no connection here is forgotten, or every user ever connected would stay.
+                if (mine.TryRemove(connectionId, out _) && mine.IsEmpty)
+                {
+                    _connections.TryRemove(new KeyValuePair<string, ConcurrentDictionary<string, HubCallerContext>>(userId, mine));
+                }
+            }
         }
     }
+
+    /// <summary>Open hub connections of <paramref name="userId"/> here.</summary>
+    public int ConnectionsOf(string userId) => _connections.TryGetValue(userId, out var mine) ? mine.Count : 0;
 
     public Task OnRevokedAsync(Revocation revocation)
     {
@@ -56,12 +91,16 @@ public sealed partial class RevocationList(IGrainFactory grains, ILogger<Revocat
         _issuedBefore.AddOrUpdate(revocation.UserId, revocation.IssuedBefore, (_, old) => old > revocation.IssuedBefore ? old : revocation.IssuedBefore);
         if (_connections.TryRemove(revocation.UserId, out var open))
         {
-            foreach (var context in open.Values)
+            // Under its lock: a connection being recorded either lands here and is closed, or finds the list gone.
+            lock (open)
             {
-                context.Abort();
-            }
+                foreach (var context in open.Values)
+                {
+                    context.Abort();
+                }
 
-            LogClosed(logger, open.Count);
+                LogClosed(logger, open.Count);
+            }
         }
     }
 

@@ -2,10 +2,12 @@ using Collab.Common;
 using Collab.Gateway.Access;
 using Collab.Gateway.Auth;
 using Collab.Gateway.Incidents;
+using Collab.Gateway.Security;
 using Collab.Gateway.Wire;
 using Collab.Incidents;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 
 namespace Collab.Gateway.Realtime;
 
@@ -23,17 +25,30 @@ public sealed class CollabHub : Hub<ICollabClient>
     private readonly RevocationList _revocations;
     private readonly IGrainFactory _grains;
 
-    public CollabHub(LiveStreams streams, StreamRouter router, RevocationList revocations, IGrainFactory grains)
+    private readonly IOptions<SecurityOptions> _security;
+
+    public CollabHub(LiveStreams streams, StreamRouter router, RevocationList revocations, IGrainFactory grains, IOptions<SecurityOptions> security)
     {
         _streams = streams;
         _router = router;
         _revocations = revocations;
         _grains = grains;
+        _security = security;
     }
 
+    /// <summary>
+    /// Records the connection, unless its user already holds the most this gateway allows: then it
+    /// is closed with a hub error (SignalR tells the client not to reconnect) and nothing else of it
+    /// is kept. The user's other connections are unaffected.
+    /// </summary>
     public override Task OnConnectedAsync()
     {
-        _revocations.Connected(Caller.Of(Context).UserId, Context);
+        var max = _security.Value.MaxConnectionsPerUser;
+        if (!_revocations.TryConnect(Caller.Of(Context).UserId, Context, max))
+        {
+            throw new HubException($"too-many-connections: At most {max} live connections per user; close one first.");
+        }
+
         return base.OnConnectedAsync();
     }
 

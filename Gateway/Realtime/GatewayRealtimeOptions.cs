@@ -12,4 +12,8 @@ public sealed class GatewayRealtimeOptions
     /// <summary>Largest replay sent on subscribe; past it the client is told to resync.</summary>
     [Range(1, 100_000)]
     public int MaxReplay { get; set; } = 5_000;
+
+    /// <summary>Streams one hub connection may follow at once; past it <c>Subscribe</c> is refused (<c>too-many-subscriptions</c>).</summary>
+    [Range(1, 100_000)]
+    public int MaxSubscriptionsPerConnection { get; set; } = 100;
 }

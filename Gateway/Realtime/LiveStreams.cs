@@ -46,6 +46,13 @@ public sealed partial class LiveStreams(
     /// </summary>
     public async Task<SubscribeResult> SubscribeAsync(string connectionId, StreamRoute route, string language, long? afterSeq)
     {
+        // SignalR runs one invocation of a connection at a time, so its own count cannot change meanwhile.
+        var max = options.Value.MaxSubscriptionsPerConnection;
+        if (_connections.TryGetValue(connectionId, out var held) && held.Count >= max && !held.ContainsKey(route.Source))
+        {
+            throw new HubException($"too-many-subscriptions: At most {max} streams per connection; unsubscribe from one first.");
+        }
+
         while (true)
         {
             var live = _streams.GetOrAdd(route.Source, _ => new LiveStream(route));

@@ -16,6 +16,10 @@ public sealed class SecurityOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Hub connections one user may hold open on this gateway; past it a new one is closed (<c>too-many-connections</c>).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxConnectionsPerUser { get; set; } = 20;
+
     /// <summary>
     /// Browser origins allowed to call the API (CORS) and to open hub connections. Empty: only
     /// same-origin pages and non-browser clients (which send no Origin); in Development any origin.
