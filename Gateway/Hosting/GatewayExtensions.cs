@@ -99,7 +99,7 @@ public static class GatewayExtensions
         app.MapOperatorApi();
         app.MapAlertApi();
         app.MapOpen311Api();
-        app.MapHub<CollabHub>("/hubs/collab", o => o.CloseOnAuthenticationExpiration = true);
+        app.MapHub<CollabHub>("/hubs/collab", o => o.CloseOnAuthenticationExpiration = true).RequireRateLimiting(RateLimits.HubConnects);
         return app;
     }
 }

@@ -14,6 +14,9 @@ public static class RateLimits
 {
     public const string Commands = "commands";
 
+    /// <summary>Hub connection attempts: the hub endpoint's negotiate and connect requests.</summary>
+    public const string HubConnects = "hub-connects";
+
     public static IServiceCollection AddCollabRateLimits(this IServiceCollection services)
     {
         services.AddRateLimiter(_ => { });
@@ -24,6 +27,9 @@ public static class RateLimits
             o.AddPolicy(Commands, http => RateLimitPartition.GetFixedWindowLimiter(
                 PartitionKey(http),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.CommandsPerWindow, Window = limits.Window, QueueLimit = 0 }));
+            o.AddPolicy(HubConnects, http => RateLimitPartition.GetFixedWindowLimiter(
+                PartitionKey(http),
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.HubConnectsPerWindow, Window = limits.Window, QueueLimit = 0 }));
             o.OnRejected = async (context, cancellationToken) =>
             {
                 if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
@@ -31,7 +37,8 @@ public static class RateLimits
                     context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
 
-                await Problems.Problem(StatusCodes.Status429TooManyRequests, "too-many-requests", "Too many commands; slow down and retry later.")
+                var what = context.HttpContext.Request.Path.StartsWithSegments("/hubs") ? "hub connection attempts" : "commands";
+                await Problems.Problem(StatusCodes.Status429TooManyRequests, "too-many-requests", $"Too many {what}; slow down and retry later.")
                     .ExecuteAsync(context.HttpContext);
             };
         });

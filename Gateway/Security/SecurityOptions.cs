@@ -13,6 +13,13 @@ public sealed class SecurityOptions
     [Range(1, 100_000)]
     public int HubInvocationsPerWindow { get; set; } = 120;
 
+    /// <summary>
+    /// Hub connection attempts (negotiate and connect requests) one user may make per <see cref="Window"/>:
+    /// each negotiation holds a pending connection on the server even if the client never connects.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int HubConnectsPerWindow { get; set; } = 120;
+
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -59,6 +59,7 @@ internal sealed class CollabServer(IHost silo, WebApplication gateway) : IServed
             ["Collab:Security:Window"] = "00:00:01",
             // Thousands of subscribers share one citizen's token; the cap is still checked on each connect.
             ["Collab:Security:MaxConnectionsPerUser"] = "1000000",
+            ["Collab:Security:HubConnectsPerWindow"] = "1000000",
         });
         BareSignalRServer.Quiet(builder.Logging);
         builder.WebHost.UseUrls("http://127.0.0.1:0");

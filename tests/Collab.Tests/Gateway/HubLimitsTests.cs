@@ -1,3 +1,4 @@
+using System.Net;
 using Collab.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -72,6 +73,40 @@ public sealed class HubLimitsTests(GatewayFixture fx)
             await using var third = await ConnectWhenFreeAsync(url, citizen.Token);
             await third.SubscribeAsync("me");
             Assert.Contains("too-many-connections: ", await RefusedAsync(url, citizen.Token), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task AUserOpeningHubConnectionsInAFloodIsLimitedWhileOthersAreNot()
+    {
+        // Negotiating costs the server a pending connection whether or not the client ever connects.
+        var (app, url) = await fx.StartGatewayAsync(new() { ["Collab:Security:HubConnectsPerWindow"] = "3" });
+        try
+        {
+            var flooder = await fx.UserAsync("citizen");
+            var neighbour = await fx.UserAsync("citizen");
+            using var http = new HttpClient { BaseAddress = url };
+            http.DefaultRequestHeaders.Authorization = new("Bearer", flooder.Token);
+            for (var i = 0; i < 2; i++)
+            {
+                Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/hubs/collab/negotiate?negotiateVersion=1", null)).StatusCode);
+            }
+
+            await using var open = await LiveClient.ConnectAsync(url, flooder.Token);
+            var limited = await http.PostAsync("/hubs/collab/negotiate?negotiateVersion=1", null);
+            await limited.ProblemAsync(HttpStatusCode.TooManyRequests, "too-many-requests");
+            Assert.True(limited.Headers.RetryAfter is not null);
+            await Assert.ThrowsAnyAsync<Exception>(() => LiveClient.ConnectAsync(url, flooder.Token));
+
+            // The open connection keeps working; another user connects.
+            await open.SubscribeAsync("me");
+            await using var other = await LiveClient.ConnectAsync(url, neighbour.Token);
+            await other.SubscribeAsync("me");
         }
         finally
         {
