@@ -62,9 +62,6 @@ public sealed partial class RevocationList(IGrainFactory grains, ILogger<Revocat
         }
     }
 
-    /// <summary>Open hub connections of <paramref name="userId"/> here.</summary>
-    public int ConnectionsOf(string userId) => _connections.TryGetValue(userId, out var mine) ? mine.Count : 0;
-
     public Task OnRevokedAsync(Revocation revocation)
     {
         Apply(revocation);
