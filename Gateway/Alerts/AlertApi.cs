@@ -17,7 +17,7 @@ public static class AlertApi
     {
         var issue = app.MapGroup("/api/neighbourhoods").WithTags("Alerts").RequireAuthorization(Roles.Authorities).RequireRateLimiting(RateLimits.Commands);
         issue.MapPost("/{slug}/alerts", IssueAlert).WithName("IssueAlert");
-        var read = app.MapGroup("/api/alerts").WithTags("Alerts").AllowAnonymous();
+        var read = app.MapGroup("/api/alerts").WithTags("Alerts").AllowAnonymous().RequireRateLimiting(RateLimits.AnonymousReads);
         read.MapGet("/{id}", GetAlert).WithName("GetAlert");
         read.MapGet("/{id}/cap", GetAlertCap).WithName("GetAlertCap").Produces<string>(StatusCodes.Status200OK, CapDocument.ContentType);
         return app;

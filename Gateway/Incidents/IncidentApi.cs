@@ -51,16 +51,17 @@ public static class IncidentApi
 
     private static async Task<Results<Ok<IncidentResponse>, ProblemHttpResult>> GetIncident(string id, Caller caller, IGrainFactory grains)
     {
-        if (Grain(grains, id) is not { } grain) return UnknownIncident();
+        if (await Grain(grains, id) is not { } grain) return UnknownIncident();
         return Respond(await grain.GetAsync(caller.Actor), caller);
     }
 
     private static async Task<Results<Ok<EventsResponse>, ProblemHttpResult>> GetIncidentEvents(
         string id, Caller caller, IGrainFactory grains, long? afterSeq, int? limit)
     {
-        if (Grain(grains, id) is not { } grain) return UnknownIncident();
+        if (!WireFormat.TryParseId(id, out _)) return UnknownIncident();
         if (afterSeq is < 0) return Problems.Invalid("afterSeq-invalid", "'afterSeq' must not be negative.");
         if (limit is < 1 or > 1_000) return Problems.Invalid("limit-invalid", "'limit' must be between 1 and 1000.");
+        if (await Grain(grains, id) is not { } grain) return UnknownIncident();
         var page = await grain.ReadAsync(caller.Audience, afterSeq ?? 0, limit ?? 1_000);
         if (!page.Found) return UnknownIncident();
         return TypedResults.Ok(new EventsResponse(
@@ -74,7 +75,7 @@ public static class IncidentApi
     /// <summary>Police only; the read is written to the incident's audit trail before the identity is returned.</summary>
     private static async Task<Results<Ok<ReporterDto>, ProblemHttpResult>> RevealReporter(string id, string? reason, Caller caller, IGrainFactory grains)
     {
-        if (Grain(grains, id) is not { } grain) return UnknownIncident();
+        if (await Grain(grains, id) is not { } grain) return UnknownIncident();
         var outcome = await grain.RevealReporterAsync(caller.Actor, reason ?? "");
         if (outcome.Error is { } error) return Problems.From(error);
         var r = outcome.Value!;
@@ -83,13 +84,13 @@ public static class IncidentApi
 
     private static async Task<Results<Ok<List<AuditEntryDto>>, ProblemHttpResult>> GetIncidentAudit(string id, Caller caller, IGrainFactory grains)
     {
-        if (Grain(grains, id) is not { } grain) return UnknownIncident();
+        if (await Grain(grains, id) is not { } grain) return UnknownIncident();
         var outcome = await grain.GetAuditAsync(caller.Actor);
         if (outcome.Error is { } error) return Problems.From(error);
         return TypedResults.Ok(outcome.Value!.Select(a => new AuditEntryDto(WireFormat.Time(a.At), WireFormat.Name(a.ActorRole), a.ActorId, a.Action, a.Detail)).ToList());
     }
 
-    private static IIncidentGrain? Grain(IGrainFactory grains, string id) => IncidentCommands.Grain(grains, id);
+    private static Task<IIncidentGrain?> Grain(IGrainFactory grains, string id) => IncidentCommands.FindAsync(grains, id);
 
     private static ProblemHttpResult UnknownIncident() => Problems.From(IncidentCommands.UnknownIncident);
 

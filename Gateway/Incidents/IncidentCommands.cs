@@ -98,9 +98,24 @@ public static class IncidentCommands
             : OnIncidentAsync(grains, actor, id, idempotencyKey, (grain, key) => grain.FlagAsync(new FlagNote(key, actor, request.EventId!, request.Reason)));
     }
 
-    /// <summary>The incident grain for a well-formed id (a GUID in its <c>D</c> form), else null.</summary>
-    public static IIncidentGrain? Grain(IGrainFactory grains, string? id) =>
-        WireFormat.TryParseId(id, out var key) ? grains.GetGrain<IIncidentGrain>(key) : null;
+    /// <summary>
+    /// The grain of an incident that exists, else null (a malformed id, or one never reported). The
+    /// directory answers from storage, so an unknown id activates nothing.
+    /// </summary>
+    public static async Task<IIncidentGrain?> FindAsync(IGrainFactory grains, string? id) =>
+        WireFormat.TryParseId(id, out var key) && (await Directory(grains).ExistsAsync([key]))[0]
+            ? grains.GetGrain<IIncidentGrain>(key)
+            : null;
+
+    /// <summary>Of <paramref name="ids"/> (well-formed, at most <see cref="IIncidentDirectory.MaxIds"/>), the ones that exist, in order.</summary>
+    public static async Task<IReadOnlyList<string>> ExistingAsync(IGrainFactory grains, IReadOnlyList<string> ids)
+    {
+        if (ids.Count == 0) return [];
+        var exists = await Directory(grains).ExistsAsync(ids);
+        return ids.Where((_, i) => exists[i]).ToList();
+    }
+
+    private static IIncidentDirectory Directory(IGrainFactory grains) => grains.GetGrain<IIncidentDirectory>(0);
 
     public static CommandError UnknownIncident { get; } = CommandError.NotFound("incident-not-found", "No such incident.");
 
@@ -113,7 +128,7 @@ public static class IncidentCommands
         Func<IIncidentGrain, string, Task<Outcome<IncidentView>>> command)
     {
         if (IdempotencyKeys.Check(idempotencyKey) is { } badKey) return badKey;
-        if (Grain(grains, id) is not { } grain) return UnknownIncident;
+        if (await FindAsync(grains, id) is not { } grain) return UnknownIncident;
         return await command(grain, IdempotencyKeys.OrNew(idempotencyKey));
     }
 

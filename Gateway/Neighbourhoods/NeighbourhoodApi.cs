@@ -1,5 +1,6 @@
 using Collab.Common;
 using Collab.Gateway.Auth;
+using Collab.Gateway.Security;
 using Collab.Gateway.Wire;
 using Collab.Incidents;
 using Collab.Neighbourhoods;
@@ -14,7 +15,7 @@ public static class NeighbourhoodApi
 
     public static IEndpointRouteBuilder MapNeighbourhoodApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/neighbourhoods").WithTags("Neighbourhoods").AllowAnonymous();
+        var group = app.MapGroup("/api/neighbourhoods").WithTags("Neighbourhoods").AllowAnonymous().RequireRateLimiting(RateLimits.AnonymousReads);
         group.MapGet("/", ListNeighbourhoods).WithName("ListNeighbourhoods");
         group.MapGet("/{slug}", GetNeighbourhood).WithName("GetNeighbourhood");
         group.MapGet("/{slug}/incidents.geojson", GetNeighbourhoodIncidentFeed).WithName("GetNeighbourhoodIncidentFeed")

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Collab.Common;
+using Collab.Gateway.Incidents;
 using Collab.Gateway.Security;
 using Collab.Gateway.Wire;
 using Collab.Incidents;
@@ -18,6 +19,9 @@ public static class Open311Api
 {
     private const string Prefix = "/open311/v2";
 
+    /// <summary>The most ids one <c>GET requests</c> may name in <c>service_request_id</c>; more is a 400.</summary>
+    public const int MaxRequestIds = 50;
+
     /// <summary>
     /// Who reads incidents for Open311: a citizen who reported none of them, so the grain answers
     /// with the public view. Open311 reporters are <c>open311:{client}:{device}</c>, never this.
@@ -27,11 +31,12 @@ public static class Open311Api
     public static IEndpointRouteBuilder MapOpen311Api(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Prefix).WithTags("Open311").AllowAnonymous();
-        group.MapGet("/discovery.{format}", GetDiscovery);
-        group.MapGet("/services.{format}", ListServices);
-        group.MapGet("/services/{code}.{format}", GetServiceDefinition);
-        group.MapGet("/requests.{format}", ListServiceRequests);
-        group.MapGet("/requests/{id}.{format}", GetServiceRequest);
+        var reads = group.MapAnonymousReadGroup();
+        reads.MapGet("/discovery.{format}", GetDiscovery);
+        reads.MapGet("/services.{format}", ListServices);
+        reads.MapGet("/services/{code}.{format}", GetServiceDefinition);
+        reads.MapGet("/requests.{format}", ListServiceRequests);
+        reads.MapGet("/requests/{id}.{format}", GetServiceRequest);
         group.MapCommandGroup().MapPost("/requests.{format}", CreateServiceRequest).DisableAntiforgery();
         return app;
     }
@@ -128,7 +133,7 @@ public static class Open311Api
     private static async Task<IResult> GetServiceRequest(string id, string format, IGrainFactory grains)
     {
         if (!Known(format)) return Problems.NotFound("format-not-supported", "Use .json or .xml.");
-        var row = await RequestRow(id, grains);
+        var row = (await RequestRows([id], grains)).FirstOrDefault();
         return row is null
             ? GeoReportWriter.Error(format, 404, $"Unknown service_request_id '{id}'.")
             : GeoReportWriter.List(format, "service_requests", "request", [row]);
@@ -141,11 +146,13 @@ public static class Open311Api
         var rows = new List<IReadOnlyDictionary<string, object?>>();
         if (query["service_request_id"].FirstOrDefault() is { Length: > 0 } ids)
         {
-            foreach (var id in ids.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(100))
+            var given = ids.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (given.Length > MaxRequestIds)
             {
-                if (await RequestRow(id, grains) is { } row) rows.Add(row);
+                return GeoReportWriter.Error(format, 400, $"At most {MaxRequestIds} service_request_id values a request.");
             }
 
+            rows.AddRange(await RequestRows(given, grains));
             return GeoReportWriter.List(format, "service_requests", "request", rows);
         }
 
@@ -170,9 +177,26 @@ public static class Open311Api
             rows.OrderByDescending(r => (string)r["requested_datetime"]!, StringComparer.Ordinal).Take(1_000));
     }
 
-    private static async Task<IReadOnlyDictionary<string, object?>?> RequestRow(string id, IGrainFactory grains)
+    /// <summary>
+    /// The rows of the requests that exist, in the order given; malformed and unknown ids are left
+    /// out. The directory is asked first, so an unknown id activates no incident.
+    /// </summary>
+    private static async Task<List<IReadOnlyDictionary<string, object?>>> RequestRows(IReadOnlyList<string> ids, IGrainFactory grains)
     {
-        if (!WireFormat.TryParseId(id, out var key)) return null;
+        var keys = ids.Select(id => WireFormat.TryParseId(id, out var key) ? key : null).ToList();
+        var existing = (await IncidentCommands.ExistingAsync(grains, keys.OfType<string>().Distinct(StringComparer.Ordinal).ToList()))
+            .ToHashSet(StringComparer.Ordinal);
+        var rows = new List<IReadOnlyDictionary<string, object?>>();
+        foreach (var key in keys)
+        {
+            if (key is not null && existing.Contains(key) && await RequestRow(key, grains) is { } row) rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    private static async Task<IReadOnlyDictionary<string, object?>?> RequestRow(string key, IGrainFactory grains)
+    {
         var outcome = await grains.GetGrain<IIncidentGrain>(key).GetAsync(PublicReader);
         if (outcome.Value is not { } v) return null;
         var row = SummaryRow(new IncidentSummary(v.Id, v.Category, v.Status, v.Severity, v.Location, v.LocationBlurred, v.Neighbourhood, v.ReportedAt, v.UpdatedAt, 0));

@@ -5,6 +5,7 @@ using Collab.Gateway.Incidents;
 using Collab.Gateway.Security;
 using Collab.Gateway.Wire;
 using Collab.Incidents;
+using Collab.Realtime;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -65,6 +66,12 @@ public sealed class CollabHub : Hub<ICollabClient>
         if (afterSeq is < 0)
         {
             throw new HubException("'afterSeq' must not be negative.");
+        }
+
+        // An incident never reported is refused like a misspelling, before its grain is activated.
+        if (route.Source.Kind == StreamNames.Incident && await IncidentCommands.FindAsync(_grains, route.Source.Key) is null)
+        {
+            throw new HubException("Unknown stream.");
         }
 
         return await _streams.SubscribeAsync(Context.ConnectionId, route, caller.Language, afterSeq);

@@ -7,8 +7,9 @@ using Microsoft.Extensions.Options;
 namespace Collab.Gateway.Security;
 
 /// <summary>
-/// Per-user limits on REST commands: a flooding user gets 429 problem details while everyone
-/// else is unaffected. Partitioned by the token's <c>sub</c> (by address when anonymous).
+/// Per-user limits on REST commands, and per-address limits on anonymous reads: a flooding caller
+/// gets 429 problem details with <c>Retry-After</c> while everyone else is unaffected. Commands
+/// are partitioned by the token's <c>sub</c> (by address when anonymous).
 /// </summary>
 public static class RateLimits
 {
@@ -16,6 +17,12 @@ public static class RateLimits
 
     /// <summary>Hub connection attempts: the hub endpoint's negotiate and connect requests.</summary>
     public const string HubConnects = "hub-connects";
+
+    /// <summary>
+    /// Reads open to anyone (Open311 GETs, neighbourhoods, alerts): an anonymous caller is limited
+    /// per remote address; a caller with a token is not limited here.
+    /// </summary>
+    public const string AnonymousReads = "anonymous-reads";
 
     public static IServiceCollection AddCollabRateLimits(this IServiceCollection services)
     {
@@ -30,6 +37,12 @@ public static class RateLimits
             o.AddPolicy(HubConnects, http => RateLimitPartition.GetFixedWindowLimiter(
                 PartitionKey(http),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.HubConnectsPerWindow, Window = limits.Window, QueueLimit = 0 }));
+
+            o.AddPolicy(AnonymousReads, http => http.User.Identity?.IsAuthenticated == true
+                ? RateLimitPartition.GetNoLimiter("u")
+                : RateLimitPartition.GetFixedWindowLimiter(
+                    "a:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.AnonymousReadsPerWindow, Window = limits.Window, QueueLimit = 0 }));
             o.OnRejected = async (context, cancellationToken) =>
             {
                 if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
@@ -37,7 +50,7 @@ public static class RateLimits
                     context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
 
-                var what = context.HttpContext.Request.Path.StartsWithSegments("/hubs") ? "hub connection attempts" : "commands";
+                var what = context.HttpContext.Request.Path.StartsWithSegments("/hubs") ? "hub connection attempts" : "requests";
                 await Problems.Problem(StatusCodes.Status429TooManyRequests, "too-many-requests", $"Too many {what}; slow down and retry later.")
                     .ExecuteAsync(context.HttpContext);
             };
@@ -51,6 +64,13 @@ public static class RateLimits
     /// </summary>
     public static RouteGroupBuilder MapCommandGroup(this IEndpointRouteBuilder routes) =>
         routes.MapGroup("").RequireRateLimiting(Commands);
+
+    /// <summary>
+    /// A group at the same prefix as <paramref name="routes"/> for reads anyone may make: every
+    /// endpoint mapped on it counts against an anonymous caller's per-address read limit.
+    /// </summary>
+    public static RouteGroupBuilder MapAnonymousReadGroup(this IEndpointRouteBuilder routes) =>
+        routes.MapGroup("").RequireRateLimiting(AnonymousReads);
 
     /// <summary>A user is their subject; anonymous callers are their remote address.</summary>
     private static string PartitionKey(HttpContext http) =>

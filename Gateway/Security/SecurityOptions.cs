@@ -20,6 +20,13 @@ public sealed class SecurityOptions
     [Range(1, 1_000_000)]
     public int HubConnectsPerWindow { get; set; } = 120;
 
+    /// <summary>
+    /// Anonymous reads (Open311 GETs, <c>/api/neighbourhoods*</c>, <c>/api/alerts/*</c>) one remote
+    /// address may make per <see cref="Window"/>; callers with a token are not limited by this.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int AnonymousReadsPerWindow { get; set; } = 300;
+
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -48,6 +48,9 @@ public static class WireFormat
     {
         options.Converters.Add(EnumConverter());
         options.NumberHandling = JsonNumberHandling.Strict;
+        // {"text":"x","text":"y"}: a proxy or filter that reads the first and a server that takes the
+        // last disagree on what was sent; a body that says two things is malformed.
+        options.AllowDuplicateProperties = false;
     }
 
     /// <summary>Hub messages in the JSON protocol: enum names as above; absent values are left out.</summary>
@@ -55,6 +58,7 @@ public static class WireFormat
     {
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.Converters.Add(EnumConverter());
+        options.AllowDuplicateProperties = false;
     }
 
     private static JsonStringEnumConverter EnumConverter() => new(EnumNaming);

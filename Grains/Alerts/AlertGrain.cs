@@ -80,9 +80,17 @@ internal sealed partial class AlertGrain(
         return Outcome<AlertView>.Ok(alert);
     }
 
-    public Task<Outcome<AlertView>> GetAsync() => Task.FromResult(state.State.Alert is { } alert
-        ? Outcome<AlertView>.Ok(alert)
-        : Outcome<AlertView>.Fail(CommandError.NotFound("alert-not-found", "No such alert.")));
+    public Task<Outcome<AlertView>> GetAsync()
+    {
+        if (state.State.Alert is { } alert)
+        {
+            return Task.FromResult(Outcome<AlertView>.Ok(alert));
+        }
+
+        // Alerts are read anonymously by id: an unknown id must not leave an activation behind.
+        DeactivateOnIdle();
+        return Task.FromResult(Outcome<AlertView>.Fail(CommandError.NotFound("alert-not-found", "No such alert.")));
+    }
 
     private static CommandError? Check(AlertText? text, string language)
     {

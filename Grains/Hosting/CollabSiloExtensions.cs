@@ -20,6 +20,7 @@ public static class CollabSiloExtensions
         silo.Services.AddCollabCity();
         silo.Services.AddCollabWireExceptions();
         silo.Services.TryAddSingleton<NeighbourhoodFeed>();
+        silo.Services.TryAddSingleton<KnownIncidents>();
         silo.Services.AddOptions<RealtimeOptions>().BindConfiguration("Collab:Realtime").ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddOptions<PrivacyOptions>().BindConfiguration("Collab:Privacy").ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddOptions<ModerationOptions>().BindConfiguration("Collab:Moderation").ValidateDataAnnotations().ValidateOnStart();

@@ -14,7 +14,7 @@ namespace Collab.Incidents;
 /// who sees what), the neighbourhood and the reporter's <c>me</c> stream.
 /// </summary>
 internal sealed partial class IncidentGrain(
-    [PersistentState("incident", StorageNames.Collab)] IPersistentState<IncidentState> state,
+    [PersistentState(IncidentGrain.StateName, StorageNames.Collab)] IPersistentState<IncidentState> state,
     [PersistentState("reporter", StorageNames.Collab)] IPersistentState<ReporterState> reporter,
     [PersistentState("audit", StorageNames.Collab)] IPersistentState<AuditState> audit,
     CityMap map,
@@ -26,6 +26,9 @@ internal sealed partial class IncidentGrain(
     TimeProvider clock,
     ILogger<IncidentGrain> logger) : Grain, IIncidentGrain
 {
+    /// <summary>The snapshot's state name; <see cref="IncidentDirectoryGrain"/> reads it to tell whether an incident exists.</summary>
+    internal const string StateName = "incident";
+
     private IncidentState S => state.State;
     private ReporterState R => reporter.State;
     private string IncidentId => this.GetPrimaryKeyString();
@@ -61,10 +64,10 @@ internal sealed partial class IncidentGrain(
                 : CommandError.Conflict("already-reported", "An incident with this id already exists.");
         }
 
-        if (IncidentRules.CheckReport(command) is { } refused) return refused;
+        if (IncidentRules.CheckReport(command) is { } refused) return Unreported(refused);
         if (map.Locate(command.Location) is not { } neighbourhood)
         {
-            return CommandError.Invalid("outside-city", "The location is not inside the city.");
+            return Unreported(CommandError.Invalid("outside-city", "The location is not inside the city."));
         }
 
         R.Set(actor);
@@ -86,7 +89,7 @@ internal sealed partial class IncidentGrain(
     }
 
     public Task<Outcome<IncidentView>> GetAsync(Actor viewer) =>
-        Task.FromResult(S.Reported ? View(viewer) : NoSuchIncident);
+        Task.FromResult(S.Reported ? View(viewer) : Unreported(NoSuchIncident));
 
     public async Task<Outcome<IncidentView>> AddNoteAsync(AddNote command)
     {
@@ -187,7 +190,7 @@ internal sealed partial class IncidentGrain(
 
     public async Task<Outcome<ReporterView>> RevealReporterAsync(Actor actor, string reason)
     {
-        if (!S.Reported) return NoSuchIncident;
+        if (!S.Reported) return Unreported(NoSuchIncident);
         if (IncidentRules.CheckReveal(actor, reason) is { } refused) return refused;
 
         // The read is on record before anything is shown.
@@ -198,7 +201,7 @@ internal sealed partial class IncidentGrain(
     }
 
     public Task<Outcome<IReadOnlyList<AuditEntry>>> GetAuditAsync(Actor actor) =>
-        Task.FromResult(!S.Reported ? NoSuchIncident
+        Task.FromResult(!S.Reported ? Unreported(NoSuchIncident)
             : IncidentRules.CheckAuditRead(actor) is { } refused ? refused
             : Outcome<IReadOnlyList<AuditEntry>>.Ok(audit.State.Entries.ToList()));
 
@@ -206,6 +209,7 @@ internal sealed partial class IncidentGrain(
     {
         if (!S.Reported)
         {
+            Unreported(NoSuchIncident);
             return;
         }
 
@@ -223,16 +227,33 @@ internal sealed partial class IncidentGrain(
         }
     }
 
-    public Task<StreamHead> SubscribeAsync(IStreamObserver observer) => Stream.SubscribeAsync(observer);
+    public Task<StreamHead> SubscribeAsync(IStreamObserver observer)
+    {
+        // Not yet reported: the registration is kept while the activation lives; the gateway's
+        // renewal registers again once the incident exists.
+        if (!S.Reported) Unreported(NoSuchIncident);
+        return Stream.SubscribeAsync(observer);
+    }
 
     public Task UnsubscribeAsync(IStreamObserver observer) => Stream.UnsubscribeAsync(observer);
 
     public Task<StreamPage> ReadAsync(Audience audience, long afterSeq, int max) =>
-        S.Reported ? Stream.ReadAsync(audience, afterSeq, max) : Task.FromResult(StreamPage.NotFound);
+        S.Reported ? Stream.ReadAsync(audience, afterSeq, max) : Task.FromResult(Unreported(StreamPage.NotFound));
+
+    /// <summary>
+    /// The answer of a call on an incident that was never reported, and the activation goes as soon
+    /// as it is idle: an unknown id (a race with the directory, an internal caller) must not leave
+    /// an activation and its memory behind until idle collection, minutes later.
+    /// </summary>
+    private T Unreported<T>(T answer)
+    {
+        DeactivateOnIdle();
+        return answer;
+    }
 
     /// <summary>What a command answers before its checks: not found, or (a retried command) the view as it is.</summary>
     private Outcome<IncidentView>? Answered(Actor actor, string idempotencyKey) =>
-        !S.Reported ? NoSuchIncident
+        !S.Reported ? Unreported(NoSuchIncident)
         : Seen(actor, idempotencyKey) ? View(actor)
         : null;
 

@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+
+namespace Collab.Incidents;
+
+/// <summary>
+/// Incident ids this silo found stored. An incident is never deleted, so once true an answer stays
+/// true and the directory need not read storage for it again: reads of existing incidents cost no
+/// extra round trip after the first. Bounded: two generations of at most <see cref="Capacity"/> ids;
+/// when the newer fills, the older is dropped, and an id found in the older moves to the newer.
+/// Unknown ids are never remembered: a client cannot grow this.
+/// </summary>
+internal sealed class KnownIncidents
+{
+    public const int Capacity = 20_000;
+
+    private ConcurrentDictionary<string, byte> _current = new(StringComparer.Ordinal);
+    private ConcurrentDictionary<string, byte> _previous = new(StringComparer.Ordinal);
+
+    public bool Contains(string id)
+    {
+        if (_current.ContainsKey(id))
+        {
+            return true;
+        }
+
+        if (!_previous.ContainsKey(id))
+        {
+            return false;
+        }
+
+        Add(id);
+        return true;
+    }
+
+    public void Add(string id)
+    {
+        var current = _current;
+        if (current.Count >= Capacity)
+        {
+            // Two workers may both roll over; the loser's generation is dropped a little early,
+            // which costs a storage read, never a wrong answer.
+            var fresh = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+            if (Interlocked.CompareExchange(ref _current, fresh, current) == current)
+            {
+                _previous = current;
+            }
+        }
+
+        _current.TryAdd(id, 0);
+    }
+}
