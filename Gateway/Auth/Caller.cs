@@ -45,15 +45,28 @@ public sealed record Caller(Actor Actor)
     }
 
     /// <summary>
-    /// A subject every store and key can carry: 1 to <see cref="MaxSubjectLength"/> characters, not
-    /// blank, without control characters (newline included: idempotency keys are scoped as
-    /// <c>"{sub}\n{key}"</c>), bidi overrides or broken Unicode.
+    /// The actor ids of callers that come without a token: Open311 reporters are
+    /// <c>open311:{app}:{device}</c> and the Open311 public reader is <c>open311</c>. A token's
+    /// <c>sub</c> is a CitizenGrain key and an incident's reporter id, the same namespace: were a
+    /// token allowed to name one of these, its holder would own that app's reports (<c>/api/me</c>,
+    /// <c>isOwnReport</c>, the reporter's public notes). Existing citizens keep their keys (the
+    /// contract says the <c>sub</c> is the key); only this prefix is reserved.
+    /// </summary>
+    public const string ReservedSubject = "open311";
+
+    /// <summary>
+    /// A subject every store and key can carry and no gateway-made actor uses: 1 to
+    /// <see cref="MaxSubjectLength"/> characters, not blank, without control characters (newline
+    /// included: idempotency keys are scoped as <c>"{sub}\n{key}"</c>), bidi overrides or broken
+    /// Unicode, and neither <see cref="ReservedSubject"/> nor under it (<c>open311:…</c>).
     /// </summary>
     public static bool IsValidSubject(string? sub) =>
         sub is { Length: > 0 and <= MaxSubjectLength }
         && !string.IsNullOrWhiteSpace(sub)
         && !sub.Any(char.IsControl)
-        && TextRules.IsValid(sub);
+        && TextRules.IsValid(sub)
+        && sub != ReservedSubject
+        && !sub.StartsWith(ReservedSubject + ":", StringComparison.Ordinal);
 
     /// <summary>The value of the one string claim of <paramref name="type"/>; null when there is none, several, or it is not a string.</summary>
     private static string? Single(ClaimsPrincipal user, string type)

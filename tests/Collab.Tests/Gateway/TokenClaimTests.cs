@@ -16,7 +16,7 @@ public sealed class TokenClaimTests(GatewayFixture fx)
     public static TheoryData<string> OddClaims => new()
     {
         "empty-sub", "blank-sub", "nul-in-sub", "newline-in-sub", "bidi-in-sub", "sub-array", "no-sub", "too-long-sub",
-        "role-array-police-citizen", "role-array-citizen-police", "role-number", "role-object", "no-role", "empty-role",
+        "role-array-police-citizen", "role-array-citizen-police", "role-number", "role-object", "no-role", "empty-role", "open311-sub", "open311-reader-sub",
     };
 
     [Theory]
@@ -100,6 +100,8 @@ public sealed class TokenClaimTests(GatewayFixture fx)
         "role-object" => new() { ["sub"] = sub, ["role"] = new { name = "police" } },
         "no-role" => new() { ["sub"] = sub },
         "empty-role" => new() { ["sub"] = sub, ["role"] = "" },
+        "open311-sub" => new() { ["sub"] = "open311:test-app:" + sub, ["role"] = "citizen" },
+        "open311-reader-sub" => new() { ["sub"] = "open311", ["role"] = "police" },
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }
