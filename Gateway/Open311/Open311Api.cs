@@ -127,6 +127,7 @@ public static class Open311Api
                 ErrorKind.Invalid => 400,
                 ErrorKind.NotFound => 404,
                 ErrorKind.Conflict => 409,
+                ErrorKind.Unprocessable => 422,
                 _ => 403,
             }, error.Message);
         }
