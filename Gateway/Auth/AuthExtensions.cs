@@ -18,9 +18,11 @@ public static class AuthExtensions
         builder.Services.AddSingleton<DevTokenIssuer>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<SigningKeys, IOptions<AuthOptions>>((jwt, keys, auth) =>
+            .Configure<SigningKeys, IOptions<AuthOptions>, IHostEnvironment>((jwt, keys, auth, environment) =>
             {
                 jwt.MapInboundClaims = false;
+                // Why a token failed (expired, wrong audience, bad signature) helps a developer and an attacker alike.
+                jwt.IncludeErrorDetails = environment.IsDevelopment();
                 if (auth.Value.Authority is { Length: > 0 } authority)
                 {
                     // An OIDC provider publishes the issuer and rotating signing keys.
@@ -62,6 +64,10 @@ public static class AuthExtensions
                         if (sub is not null && revocations.IsRevoked(sub, issuedAt))
                         {
                             context.Fail("The token was revoked.");
+                        }
+                        else if (context.SecurityToken is JsonWebToken jwt && TokenShape.Refusal(jwt) is { } refusal)
+                        {
+                            context.Fail(refusal);
                         }
 
                         return Task.CompletedTask;

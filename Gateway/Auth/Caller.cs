@@ -20,10 +20,20 @@ public sealed record Caller(Actor Actor)
 
     public string Language => Actor.Language;
 
-    /// <summary>The caller a token names: a non-empty <c>sub</c> and a known <c>role</c>; else null.</summary>
+    /// <summary>Longest <c>sub</c> taken (OpenID Connect caps it at 255 ASCII characters).</summary>
+    public const int MaxSubjectLength = 255;
+
+    /// <summary>
+    /// The caller a token names, or null when it names none: exactly one <c>sub</c> claim, a string
+    /// that <see cref="IsValidSubject"/>, and exactly one <c>role</c> claim, a string naming one of the
+    /// four roles. A token with two roles (or a role array of two) names no caller: judging it by
+    /// either would let the token's issuer, not its holder's one role, pick what it may do. The
+    /// authorization policies admit exactly the callers this returns, so a genuine token without one
+    /// is a 403 everywhere a caller is needed, and reads as anonymous where anonymous callers are welcome.
+    /// </summary>
     public static Caller? From(ClaimsPrincipal? user)
     {
-        if (user?.FindFirstValue("sub") is not { Length: > 0 } sub || !Roles.TryParse(user.FindFirstValue("role"), out var role))
+        if (user is null || Single(user, "sub") is not { } sub || !IsValidSubject(sub) || !Roles.TryParse(Single(user, "role"), out var role))
         {
             return null;
         }
@@ -32,6 +42,47 @@ public sealed record Caller(Actor Actor)
         // The name is shown to police and stored with every command: one no store or reader can carry is left out.
         var name = user.FindFirstValue("name");
         return new Caller(new Actor(role, sub, TextRules.IsValid(name) ? name : null, Languages.IsValid(lang) ? lang! : Languages.Default));
+    }
+
+    /// <summary>
+    /// The actor ids of callers that come without a token: Open311 reporters are
+    /// <c>open311:{app}:{device}</c> and the Open311 public reader is <c>open311</c>. A token's
+    /// <c>sub</c> is a CitizenGrain key and an incident's reporter id, the same namespace: were a
+    /// token allowed to name one of these, its holder would own that app's reports (<c>/api/me</c>,
+    /// <c>isOwnReport</c>, the reporter's public notes). Existing citizens keep their keys (the
+    /// contract says the <c>sub</c> is the key); only this prefix is reserved.
+    /// </summary>
+    public const string ReservedSubject = "open311";
+
+    /// <summary>
+    /// A subject every store and key can carry and no gateway-made actor uses: 1 to
+    /// <see cref="MaxSubjectLength"/> characters, not blank, without control characters (newline
+    /// included: idempotency keys are scoped as <c>"{sub}\n{key}"</c>), bidi overrides or broken
+    /// Unicode, and neither <see cref="ReservedSubject"/> nor under it (<c>open311:…</c>).
+    /// </summary>
+    public static bool IsValidSubject(string? sub) =>
+        sub is { Length: > 0 and <= MaxSubjectLength }
+        && !string.IsNullOrWhiteSpace(sub)
+        && !sub.Any(char.IsControl)
+        && TextRules.IsValid(sub)
+        && sub != ReservedSubject
+        && !sub.StartsWith(ReservedSubject + ":", StringComparison.Ordinal);
+
+    /// <summary>The value of the one string claim of <paramref name="type"/>; null when there is none, several, or it is not a string.</summary>
+    private static string? Single(ClaimsPrincipal user, string type)
+    {
+        Claim? found = null;
+        foreach (var claim in user.FindAll(type))
+        {
+            if (found is not null)
+            {
+                return null;
+            }
+
+            found = claim;
+        }
+
+        return found is { ValueType: ClaimValueTypes.String } ? found.Value : null;
     }
 
     /// <summary>Binds a handler's <see cref="Caller"/> parameter from the request's token.</summary>

@@ -26,7 +26,7 @@ public static partial class DevTokenApi
 
     private static Results<Ok<DevTokenResponse>, ProblemHttpResult> IssueToken(DevTokenRequest request, DevTokenIssuer issuer)
     {
-        if (string.IsNullOrWhiteSpace(request.Sub) || request.Sub.Length > 128 || !TextRules.IsValid(request.Sub))
+        if (request.Sub is not { Length: <= 128 } || !Caller.IsValidSubject(request.Sub))
         {
             return Problems.Invalid("sub-invalid", "'sub' is required, at most 128 characters and without control characters.");
         }

@@ -88,11 +88,26 @@ internal sealed partial class CollabExceptionHandler(IProblemDetailsService prob
         return null;
     }
 
-    /// <summary>The framework's message names the failing parameter; the inner JSON error says where.</summary>
-    private static string Clean(BadHttpRequestException bad) =>
-        bad.InnerException is System.Text.Json.JsonException json
-            ? $"The request body is not valid JSON for this endpoint: {json.Message}"
-            : bad.Message;
+    /// <summary>
+    /// A clear message naming the field or parameter, never a .NET type: the JSON error's path says
+    /// where in the body (its message names the DTO type it was reading into); the framework's own
+    /// messages name a parameter as <c>"Nullable&lt;long&gt; afterSeq"</c>, of which only the name is kept.
+    /// </summary>
+    private static string Clean(BadHttpRequestException bad)
+    {
+        if (bad.InnerException is System.Text.Json.JsonException json)
+        {
+            var field = json.Path is { Length: > 1 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : null;
+            return field is null
+                ? "The request body must be a JSON object of the fields this endpoint takes."
+                : $"The request body is not valid JSON for this endpoint: '{field}' is missing a value, malformed, or of the wrong type.";
+        }
+
+        return ParameterWithType().Replace(bad.Message, "parameter '${name}'");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("parameter \"[^\"]* (?<name>[A-Za-z_][A-Za-z0-9_]*)\"")]
+    private static partial System.Text.RegularExpressions.Regex ParameterWithType();
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {Method} {Path} failed")]
     private static partial void LogFailure(ILogger logger, Exception exception, string method, string path);

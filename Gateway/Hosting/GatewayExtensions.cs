@@ -10,6 +10,7 @@ using Collab.Gateway.Security;
 using Collab.Gateway.Wire;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace Collab.Gateway.Hosting;
 
@@ -34,6 +35,7 @@ public static class GatewayExtensions
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(o => WireFormat.ConfigureHttp(o.SerializerOptions));
         builder.Services.AddOpenApi();
+        builder.Services.AddOptions<OperationsOptions>().BindConfiguration("Collab:Operations");
         builder.Services.AddOptions<SecurityOptions>().BindConfiguration("Collab:Security").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddCollabRateLimits();
         builder.Services.AddOptions<Open311Options>().BindConfiguration("Collab:Open311");
@@ -91,7 +93,16 @@ public static class GatewayExtensions
     {
         app.MapHealthEndpoints();
         app.MapMetricsEndpoint();
-        app.MapOpenApi().AllowAnonymous();
+        var openApi = app.MapOpenApi();
+        if (app.Services.GetRequiredService<IOptions<OperationsOptions>>().Value.OpenApiIsPublic(app.Environment))
+        {
+            openApi.AllowAnonymous();
+        }
+        else
+        {
+            openApi.RequireAuthorization(Roles.OperatorOnly);
+        }
+
         app.MapDevTokenApi();
         app.MapIncidentApi();
         app.MapNeighbourhoodApi();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -32,9 +33,19 @@ public static class TelemetryExtensions
         return builder;
     }
 
+    /// <summary><c>/metrics</c>: anonymous or operators only, as <see cref="OperationsOptions"/> says.</summary>
     public static IEndpointRouteBuilder MapMetricsEndpoint(this WebApplication app)
     {
-        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        var metrics = app.MapPrometheusScrapingEndpoint("/metrics");
+        if (app.Services.GetRequiredService<IOptions<OperationsOptions>>().Value.MetricsArePublic(app.Environment))
+        {
+            metrics.AllowAnonymous();
+        }
+        else
+        {
+            metrics.RequireAuthorization(Auth.Roles.OperatorOnly);
+        }
+
         return app;
     }
 }

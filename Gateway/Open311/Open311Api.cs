@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Collab.Common;
 using Collab.Gateway.Incidents;
+using Collab.Gateway.Auth;
 using Collab.Gateway.Security;
 using Collab.Gateway.Wire;
 using Collab.Incidents;
@@ -26,7 +27,7 @@ public static class Open311Api
     /// Who reads incidents for Open311: a citizen who reported none of them, so the grain answers
     /// with the public view. Open311 reporters are <c>open311:{client}:{device}</c>, never this.
     /// </summary>
-    private static readonly Actor PublicReader = new(ActorRole.Citizen, "open311", null, Languages.Default);
+    private static readonly Actor PublicReader = new(ActorRole.Citizen, Caller.ReservedSubject, null, Languages.Default);
 
     public static IEndpointRouteBuilder MapOpen311Api(this IEndpointRouteBuilder app)
     {
@@ -115,13 +116,25 @@ public static class Open311Api
             return GeoReportWriter.Error(format, 400, "device_id, account_id, first_name and last_name must not contain control characters.");
         }
 
-        var actor = new Actor(ActorRole.Citizen, $"open311:{client}:{device}", name.Length > 0 ? name : null, Languages.Default);
-        var id = IdempotencyKeys.DerivedId("incident", actor, request.Headers[IdempotencyKeys.Header].FirstOrDefault());
+        var key = request.Headers[IdempotencyKeys.Header].FirstOrDefault();
+        if (IdempotencyKeys.Check(key) is { } badKey) return GeoReportWriter.Error(format, 400, badKey.Message);
+
+        // Under the reserved prefix no token's subject may take (Caller.IsValidSubject): an app's reporters are never a citizen's account.
+        var actor = new Actor(ActorRole.Citizen, $"{Caller.ReservedSubject}:{client}:{device}", name.Length > 0 ? name : null, Languages.Default);
+        // As REST's report: the id comes from (reporter, key) and the grain remembers the key, so a retry answers the same request.
+        var id = IdempotencyKeys.IncidentId(actor, key);
         var outcome = await grains.GetGrain<IIncidentGrain>(id).ReportAsync(new ReportIncident(
-            Guid.NewGuid().ToString("N"), actor, code!, Field("description") ?? "", new GeoPoint(lat, lon), Severity.Medium, Languages.Default));
+            IdempotencyKeys.OrNew(key), actor, code!, Field("description") ?? "", new GeoPoint(lat, lon), Severity.Medium, Languages.Default));
         if (outcome.Error is { } error)
         {
-            return GeoReportWriter.Error(format, error.Kind == ErrorKind.Invalid ? 400 : 403, error.Message);
+            return GeoReportWriter.Error(format, error.Kind switch
+            {
+                ErrorKind.Invalid => 400,
+                ErrorKind.NotFound => 404,
+                ErrorKind.Conflict => 409,
+                ErrorKind.Unprocessable => 422,
+                _ => 403,
+            }, error.Message);
         }
 
         return GeoReportWriter.List(format, "service_requests", "request",

@@ -7,4 +7,7 @@ public enum ErrorKind
     Forbidden = 1,
     NotFound = 2,
     Conflict = 3,
+
+    /// <summary>Well-formed, but not what this key was used for: an idempotency key reused with another command (422).</summary>
+    Unprocessable = 4,
 }

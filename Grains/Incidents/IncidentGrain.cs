@@ -57,11 +57,16 @@ internal sealed partial class IncidentGrain(
     public async Task<Outcome<IncidentView>> ReportAsync(ReportIncident command)
     {
         var actor = command.Actor;
+        var key = Remembered(actor, command.IdempotencyKey, CommandFingerprint.Of(command), out var recall);
         if (S.Reported)
         {
-            return Seen(actor, command.IdempotencyKey)
-                ? View(actor)
-                : CommandError.Conflict("already-reported", "An incident with this id already exists.");
+            // The id comes from (caller, key): the same caller's same key with another report lands here too.
+            return recall switch
+            {
+                KeyRecall.Same => View(actor),
+                KeyRecall.Different => KeyReused,
+                _ => CommandError.Conflict("already-reported", "An incident with this id already exists."),
+            };
         }
 
         if (IncidentRules.CheckReport(command) is { } refused) return Unreported(refused);
@@ -72,7 +77,7 @@ internal sealed partial class IncidentGrain(
 
         R.Set(actor);
         var reported = Record(new IncidentReported(command.Category, command.Description.Trim(), command.Location, command.Severity,
-            command.Language, neighbourhood.Slug), actor, command.IdempotencyKey);
+            command.Language, neighbourhood.Slug), actor, key);
         // Identity first: an incident never exists without knowing whom to notify.
         await StoreAsync(before: () => reporter.WriteStateAsync());
         LogReported(logger, IncidentId, S.Category, S.Neighbourhood);
@@ -94,10 +99,10 @@ internal sealed partial class IncidentGrain(
     public async Task<Outcome<IncidentView>> AddNoteAsync(AddNote command)
     {
         var actor = command.Actor;
-        if (Answered(actor, command.IdempotencyKey) is { } answered) return answered;
+        if (Answered(actor, command.IdempotencyKey, CommandFingerprint.Of(command), out var key) is { } answered) return answered;
         if (IncidentRules.CheckNote(command, IsReporter(actor), S.Notes.Count) is { } refused) return refused;
 
-        var added = Record(new NoteAdded(command.Text.Trim(), command.Visibility, command.Language), actor, command.IdempotencyKey,
+        var added = Record(new NoteAdded(command.Text.Trim(), command.Visibility, command.Language), actor, key,
             IncidentProjection.AudienceOf(command.Visibility));
         await StoreAsync();
 
@@ -113,11 +118,11 @@ internal sealed partial class IncidentGrain(
     public async Task<Outcome<IncidentView>> ChangeStatusAsync(ChangeStatus command)
     {
         var actor = command.Actor;
-        if (Answered(actor, command.IdempotencyKey) is { } answered) return answered;
+        if (Answered(actor, command.IdempotencyKey, CommandFingerprint.Of(command), out var key) is { } answered) return answered;
         if (IncidentRules.CheckStatusChange(command, S.Category, S.Status) is { } refused) return refused;
 
         var from = S.Status;
-        var changed = Record(new StatusChanged(from, command.Status, command.Reason), actor, command.IdempotencyKey);
+        var changed = Record(new StatusChanged(from, command.Status, command.Reason), actor, key);
         await StoreAsync();
         LogStatusChanged(logger, IncidentId, from, command.Status);
 
@@ -130,10 +135,10 @@ internal sealed partial class IncidentGrain(
     public async Task<Outcome<IncidentView>> AssignAsync(AssignUnit command)
     {
         var actor = command.Actor;
-        if (Answered(actor, command.IdempotencyKey) is { } answered) return answered;
+        if (Answered(actor, command.IdempotencyKey, CommandFingerprint.Of(command), out var key) is { } answered) return answered;
         if (IncidentRules.CheckAssign(command, S.Status) is { } refused) return refused;
 
-        var assigned = Record(new UnitAssigned(command.Unit.Trim()), actor, command.IdempotencyKey);
+        var assigned = Record(new UnitAssigned(command.Unit.Trim()), actor, key);
         await StoreAsync();
 
         Stream.Publish([assigned]);
@@ -145,14 +150,14 @@ internal sealed partial class IncidentGrain(
     public async Task<Outcome<IncidentView>> ModerateAsync(ModerateNote command)
     {
         var actor = command.Actor;
-        if (Answered(actor, command.IdempotencyKey) is { } answered) return answered;
+        if (Answered(actor, command.IdempotencyKey, CommandFingerprint.Of(command), out var key) is { } answered) return answered;
         var note = S.FindNote(command.EventId);
         if (IncidentRules.CheckModeration(command, note) is { } refused) return refused;
 
         IncidentEvent act = command.Action == ModerationAction.Hide
             ? new NoteHidden(note!.EventId, command.Reason)
             : new NoteRestored(note!.EventId, command.Reason);
-        var moderated = Record(act, actor, command.IdempotencyKey);
+        var moderated = Record(act, actor, key);
         // On record before it takes effect: an audit entry of an act whose commit then fails is
         // the safe side of the two.
         await StoreAsync(before: () => AuditAsync(actor, act.Type, $"note {note.EventId}: {command.Reason}"));
@@ -165,12 +170,12 @@ internal sealed partial class IncidentGrain(
     public async Task<Outcome<IncidentView>> FlagAsync(FlagNote command)
     {
         var actor = command.Actor;
-        if (Answered(actor, command.IdempotencyKey) is { } answered) return answered;
+        if (Answered(actor, command.IdempotencyKey, CommandFingerprint.Of(command), out var key) is { } answered) return answered;
         var note = S.FindNote(command.EventId);
         if (IncidentRules.CheckFlag(command, note) is { } refused) return refused;
 
         if (!note!.Flag(IncidentId, actor.UserId)) return View(actor);
-        S.RememberKey(ScopedKey(actor, command.IdempotencyKey));
+        S.RememberKey(key);
         if (note.Flaggers.Count < moderation.Value.FlagThreshold)
         {
             await StoreAsync();
@@ -179,7 +184,7 @@ internal sealed partial class IncidentGrain(
 
         // The platform hides the note, so the event carries no citizen's key: erasing that
         // citizen must not have to find it in the log.
-        var hidden = Record(new NoteHidden(note.EventId, "flagged-pending-review"), WellKnownActors.Platform, idempotencyKey: null);
+        var hidden = Record(new NoteHidden(note.EventId, "flagged-pending-review"), WellKnownActors.Platform, keyRecord: null);
         var flags = note.Flaggers.Count;
         await StoreAsync(before: () => AuditAsync(WellKnownActors.Platform, hidden.Type, $"note {note.EventId}: {flags} citizens flagged it"));
         LogModerated(logger, IncidentId, "flagged note hidden");
@@ -231,7 +236,7 @@ internal sealed partial class IncidentGrain(
     {
         // Not yet reported: the registration is kept while the activation lives; the gateway's
         // renewal registers again once the incident exists.
-        if (!S.Reported) Unreported(NoSuchIncident);
+        if (!S.Reported) DeactivateOnIdle();
         return Stream.SubscribeAsync(observer);
     }
 
@@ -251,15 +256,31 @@ internal sealed partial class IncidentGrain(
         return answer;
     }
 
-    /// <summary>What a command answers before its checks: not found, or (a retried command) the view as it is.</summary>
-    private Outcome<IncidentView>? Answered(Actor actor, string idempotencyKey) =>
-        !S.Reported ? Unreported(NoSuchIncident)
-        : Seen(actor, idempotencyKey) ? View(actor)
-        : null;
+    /// <summary>
+    /// What a command answers before its checks: not found, (a retried command) the view as it is,
+    /// or (its key used before for another command) a refusal; null to go on, with
+    /// <paramref name="keyRecord"/> to remember.
+    /// </summary>
+    private Outcome<IncidentView>? Answered(Actor actor, string idempotencyKey, string fingerprint, out string keyRecord)
+    {
+        keyRecord = Remembered(actor, idempotencyKey, fingerprint, out var recall);
+        if (!S.Reported) return Unreported(NoSuchIncident);
+        return recall switch
+        {
+            KeyRecall.Same => View(actor),
+            KeyRecall.Different => KeyReused,
+            _ => null,
+        };
+    }
 
-    private bool Seen(Actor actor, string key) => S.ProcessedKeys.Contains(ScopedKey(actor, key));
+    private string Remembered(Actor actor, string idempotencyKey, string fingerprint, out KeyRecall recall)
+    {
+        recall = S.Recall(actor.UserId, idempotencyKey, fingerprint);
+        return IncidentState.KeyRecord(actor.UserId, idempotencyKey, fingerprint);
+    }
 
-    private static string ScopedKey(Actor actor, string key) => $"{actor.UserId}\n{key}";
+    private static CommandError KeyReused => CommandError.Unprocessable("idempotency-key-reused",
+        "This Idempotency-Key was used for another command; send a new key for a new command.");
 
     private Outcome<IncidentView> View(Actor viewer) => Outcome<IncidentView>.Ok(Projection.View(viewer.Audience, IsReporter(viewer)));
 
@@ -269,11 +290,10 @@ internal sealed partial class IncidentGrain(
     /// Records one event: onto the timeline (lean) and this command's pending log rows (in full),
     /// and into the state, by the same <see cref="Apply"/> that restores it from the log.
     /// </summary>
-    private TimelineEntry<IncidentEvent> Record(IncidentEvent fact, Actor actor, string? idempotencyKey, Audience visibility = Audience.Public)
+    private TimelineEntry<IncidentEvent> Record(IncidentEvent fact, Actor actor, string? keyRecord, Audience visibility = Audience.Public)
     {
-        var key = idempotencyKey is null ? null : ScopedKey(actor, idempotencyKey);
-        var entry = Stream.Append(fact.Type, actor, visibility, fact.Lean(), clock.GetUtcNow(), e => IncidentLogPayload.Write(e, fact, key));
-        Apply(entry, fact, key);
+        var entry = Stream.Append(fact.Type, actor, visibility, fact.Lean(), clock.GetUtcNow(), e => IncidentLogPayload.Write(e, fact, keyRecord));
+        Apply(entry, fact, keyRecord);
         return entry;
     }
 

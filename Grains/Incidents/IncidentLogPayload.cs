@@ -10,7 +10,9 @@ namespace Collab.Incidents;
 /// re-apply it to a snapshot that missed it. The stream's total order (the police sequence) is the
 /// row's <c>seq</c>; the narrower audiences' sequences are here. <see cref="Fact"/> is the event's
 /// record in full, read back as the record of the row's type. <see cref="Key"/> is the command's
-/// idempotency key, scoped by user, so a command retried after a crash is still recognised.
+/// idempotency key as the incident remembers it (<see cref="IncidentState.KeyRecord"/>: scoped by
+/// user, with the command's fingerprint; rows written before fingerprints hold <c>"{userId}\n{key}"</c>),
+/// so a command retried after a crash is still recognised, and another command under its key refused.
 /// </summary>
 internal sealed record IncidentLogPayload(
     [property: JsonPropertyName("visibility")] Audience Visibility,

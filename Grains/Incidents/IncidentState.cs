@@ -29,7 +29,12 @@ internal sealed class IncidentState
     /// once <see cref="UpgradeTimeline"/> has moved it into <see cref="Timeline"/>.
     /// </summary>
     [Id(15)] public Timeline<LegacyIncidentFact>? LegacyTimeline { get; set; }
-    /// <summary>Recent idempotency keys (bounded), so a retried command adds nothing.</summary>
+    /// <summary>
+    /// Recent idempotency keys (bounded), so a retried command adds nothing: each
+    /// <c>"{userId}\n{key}\n{fingerprint}"</c> (<see cref="KeyRecord"/>), or <c>"{userId}\n{key}"</c> as
+    /// remembered before fingerprints, which matches any command. Scoped by user id first, so
+    /// erasure forgets a user's keys by the <c>"{userId}\n"</c> prefix.
+    /// </summary>
     [Id(16)] public List<string> ProcessedKeys { get; set; } = [];
     [Id(17)] public long Version { get; set; }
 
@@ -72,6 +77,35 @@ internal sealed class IncidentState
 
         var prefix = userId + "\n";
         return ProcessedKeys.RemoveAll(k => k.StartsWith(prefix, StringComparison.Ordinal)) > 0 || changed;
+    }
+
+    /// <summary>What is remembered of a command: who, its key and its <see cref="CommandFingerprint"/>. Keys are visible ASCII, so the newlines separate.</summary>
+    public static string KeyRecord(string userId, string key, string fingerprint) => $"{userId}\n{key}\n{fingerprint}";
+
+    /// <summary>Whether this user's key was seen, and with the same command.</summary>
+    public KeyRecall Recall(string userId, string key, string fingerprint)
+    {
+        var scoped = $"{userId}\n{key}";
+        foreach (var remembered in ProcessedKeys)
+        {
+            if (!remembered.StartsWith(scoped, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (remembered.Length == scoped.Length)
+            {
+                // Remembered before fingerprints: nothing to compare, so a retry as it always was.
+                return KeyRecall.Same;
+            }
+
+            if (remembered[scoped.Length] == '\n')
+            {
+                return remembered.AsSpan(scoped.Length + 1).SequenceEqual(fingerprint) ? KeyRecall.Same : KeyRecall.Different;
+            }
+        }
+
+        return KeyRecall.New;
     }
 
     public void RememberKey(string scopedKey)

@@ -72,6 +72,77 @@ public sealed class Open311Tests(GatewayFixture fx)
         Assert.Equal(before, (await (await http.GetAsync("/open311/v2/requests.json?service_code=traffic")).Content.ReadAsStringAsync()).Length);
     }
 
+    [Fact]
+    public async Task AnOpen311ReportersIdCannotBeTakenByAToken()
+    {
+        var device = $"device-{Guid.NewGuid():N}";
+        using var http = fx.Http();
+        var response = await http.PostAsync("/open311/v2/requests.json", Form(("api_key", GatewayFixture.Open311Key), ("service_code", "vandalism"),
+            ("lat", "52.0751"), ("long", "4.2891"), ("description", "Broken lamp post"), ("device_id", device)));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var id = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement[0].Str("service_request_id");
+
+        // A genuine token whose sub is the Open311 reporter's actor id (or the Open311 public reader's) names no caller.
+        foreach (var sub in new[] { $"open311:test-app:{device}", "open311" })
+        {
+            var token = RawTokens.Sign(new() { ["sub"] = sub, ["role"] = "citizen" });
+            using var impostor = fx.Http(token);
+            await (await impostor.GetAsync("/api/me")).ProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+            await (await impostor.GetAsync($"/api/incidents/{id}")).ProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+            await (await impostor.PostJsonAsync($"/api/incidents/{id}/notes", new { text = "I am the reporter", visibility = "public" })).ProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+            await Assert.ThrowsAnyAsync<Exception>(() => LiveClient.ConnectAsync(fx.GatewayA, token));
+        }
+
+        var police = await fx.UserAsync("police");
+        var view = await (await fx.Http(police.Token).GetAsync($"/api/incidents/{id}")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(0, view.GetProperty("notes").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("json")]
+    [InlineData("xml")]
+    public async Task ARetriedServiceRequestWithTheSameIdempotencyKeyAnswersTheSameRequest(string format)
+    {
+        var key = $"o311-{Guid.NewGuid():N}";
+        var device = $"device-{Guid.NewGuid():N}";
+        async Task<string> PostAsync(string idempotencyKey)
+        {
+            using var http = fx.Http();
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/open311/v2/requests.{format}")
+            {
+                Content = Form(("api_key", GatewayFixture.Open311Key), ("service_code", "noise"), ("lat", "52.0751"), ("long", "4.2891"),
+                    ("description", "Loud music every night"), ("device_id", device)),
+            };
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+            var response = await http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.Created, $"Expected 201, got {(int)response.StatusCode}: {text}");
+            return format == "json"
+                ? JsonDocument.Parse(text).RootElement[0].Str("service_request_id")
+                : XDocument.Parse(text).Root!.Element("request")!.Element("service_request_id")!.Value;
+        }
+
+        var first = await PostAsync(key);
+        Assert.Equal(first, await PostAsync(key));
+        Assert.NotEqual(first, await PostAsync(key + "-other"));
+
+        var police = await fx.UserAsync("police");
+        var events = await (await fx.Http(police.Token).GetAsync($"/api/incidents/{first}/events")).JsonAsync(HttpStatusCode.OK);
+        Assert.Single(events.GetProperty("events").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task AMalformedIdempotencyKeyOnAServiceRequestIsRefused()
+    {
+        using var http = fx.Http();
+        var request = new HttpRequestMessage(HttpMethod.Post, "/open311/v2/requests.json")
+        {
+            Content = Form(("api_key", GatewayFixture.Open311Key), ("service_code", "noise"), ("lat", "52.0751"), ("long", "4.2891"), ("description", "x")),
+        };
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", new string('k', 200));
+        await AssertError(await http.SendAsync(request), 400);
+    }
+
     private static async Task AssertError(HttpResponseMessage response, int status)
     {
         Assert.Equal(status, (int)response.StatusCode);

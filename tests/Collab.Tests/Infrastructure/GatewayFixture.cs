@@ -61,12 +61,13 @@ public sealed class GatewayFixture : IAsyncLifetime
     private Dictionary<string, string?> _cluster = [];
 
     /// <summary>Starts one more gateway on the fixture's cluster; settings in <paramref name="overrides"/> win. The caller stops it.</summary>
-    public async Task<(WebApplication App, Uri Url)> StartGatewayAsync(Dictionary<string, string?>? overrides = null, Action<WebApplicationBuilder>? configure = null)
+    public async Task<(WebApplication App, Uri Url)> StartGatewayAsync(Dictionary<string, string?>? overrides = null, Action<WebApplicationBuilder>? configure = null,
+        string environment = "Testing")
     {
         var cluster = _cluster;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            EnvironmentName = "Testing",
+            EnvironmentName = environment,
             ApplicationName = typeof(GatewayApp).Assembly.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
         });
@@ -80,6 +81,10 @@ public sealed class GatewayFixture : IAsyncLifetime
             ["Collab:Open311:ApiKeys:test-app"] = Open311Key,
             // Every test calls from 127.0.0.1; the anonymous read limit has its own test, on a gateway of its own.
             ["Collab:Security:AnonymousReadsPerWindow"] = "1000000",
+            // The suite reads metrics and the OpenAPI document anonymously, as on a development box;
+            // OperationsEndpointTests covers the operator-only default.
+            ["Collab:Operations:PublicMetrics"] = "true",
+            ["Collab:Operations:PublicOpenApi"] = "true",
         });
         if (overrides is not null)
         {

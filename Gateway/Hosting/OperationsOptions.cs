@@ -1,0 +1,20 @@
+namespace Collab.Gateway.Hosting;
+
+/// <summary>
+/// Who may read the operations endpoints on the public port (<c>Collab:Operations</c>). Unset, each
+/// is open in the Development environment and for operators only elsewhere (a Prometheus scraper
+/// then sends an operator token, or the endpoint is opened here where a network policy keeps the
+/// port private). Health probes stay anonymous always.
+/// </summary>
+public sealed class OperationsOptions
+{
+    /// <summary><c>/metrics</c> without a token; null: only in Development.</summary>
+    public bool? PublicMetrics { get; set; }
+
+    /// <summary><c>/openapi/v1.json</c> without a token; null: only in Development.</summary>
+    public bool? PublicOpenApi { get; set; }
+
+    public bool MetricsArePublic(IHostEnvironment environment) => PublicMetrics ?? environment.IsDevelopment();
+
+    public bool OpenApiIsPublic(IHostEnvironment environment) => PublicOpenApi ?? environment.IsDevelopment();
+}

@@ -1,0 +1,52 @@
+using Collab.Common;
+using Collab.Incidents;
+
+namespace Collab.Tests.Grains;
+
+/// <summary>How an incident remembers a command's key with its fingerprint, and keys remembered before fingerprints.</summary>
+public sealed class IdempotencyKeyMemoryTests
+{
+    [Fact]
+    public void AKeyIsRecalledAsTheSameCommandOnlyWithTheSameFingerprint()
+    {
+        var state = new IncidentState();
+        state.RememberKey(IncidentState.KeyRecord("c-1", "k", "fp-a"));
+        Assert.Equal(KeyRecall.Same, state.Recall("c-1", "k", "fp-a"));
+        Assert.Equal(KeyRecall.Different, state.Recall("c-1", "k", "fp-b"));
+        Assert.Equal(KeyRecall.New, state.Recall("c-1", "k2", "fp-a"));
+        Assert.Equal(KeyRecall.New, state.Recall("c-2", "k", "fp-a"));
+    }
+
+    [Fact]
+    public void AKeyRememberedBeforeFingerprintsMatchesAnyCommand()
+    {
+        // As a snapshot or a log row written by the previous build holds it: "{userId}\n{key}".
+        var state = new IncidentState { ProcessedKeys = ["c-1\nk"] };
+        Assert.Equal(KeyRecall.Same, state.Recall("c-1", "k", "anything"));
+        Assert.Equal(KeyRecall.New, state.Recall("c-1", "k2", "anything"));
+    }
+
+    [Fact]
+    public void ErasureForgetsAUsersKeysWithAndWithoutFingerprints()
+    {
+        var state = new IncidentState { ProcessedKeys = ["c-1\nold"] };
+        state.RememberKey(IncidentState.KeyRecord("c-1", "new", "fp"));
+        state.RememberKey(IncidentState.KeyRecord("c-10", "other", "fp"));
+        Assert.True(state.EraseUser("c-1", new Actor(ActorRole.Citizen, "former", null, "en")));
+        Assert.Equal(KeyRecall.New, state.Recall("c-1", "old", "fp"));
+        Assert.Equal(KeyRecall.New, state.Recall("c-1", "new", "fp"));
+        Assert.Equal(KeyRecall.Same, state.Recall("c-10", "other", "fp"));
+    }
+
+    [Fact]
+    public void FingerprintsTellCommandsApartAndIgnoreTheKeyAndTheActorsNameAndLanguage()
+    {
+        var actor = new Actor(ActorRole.Police, "p-1", "Desk 4", "en");
+        var renamed = actor with { Name = "Desk 5", Language = "nl" };
+        Assert.Equal(CommandFingerprint.Of(new AssignUnit("k1", actor, "U1")), CommandFingerprint.Of(new AssignUnit("k2", renamed, "U1")));
+        Assert.NotEqual(CommandFingerprint.Of(new AssignUnit("k1", actor, "U1")), CommandFingerprint.Of(new AssignUnit("k1", actor, "U2")));
+        Assert.NotEqual(CommandFingerprint.Of(new ChangeStatus("k", actor, IncidentStatus.Acknowledged, "a|b")), CommandFingerprint.Of(new ChangeStatus("k", actor, IncidentStatus.Acknowledged, "a")));
+        Assert.NotEqual(CommandFingerprint.Of(new ChangeStatus("k", actor, IncidentStatus.Acknowledged, null)), CommandFingerprint.Of(new ChangeStatus("k", actor, IncidentStatus.Acknowledged, "")));
+        Assert.NotEqual(CommandFingerprint.Of(new AddNote("k", actor, "U1", NoteVisibility.Public, "en")), CommandFingerprint.Of(new AssignUnit("k", actor, "U1")));
+    }
+}
