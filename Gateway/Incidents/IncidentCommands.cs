@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Collab.Common;
 using Collab.Gateway.Wire;
 using Collab.Incidents;
@@ -37,7 +38,7 @@ public static class IncidentCommands
         }
 
         var id = IdempotencyKeys.IncidentId(actor, idempotencyKey);
-        return await grains.GetGrain<IIncidentGrain>(id).ReportAsync(new ReportIncident(
+        var outcome = await grains.GetGrain<IIncidentGrain>(id).ReportAsync(new ReportIncident(
             IdempotencyKeys.OrNew(idempotencyKey),
             actor,
             request.Category!,
@@ -45,6 +46,12 @@ public static class IncidentCommands
             new GeoPoint(lat, lon, location.AccuracyM),
             severity,
             request.Language ?? actor.Language));
+        if (outcome.Value is { } reported)
+        {
+            KnownTo(grains).Add(reported.Id);
+        }
+
+        return outcome;
     }
 
     public static Task<Outcome<IncidentView>> AddNoteAsync(IGrainFactory grains, Actor actor, string? id, NoteRequest? request, string? idempotencyKey)
@@ -102,18 +109,44 @@ public static class IncidentCommands
     /// The grain of an incident that exists, else null (a malformed id, or one never reported). The
     /// directory answers from storage, so an unknown id activates nothing.
     /// </summary>
-    public static async Task<IIncidentGrain?> FindAsync(IGrainFactory grains, string? id) =>
-        WireFormat.TryParseId(id, out var key) && (await Directory(grains).ExistsAsync([key]))[0]
-            ? grains.GetGrain<IIncidentGrain>(key)
-            : null;
+    public static async Task<IIncidentGrain?> FindAsync(IGrainFactory grains, string? id)
+    {
+        if (!WireFormat.TryParseId(id, out var key)) return null;
+        var known = KnownTo(grains);
+        if (!known.Contains(key))
+        {
+            if (!(await Directory(grains).ExistsAsync([key]))[0]) return null;
+            known.Add(key);
+        }
+
+        return grains.GetGrain<IIncidentGrain>(key);
+    }
 
     /// <summary>Of <paramref name="ids"/> (well-formed, at most <see cref="IIncidentDirectory.MaxIds"/>), the ones that exist, in order.</summary>
     public static async Task<IReadOnlyList<string>> ExistingAsync(IGrainFactory grains, IReadOnlyList<string> ids)
     {
-        if (ids.Count == 0) return [];
-        var exists = await Directory(grains).ExistsAsync(ids);
-        return ids.Where((_, i) => exists[i]).ToList();
+        var known = KnownTo(grains);
+        var unsure = ids.Where(id => !known.Contains(id)).ToList();
+        if (unsure.Count > 0)
+        {
+            var exists = await Directory(grains).ExistsAsync(unsure);
+            foreach (var found in unsure.Where((_, i) => exists[i]))
+            {
+                known.Add(found);
+            }
+        }
+
+        return ids.Where(known.Contains).ToList();
     }
+
+    /// <summary>
+    /// Incidents this gateway has seen exist, per cluster it talks to (each has its own grain
+    /// factory). Incidents are never deleted, so a known id needs no directory call: commands and
+    /// reads of live incidents cost no extra round trip; only ids not seen yet are looked up.
+    /// </summary>
+    private static readonly ConditionalWeakTable<IGrainFactory, KnownIncidents> Known = new();
+
+    private static KnownIncidents KnownTo(IGrainFactory grains) => Known.GetValue(grains, _ => new KnownIncidents());
 
     private static IIncidentDirectory Directory(IGrainFactory grains) => grains.GetGrain<IIncidentDirectory>(0);
 

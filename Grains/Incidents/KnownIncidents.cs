@@ -3,13 +3,13 @@ using System.Collections.Concurrent;
 namespace Collab.Incidents;
 
 /// <summary>
-/// Incident ids this silo found stored. An incident is never deleted, so once true an answer stays
-/// true and the directory need not read storage for it again: reads of existing incidents cost no
-/// extra round trip after the first. Bounded: two generations of at most <see cref="Capacity"/> ids;
+/// Incident ids found stored; each silo's directory keeps one, and so does each gateway. An
+/// incident is never deleted, so once true an answer stays true: the directory need not read
+/// storage for it again, nor a gateway ask the directory. Bounded: two generations of at most <see cref="Capacity"/> ids;
 /// when the newer fills, the older is dropped, and an id found in the older moves to the newer.
 /// Unknown ids are never remembered: a client cannot grow this.
 /// </summary>
-internal sealed class KnownIncidents
+public sealed class KnownIncidents
 {
     public const int Capacity = 20_000;
 
