@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Collab.Common;
 using Collab.Realtime;
 
@@ -34,8 +35,7 @@ internal readonly record struct IncidentProjection(string IncidentId, IncidentSt
     public static NoteView Note(NoteState note, Audience audience)
     {
         var text = note.Hidden && audience != Audience.Police ? null
-            : audience == Audience.Public ? PersonalDataMask.Mask(note.Text)
-            : note.Text;
+            : FreeText(note.Text, audience);
         return new(note.EventId, text, note.Visibility, Actor(note.Author, audience), note.CreatedAt, note.Hidden, note.Language);
     }
 
@@ -80,15 +80,19 @@ internal readonly record struct IncidentProjection(string IncidentId, IncidentSt
         {
             IncidentReported => new IncidentReportedData(Summary(audience) with { Status = IncidentStatus.Reported, UpdatedAt = entry.OccurredAt }, Description(audience)),
             NoteAdded => new NoteAddedData(IncidentId, Note(State.FindNote(entry.Id)!, audience)),
-            StatusChanged e => new StatusChangedData(IncidentId, e.From, e.To, e.Reason),
+            StatusChanged e => new StatusChangedData(IncidentId, e.From, e.To, FreeText(e.Reason, audience)),
             UnitAssigned e => new AssignedData(IncidentId, audience >= Audience.Council ? e.Unit : null),
-            NoteHidden e => new NoteModeratedData(IncidentId, e.NoteEventId, e.Reason),
-            NoteRestored e => new NoteModeratedData(IncidentId, e.NoteEventId, e.Reason),
+            NoteHidden e => new NoteModeratedData(IncidentId, e.NoteEventId, FreeText(e.Reason, audience)),
+            NoteRestored e => new NoteModeratedData(IncidentId, e.NoteEventId, FreeText(e.Reason, audience)),
             var other => throw new InvalidOperationException($"No projection for incident event {other.GetType().Name}."),
         };
         return (Actor(entry.Actor, audience), data);
     }
 
-    private string Description(Audience audience) =>
-        audience == Audience.Public ? PersonalDataMask.Mask(State.Description) : State.Description;
+    private string Description(Audience audience) => FreeText(State.Description, audience);
+
+    /// <summary>Every free text the public reads (descriptions, notes, reasons) goes through the same mask.</summary>
+    [return: NotNullIfNotNull(nameof(text))]
+    private static string? FreeText(string? text, Audience audience) =>
+        audience == Audience.Public && text is not null ? PersonalDataMask.Mask(text) : text;
 }

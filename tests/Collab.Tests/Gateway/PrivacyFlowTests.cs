@@ -70,4 +70,44 @@ public sealed class PrivacyFlowTests(GatewayFixture fx)
         Assert.DoesNotContain(citizen.Sub, events.GetRawText());
         Assert.DoesNotContain("Ana de Vries", events.GetRawText());
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ReasonsThePublicReadsAreMaskedLikeNotesInRestReplayAndLive(bool messagePack)
+    {
+        const string personal = "called back on 06-12345678 and ana@example.org";
+        const string masked = "called back on [phone] and [e-mail]";
+        var reporter = await fx.UserAsync("citizen");
+        var police = await fx.UserAsync("police");
+        using var policeHttp = fx.Http(police.Token);
+        var id = (await (await fx.Http(reporter.Token).PostJsonAsync("/api/incidents", Sample.Report())).JsonAsync(HttpStatusCode.Created)).Str("id");
+        var stream = $"incident:{id}";
+        var note = await (await policeHttp.PostJsonAsync($"/api/incidents/{id}/notes", new { text = "We are on it", visibility = "public" })).JsonAsync(HttpStatusCode.OK);
+        var noteId = note.GetProperty("notes")[0].Str("eventId");
+
+        await using var publicLive = await LiveClient.ConnectAsync(fx.GatewayB, reporter.Token, messagePack);
+        await using var policeLive = await LiveClient.ConnectAsync(fx.GatewayA, police.Token, messagePack);
+        await publicLive.SubscribeAsync(stream);
+        await policeLive.SubscribeAsync(stream);
+
+        await (await policeHttp.PostJsonAsync($"/api/incidents/{id}/status", new { status = "acknowledged", reason = personal })).JsonAsync(HttpStatusCode.OK);
+        await (await policeHttp.PostJsonAsync($"/api/incidents/{id}/moderation", new { eventId = noteId, action = "hide", reason = personal })).JsonAsync(HttpStatusCode.OK);
+
+        // Live, as each audience sees it.
+        Assert.Equal(masked, (await publicLive.NextAsync(stream, "incident.status_changed")).Get("reason"));
+        Assert.Equal(masked, (await publicLive.NextAsync(stream, "incident.note_hidden")).Get("reason"));
+        Assert.Equal(personal, (await policeLive.NextAsync(stream, "incident.status_changed")).Get("reason"));
+        Assert.Equal(personal, (await policeLive.NextAsync(stream, "incident.note_hidden")).Get("reason"));
+
+        // Replayed over the hub and read over REST.
+        await using var replay = await LiveClient.ConnectAsync(fx.GatewayA, reporter.Token, messagePack);
+        await replay.SubscribeAsync(stream, afterSeq: 2); // after the report and the note
+        Assert.Equal(masked, (await replay.NextAsync(stream, "incident.status_changed")).Get("reason"));
+        Assert.Equal(masked, (await replay.NextAsync(stream, "incident.note_hidden")).Get("reason"));
+        var events = (await (await fx.Http(reporter.Token).GetAsync($"/api/incidents/{id}/events?afterSeq=0")).JsonAsync(HttpStatusCode.OK)).GetRawText();
+        Assert.DoesNotContain("12345678", events);
+        Assert.DoesNotContain("ana@example.org", events);
+        Assert.Contains("[phone]", events);
+    }
 }
