@@ -41,7 +41,7 @@ public sealed record Caller(Actor Actor)
         var lang = user.FindFirstValue("lang");
         // The name is shown to police and stored with every command: one no store or reader can carry is left out.
         var name = user.FindFirstValue("name");
-        return new Caller(new Actor(role, sub, TextRules.IsValid(name) ? name : null, Languages.IsValid(lang) ? lang! : Languages.Default));
+        return new Caller(new Actor(role, sub, TextRules.IsValid(name) ? name : null, Languages.IsValid(lang) ? Languages.Normalize(lang!) : Languages.Default));
     }
 
     /// <summary>

@@ -23,6 +23,12 @@ public static class Open311Api
     /// <summary>The most ids one <c>GET requests</c> may name in <c>service_request_id</c>; more is a 400.</summary>
     public const int MaxRequestIds = 50;
 
+    /// <summary>The longest <c>device_id</c> / <c>account_id</c>: the reporter's id is <c>open311:{app}:{device}</c>.</summary>
+    public const int MaxDeviceId = 128;
+
+    /// <summary>The longest reporter name (<c>first_name</c> and <c>last_name</c> together).</summary>
+    public const int MaxName = 200;
+
     /// <summary>
     /// Who reads incidents for Open311: a citizen who reported none of them, so the grain answers
     /// with the public view. Open311 reporters are <c>open311:{client}:{device}</c>, never this.
@@ -114,6 +120,12 @@ public static class Open311Api
         if (!TextRules.IsValid(device) || !TextRules.IsValid(name))
         {
             return GeoReportWriter.Error(format, 400, "device_id, account_id, first_name and last_name must not contain control characters.");
+        }
+
+        // The device is part of the reporter's id (grain keys, idempotency scopes): bounded like a token's subject.
+        if (device.Length > MaxDeviceId || name.Length > MaxName)
+        {
+            return GeoReportWriter.Error(format, 400, $"device_id and account_id are at most {MaxDeviceId} characters; first_name and last_name together at most {MaxName}.");
         }
 
         var key = request.Headers[IdempotencyKeys.Header].FirstOrDefault();

@@ -13,6 +13,9 @@ namespace Collab.Gateway.Realtime;
 /// </summary>
 public sealed partial class HubErrorLogFilter(ILogger<HubErrorLogFilter> logger) : IHubFilter
 {
+    /// <summary>How much of a refusal's message its Debug line keeps.</summary>
+    private const int MaxLoggedReason = 200;
+
     /// <summary>SignalR's categories whose failure lines this filter replaces (their only Error events are those).</summary>
     private static readonly string[] FrameworkCategories =
     [
@@ -74,7 +77,8 @@ public sealed partial class HubErrorLogFilter(ILogger<HubErrorLogFilter> logger)
     {
         if (exception is HubException refusal)
         {
-            LogRefused(logger, method, refusal.Message);
+            // A refusal may quote the client's input (up to a hub message's size): a line, not a page.
+            LogRefused(logger, method, refusal.Message.Length > MaxLoggedReason ? refusal.Message[..MaxLoggedReason] + "…" : refusal.Message);
         }
         else
         {

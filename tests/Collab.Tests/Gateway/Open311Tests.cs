@@ -143,6 +143,32 @@ public sealed class Open311Tests(GatewayFixture fx)
         await AssertError(await http.SendAsync(request), 400);
     }
 
+    [Theory]
+    [InlineData("device_id", 129)]
+    [InlineData("account_id", 129)]
+    [InlineData("first_name", 201)]
+    public async Task AnOverlongReporterIdOrNameIsRefusedAndFilesNothing(string field, int length)
+    {
+        using var http = fx.Http();
+        var key = $"o311-{Guid.NewGuid():N}";
+        var request = new HttpRequestMessage(HttpMethod.Post, "/open311/v2/requests.json")
+        {
+            Content = Form(("api_key", GatewayFixture.Open311Key), ("service_code", "noise"), ("lat", "52.0751"), ("long", "4.2891"),
+                ("description", "Loud music"), (field, new string('d', length))),
+        };
+        request.Headers.Add("Idempotency-Key", key);
+        await AssertError(await http.SendAsync(request), 400);
+
+        // The same key with a well-formed device files the first request: nothing was kept of the refused one.
+        var retry = new HttpRequestMessage(HttpMethod.Post, "/open311/v2/requests.json")
+        {
+            Content = Form(("api_key", GatewayFixture.Open311Key), ("service_code", "noise"), ("lat", "52.0751"), ("long", "4.2891"),
+                ("description", "Loud music"), ("device_id", new string('d', 128))),
+        };
+        retry.Headers.Add("Idempotency-Key", key);
+        Assert.Equal(HttpStatusCode.Created, (await http.SendAsync(retry)).StatusCode);
+    }
+
     private static async Task AssertError(HttpResponseMessage response, int status)
     {
         Assert.Equal(status, (int)response.StatusCode);
