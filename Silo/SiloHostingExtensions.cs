@@ -23,6 +23,7 @@ public static class SiloHostingExtensions
         // Probe and liveness timings (ProbeTimeout, NumMissedProbesLimit, IAmAliveTablePublishTimeout,
         // ...) are Orleans' own options, settable without a rebuild: tests shorten them, operators tune them.
         builder.Services.AddOptions<ClusterMembershipOptions>().BindConfiguration("Collab:Cluster:Membership");
+        builder.Services.AddCollabShutdown();
         builder.UseOrleans(silo =>
         {
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);

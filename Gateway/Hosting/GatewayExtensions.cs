@@ -8,6 +8,7 @@ using Collab.Gateway.Open311;
 using Collab.Gateway.Realtime;
 using Collab.Gateway.Security;
 using Collab.Gateway.Wire;
+using Collab.Hosting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,7 @@ public static class GatewayExtensions
     public static WebApplicationBuilder AddCollabGateway(this WebApplicationBuilder builder)
     {
         builder.AddCollabOrleans();
+        builder.Services.AddCollabShutdown();
         builder.AddCollabAuth();
         builder.AddCollabTelemetry();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
