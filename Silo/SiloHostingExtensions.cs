@@ -23,6 +23,7 @@ public static class SiloHostingExtensions
         // Probe and liveness timings (ProbeTimeout, NumMissedProbesLimit, IAmAliveTablePublishTimeout,
         // ...) are Orleans' own options, settable without a rebuild: tests shorten them, operators tune them.
         builder.Services.AddOptions<ClusterMembershipOptions>().BindConfiguration("Collab:Cluster:Membership");
+        builder.Services.AddCollabShutdown();
         builder.UseOrleans(silo =>
         {
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
@@ -54,6 +55,14 @@ public static class SiloHostingExtensions
                         o.Invariant = DatabaseOptions.Invariant;
                         o.ConnectionString = connectionString;
                     });
+                    if (cluster.Kubernetes)
+                    {
+                        // The pod's name becomes the silo's, its IP the advertised address (already
+                        // ours from POD_IP above), and a silo whose pod is deleted is declared dead
+                        // at once instead of after the missed probes. Needs the Role in k8s/base/silo-rbac.yaml.
+                        silo.UseKubernetesHosting(o => o.Configure(k => k.DeleteDefunctSiloPods = cluster.DeleteDefunctSiloPods));
+                    }
+
                     break;
                 default:
                     throw new NotSupportedException($"Collab:Cluster:Mode '{cluster.Mode}' is not available in this build.");

@@ -5,9 +5,11 @@ using Collab.Gateway.Citizens;
 using Collab.Gateway.Incidents;
 using Collab.Gateway.Neighbourhoods;
 using Collab.Gateway.Open311;
+using Collab.Gateway.Operations;
 using Collab.Gateway.Realtime;
 using Collab.Gateway.Security;
 using Collab.Gateway.Wire;
+using Collab.Hosting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -26,6 +28,7 @@ public static class GatewayExtensions
     public static WebApplicationBuilder AddCollabGateway(this WebApplicationBuilder builder)
     {
         builder.AddCollabOrleans();
+        builder.Services.AddCollabShutdown();
         builder.AddCollabAuth();
         builder.AddCollabTelemetry();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
@@ -35,7 +38,7 @@ public static class GatewayExtensions
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(o => WireFormat.ConfigureHttp(o.SerializerOptions));
         builder.Services.AddOpenApi();
-        builder.Services.AddOptions<OperationsOptions>().BindConfiguration("Collab:Operations");
+        builder.Services.AddOptions<OperationsOptions>().BindConfiguration("Collab:Operations").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<SecurityOptions>().BindConfiguration("Collab:Security").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddCollabRateLimits();
         builder.Services.AddOptions<Open311Options>().BindConfiguration("Collab:Open311");
@@ -52,6 +55,8 @@ public static class GatewayExtensions
 
         builder.Services.AddOptions<GatewayRealtimeOptions>().BindConfiguration("Collab:Realtime").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<StreamRouter>();
+        builder.Services.AddSingleton<HubConnections>();
+        builder.Services.AddSingleton<CollabMetrics>();
         builder.Services.AddSingleton<LiveStreams>();
         builder.Services.AddHostedService<StreamRenewal>();
         builder.Services.AddSingleton<RevocationList>();
@@ -78,6 +83,7 @@ public static class GatewayExtensions
 
     public static WebApplication UseCollabGateway(this WebApplication app)
     {
+        app.UseManagementPort();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCollabOrigins();

@@ -8,13 +8,21 @@ namespace Collab.Gateway.Hosting;
 /// </summary>
 public sealed class OperationsOptions
 {
-    /// <summary><c>/metrics</c> without a token; null: only in Development.</summary>
+    /// <summary>
+    /// A port (also in <c>ASPNETCORE_URLS</c>) that serves only <c>/metrics</c>, without a token,
+    /// and the health probes; <c>/metrics</c> is then not served on any other port. For Kubernetes:
+    /// the Service does not expose it, and a NetworkPolicy admits only Prometheus to it.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 65535)]
+    public int? ManagementPort { get; set; }
+
+    /// <summary><c>/metrics</c> without a token; null: only in Development. Ignored with a <see cref="ManagementPort"/>.</summary>
     public bool? PublicMetrics { get; set; }
 
     /// <summary><c>/openapi/v1.json</c> without a token; null: only in Development.</summary>
     public bool? PublicOpenApi { get; set; }
 
-    public bool MetricsArePublic(IHostEnvironment environment) => PublicMetrics ?? environment.IsDevelopment();
+    public bool MetricsArePublic(IHostEnvironment environment) => ManagementPort is not null || (PublicMetrics ?? environment.IsDevelopment());
 
     public bool OpenApiIsPublic(IHostEnvironment environment) => PublicOpenApi ?? environment.IsDevelopment();
 }

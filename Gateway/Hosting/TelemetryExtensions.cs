@@ -7,8 +7,8 @@ namespace Collab.Gateway.Hosting;
 /// <summary>
 /// OpenTelemetry metrics, scraped at <c>/metrics</c> in Prometheus text format: the frameworks' own
 /// instruments for HTTP requests (labelled by route template, never by path, so ids in URLs stay
-/// out), Kestrel, SignalR connections, the .NET runtime and Orleans. The gateway records
-/// no instruments of its own. Traces are exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+/// out), Kestrel, SignalR connections, the .NET runtime and Orleans, and the gateway's own on the
+/// <c>Collab</c> meter (<see cref="Operations.CollabMetrics"/>). Traces are exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
 /// </summary>
 public static class TelemetryExtensions
 {
@@ -19,7 +19,7 @@ public static class TelemetryExtensions
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter("Microsoft.Orleans", "Microsoft.AspNetCore.Http.Connections", "Microsoft.AspNetCore.Server.Kestrel")
+                .AddMeter(Operations.CollabMetrics.MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Http.Connections", "Microsoft.AspNetCore.Server.Kestrel")
                 .AddPrometheusExporter());
         if (otlp)
         {
@@ -33,10 +33,42 @@ public static class TelemetryExtensions
         return builder;
     }
 
+    /// <summary>
+    /// With <see cref="OperationsOptions.ManagementPort"/>: that port answers <c>/metrics</c> and
+    /// <c>/health/*</c> only, and no other port answers <c>/metrics</c>. Decided by the port the
+    /// request arrived on, not by its Host header, which a caller chooses.
+    /// </summary>
+    public static WebApplication UseManagementPort(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<OperationsOptions>>().Value.ManagementPort is not { } port)
+        {
+            return app;
+        }
+
+        app.Use((context, next) =>
+        {
+            var management = context.Connection.LocalPort == port;
+            var path = context.Request.Path;
+            var allowed = management
+                ? path.StartsWithSegments(MetricsPath) || path.StartsWithSegments("/health")
+                : !path.StartsWithSegments(MetricsPath);
+            if (allowed)
+            {
+                return next(context);
+            }
+
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        });
+        return app;
+    }
+
+    private const string MetricsPath = "/metrics";
+
     /// <summary><c>/metrics</c>: anonymous or operators only, as <see cref="OperationsOptions"/> says.</summary>
     public static IEndpointRouteBuilder MapMetricsEndpoint(this WebApplication app)
     {
-        var metrics = app.MapPrometheusScrapingEndpoint("/metrics");
+        var metrics = app.MapPrometheusScrapingEndpoint(MetricsPath);
         if (app.Services.GetRequiredService<IOptions<OperationsOptions>>().Value.MetricsArePublic(app.Environment))
         {
             metrics.AllowAnonymous();

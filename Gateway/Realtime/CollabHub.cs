@@ -2,6 +2,7 @@ using Collab.Common;
 using Collab.Gateway.Access;
 using Collab.Gateway.Auth;
 using Collab.Gateway.Incidents;
+using Collab.Gateway.Operations;
 using Collab.Gateway.Security;
 using Collab.Gateway.Wire;
 using Collab.Incidents;
@@ -27,9 +28,14 @@ public sealed class CollabHub : Hub<ICollabClient>
     private readonly IGrainFactory _grains;
 
     private readonly IOptions<SecurityOptions> _security;
+    private readonly HubConnections _connections;
+    private readonly CollabMetrics _metrics;
 
-    public CollabHub(LiveStreams streams, StreamRouter router, RevocationList revocations, IGrainFactory grains, IOptions<SecurityOptions> security)
+    public CollabHub(LiveStreams streams, StreamRouter router, RevocationList revocations, IGrainFactory grains, IOptions<SecurityOptions> security,
+        HubConnections connections, CollabMetrics metrics)
     {
+        _connections = connections;
+        _metrics = metrics;
         _streams = streams;
         _router = router;
         _revocations = revocations;
@@ -50,6 +56,8 @@ public sealed class CollabHub : Hub<ICollabClient>
             throw new HubException($"too-many-connections: At most {max} live connections per user; close one first.");
         }
 
+        _connections.Opened(Context.ConnectionId);
+        _metrics.Connected();
         return base.OnConnectedAsync();
     }
 
@@ -90,41 +98,56 @@ public sealed class CollabHub : Hub<ICollabClient>
     /// <summary>As <c>POST /api/incidents</c>; the answer is the caller's view of the new incident.</summary>
     [Authorize(Policy = Roles.Reporters)]
     public Task<IncidentResponse> Report(ReportRequest? request, string? idempotencyKey) =>
-        CommandAsync(actor => IncidentCommands.ReportAsync(_grains, actor, request, idempotencyKey));
+        CommandAsync("ReportIncident", actor => IncidentCommands.ReportAsync(_grains, actor, request, idempotencyKey));
 
     /// <summary>As <c>POST /api/incidents/{id}/notes</c>.</summary>
     [Authorize(Policy = Roles.Reporters)]
     public Task<IncidentResponse> AddNote(string? incidentId, NoteRequest? request, string? idempotencyKey) =>
-        CommandAsync(actor => IncidentCommands.AddNoteAsync(_grains, actor, incidentId, request, idempotencyKey));
+        CommandAsync("AddNote", actor => IncidentCommands.AddNoteAsync(_grains, actor, incidentId, request, idempotencyKey));
 
     /// <summary>As <c>POST /api/incidents/{id}/status</c>.</summary>
     [Authorize(Policy = Roles.Authorities)]
     public Task<IncidentResponse> ChangeStatus(string? incidentId, StatusRequest? request, string? idempotencyKey) =>
-        CommandAsync(actor => IncidentCommands.ChangeStatusAsync(_grains, actor, incidentId, request, idempotencyKey));
+        CommandAsync("ChangeStatus", actor => IncidentCommands.ChangeStatusAsync(_grains, actor, incidentId, request, idempotencyKey));
 
     /// <summary>As <c>POST /api/incidents/{id}/assign</c>.</summary>
     [Authorize(Policy = Roles.PoliceOnly)]
     public Task<IncidentResponse> Assign(string? incidentId, AssignRequest? request, string? idempotencyKey) =>
-        CommandAsync(actor => IncidentCommands.AssignAsync(_grains, actor, incidentId, request, idempotencyKey));
+        CommandAsync("AssignUnit", actor => IncidentCommands.AssignAsync(_grains, actor, incidentId, request, idempotencyKey));
 
     /// <summary>
     /// Runs a command as the caller; a refusal becomes a <see cref="HubException"/> whose message
     /// starts with the same stable code REST puts in its problem (<c>unknown-status: ...</c>).
+    /// Counted in <c>collab.commands</c> under the name of the REST endpoint it mirrors.
     /// </summary>
-    private async Task<IncidentResponse> CommandAsync(Func<Actor, Task<Outcome<IncidentView>>> command)
+    private async Task<IncidentResponse> CommandAsync(string name, Func<Actor, Task<Outcome<IncidentView>>> command)
     {
         var caller = Caller.Of(Context);
-        var outcome = await command(caller.Actor);
+        Outcome<IncidentView> outcome;
+        try
+        {
+            outcome = await command(caller.Actor);
+        }
+        catch (Exception ex)
+        {
+            _metrics.Command(name, CommandChannels.Hub, ex is HubException ? CommandOutcomes.Refused : CommandOutcomes.Failed);
+            throw;
+        }
+
         if (outcome.Error is { } error)
         {
+            _metrics.Command(name, CommandChannels.Hub, CommandOutcomes.Refused);
             throw new HubException($"{error.Code}: {error.Message}");
         }
 
+        _metrics.Command(name, CommandChannels.Hub, CommandOutcomes.Ok);
         return outcome.Value!.ToResponse(caller.Language);
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
+        _connections.Closed(Context.ConnectionId);
+        _metrics.Disconnected();
         await _streams.DisconnectAsync(Context.ConnectionId);
         _revocations.Disconnected(Caller.Of(Context).UserId, Context.ConnectionId);
         await base.OnDisconnectedAsync(exception);

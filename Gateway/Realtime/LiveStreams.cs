@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Collab.Common;
+using Collab.Gateway.Operations;
 using Collab.Gateway.Wire;
 using Collab.Realtime;
 using Microsoft.AspNetCore.SignalR;
@@ -17,7 +18,8 @@ public sealed partial class LiveStreams(
     IGrainFactory grains,
     IHubContext<CollabHub, ICollabClient> hub,
     IOptions<GatewayRealtimeOptions> options,
-    ILogger<LiveStreams> logger) : IStreamObserver
+    ILogger<LiveStreams> logger,
+    CollabMetrics metrics) : IStreamObserver
 {
     private const int PageSize = 1_000;
 
@@ -126,6 +128,7 @@ public sealed partial class LiveStreams(
             // store restarted, or the client is confused): the next live event would carry a number
             // it believes it has seen. Its copy is not this stream's; it must re-read the snapshot.
             await hub.Clients.Client(connectionId).Resync(new ResyncNotice(route.Name, ResyncReasons.AheadOfStream));
+            metrics.Resynced(route.Source, ResyncReasons.AheadOfStream);
         }
 
         if (afterSeq is { } after && after < current)
@@ -143,6 +146,7 @@ public sealed partial class LiveStreams(
                 if (page.Truncated || current - after > options.Value.MaxReplay)
                 {
                     await client.Resync(new ResyncNotice(route.Name, ResyncReasons.HistoryUnavailable));
+                    metrics.Resynced(route.Source, ResyncReasons.HistoryUnavailable);
                     break;
                 }
 
@@ -326,6 +330,7 @@ public sealed partial class LiveStreams(
                 foreach (var language in live.LanguagesOf(audience))
                 {
                     await hub.Clients.Group(live.GroupName(audience, language)).Resync(new ResyncNotice(live.Route.Name, ResyncReasons.HistoryUnavailable));
+                    metrics.Resynced(live.Route.Source, ResyncReasons.HistoryUnavailable);
                 }
 
                 live.Delivered[audience] = page.Head;
@@ -358,6 +363,7 @@ public sealed partial class LiveStreams(
             // slow client held the whole stream back, and each event cost every connection its own
             // flush, where unawaited sends let consecutive events share one.
             live.Track(hub.Clients.Group(live.GroupName(audience, language)).Event(envelope), LogSendFailed);
+            metrics.Delivered(live.Route.Source, audience);
         }
 
         live.Delivered[audience] = e.Seq;
@@ -365,6 +371,14 @@ public sealed partial class LiveStreams(
         // client costs at most that many queued messages.
         await live.DrainAsync(MaxSendsInFlight, LogSendFailed);
     }
+
+    /// <summary>Subscriptions of this gateway's connections by stream kind (observed by <see cref="CollabMetrics"/>).</summary>
+    internal IEnumerable<(string Kind, int Count)> SubscriptionsByKind() =>
+        _connections.Values.SelectMany(c => c.Keys).GroupBy(s => s.Kind.Name).Select(g => (g.Key, g.Count()));
+
+    /// <summary>Streams this gateway follows by kind (observed by <see cref="CollabMetrics"/>).</summary>
+    internal IEnumerable<(string Kind, int Count)> FollowedByKind() =>
+        _streams.Keys.GroupBy(s => s.Kind.Name).Select(g => (g.Key, g.Count()));
 
     private void LogSendFailed(Exception exception) => LogGroupSendFailed(logger, exception);
 

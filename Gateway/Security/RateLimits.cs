@@ -60,10 +60,11 @@ public static class RateLimits
 
     /// <summary>
     /// A group at the same prefix as <paramref name="routes"/> for its commands (POST, PUT, DELETE):
-    /// every endpoint mapped on it counts against the caller's command limit.
+    /// every endpoint mapped on it counts against the caller's command limit, and is counted in the
+    /// <c>collab.commands</c> metric by its endpoint name.
     /// </summary>
     public static RouteGroupBuilder MapCommandGroup(this IEndpointRouteBuilder routes) =>
-        routes.MapGroup("").RequireRateLimiting(Commands);
+        routes.MapGroup("").RequireRateLimiting(Commands).AddEndpointFilter<Operations.CommandMetricsFilter>();
 
     /// <summary>
     /// A group at the same prefix as <paramref name="routes"/> for reads anyone may make: every

@@ -38,6 +38,20 @@ public sealed class ClusterHostingOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// AdoNet silos in Kubernetes pods: Orleans' Kubernetes hosting names the silo after its pod
+    /// (<c>POD_NAME</c>), advertises <c>POD_IP</c>, labels the pod with the cluster's ids and
+    /// declares dead the silos whose pods are gone. Membership stays in PostgreSQL. Off by default,
+    /// so runs outside Kubernetes are unchanged.
+    /// </summary>
+    public bool Kubernetes { get; set; }
+
+    /// <summary>
+    /// With <see cref="Kubernetes"/>: also delete the pods of silos the cluster declared dead
+    /// (Orleans' <c>DeleteDefunctSiloPods</c>). Needs the verb <c>delete</c> on pods in the silos' Role.
+    /// </summary>
+    public bool DeleteDefunctSiloPods { get; set; }
+
     [Required]
     public string ServiceId { get; set; } = "collab";
 
@@ -67,7 +81,18 @@ public sealed class ClusterHostingOptions
         }
 
         var errors = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), errors, validateAllProperties: true))
+        if (options.Kubernetes && options.Mode != ClusterMode.AdoNet)
+        {
+            errors.Add(new ValidationResult("Kubernetes hosting needs Mode AdoNet (membership in PostgreSQL)."));
+        }
+
+        if (options.DeleteDefunctSiloPods && !options.Kubernetes)
+        {
+            errors.Add(new ValidationResult("DeleteDefunctSiloPods needs Kubernetes=true."));
+        }
+
+        Validator.TryValidateObject(options, new ValidationContext(options), errors, validateAllProperties: true);
+        if (errors.Count > 0)
         {
             throw new OptionsValidationException("Collab:Cluster", typeof(ClusterHostingOptions), errors.Select(e => $"Collab:Cluster: {e.ErrorMessage}"));
         }

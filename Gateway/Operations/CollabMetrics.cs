@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Collab.Common;
+using Collab.Gateway.Realtime;
+using Collab.Gateway.Wire;
+using Collab.Realtime;
+
+namespace Collab.Gateway.Operations;
+
+/// <summary>
+/// The gateway's own instruments, on the meter <c>Collab</c> (scraped at <c>/metrics</c>). Labels
+/// are bounded sets: a stream's kind (never its key), an audience, a command's name, a channel, an
+/// outcome; never a user id, an incident id or a stream name.
+/// </summary>
+/// <remarks>
+/// One meter for the process, not one per host from <see cref="IMeterFactory"/>: OpenTelemetry
+/// exports every meter of the name, and when a host's meter is disposed it drops the shared
+/// series of every other host in the process with it (seen with several gateways in one test
+/// process). Gauges add up the gateways alive in the process, which in production is one.
+/// </remarks>
+public sealed class CollabMetrics : IDisposable
+{
+    public const string MeterName = "Collab";
+
+    private static readonly Meter Meter = new(MeterName);
+    private static readonly ConcurrentDictionary<CollabMetrics, byte> Alive = new();
+
+    private static readonly UpDownCounter<long> Connections =
+        Meter.CreateUpDownCounter<long>("collab.hub.connections", "{connection}", "Hub connections open on this gateway.");
+
+    private static readonly Counter<long> Deliveries = Meter.CreateCounter<long>("collab.deliveries", "{event}",
+        "Events sent to a SignalR group (one per stream, audience and language), by stream kind and audience.");
+
+    private static readonly Counter<long> Commands = Meter.CreateCounter<long>("collab.commands", "{command}",
+        "Commands answered (REST or hub), by command, channel and outcome (ok; refused: a 4xx or hub error; failed: a 5xx or exception).");
+
+    private static readonly Counter<long> Resyncs = Meter.CreateCounter<long>("collab.resyncs", "{notice}",
+        "Resync notices sent, by stream kind and reason.");
+
+    private static readonly ObservableUpDownCounter<long> Subscriptions = Meter.CreateObservableUpDownCounter("collab.hub.subscriptions",
+        () => Observe(streams => streams.SubscriptionsByKind()), "{subscription}", "Stream subscriptions of this gateway's hub connections, by stream kind.");
+
+    private static readonly ObservableUpDownCounter<long> Followed = Meter.CreateObservableUpDownCounter("collab.streams.followed",
+        () => Observe(streams => streams.FollowedByKind()), "{stream}", "Streams this gateway follows (one observer registration each), by stream kind.");
+
+    private readonly IServiceProvider _services;
+
+    /// <summary>LiveStreams records here, so it is looked up when observed rather than injected.</summary>
+    public CollabMetrics(IServiceProvider services)
+    {
+        _services = services;
+        Alive.TryAdd(this, 0);
+    }
+
+    public void Connected() => Connections.Add(1);
+
+    public void Disconnected() => Connections.Add(-1);
+
+    public void Delivered(StreamName stream, Audience audience) =>
+        Deliveries.Add(1, new("kind", stream.Kind.Name), new("audience", WireFormat.Name(audience)));
+
+    public void Resynced(StreamName stream, string reason) =>
+        Resyncs.Add(1, new("kind", stream.Kind.Name), new("reason", reason));
+
+    public void Command(string command, string channel, string outcome) =>
+        Commands.Add(1, new("command", command), new("channel", channel), new("outcome", outcome));
+
+    public void Dispose() => Alive.TryRemove(this, out _);
+
+    private static IEnumerable<Measurement<long>> Observe(Func<LiveStreams, IEnumerable<(string Kind, int Count)>> read) =>
+        Alive.Keys
+            .Select(m => m._services.GetService<LiveStreams>())
+            .OfType<LiveStreams>()
+            .SelectMany(read)
+            .GroupBy(c => c.Kind)
+            .Select(g => new Measurement<long>(g.Sum(c => c.Count), new KeyValuePair<string, object?>("kind", g.Key)));
+}
