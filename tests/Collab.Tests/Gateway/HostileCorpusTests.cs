@@ -19,7 +19,7 @@ namespace Collab.Tests.Gateway;
 /// no alert); the odd but valid is accepted as text; and the whole run leaves memory and incident
 /// activations bounded.
 /// </summary>
-[Collection(GatewayCollection.Name)]
+[Collection(MeasuredGatewayCollection.Name)]
 public sealed class HostileCorpusTests(GatewayFixture fx)
 {
     /// <summary>Text every field refuses: control characters and bidi controls (as in <see cref="ControlCharacterTests"/>) and more of their kind.</summary>

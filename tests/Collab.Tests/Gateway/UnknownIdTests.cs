@@ -12,7 +12,7 @@ namespace Collab.Tests.Gateway;
 /// Ids a client makes up cost no activation: unknown incidents are answered from the directory,
 /// anonymous reads are limited per address, and lists of ids are bounded.
 /// </summary>
-[Collection(GatewayCollection.Name)]
+[Collection(MeasuredGatewayCollection.Name)]
 public sealed class UnknownIdTests(GatewayFixture fx)
 {
     [Fact]

@@ -150,3 +150,13 @@ public sealed class GatewayCollection : ICollectionFixture<GatewayFixture>
 {
     public const string Name = "gateway";
 }
+
+/// <summary>
+/// Tests that measure the process's memory: they run alone, after the parallel collections, on a
+/// gateway fixture of their own, so no other test's allocations count against their bound.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MeasuredGatewayCollection : ICollectionFixture<GatewayFixture>
+{
+    public const string Name = "gateway-measured";
+}
