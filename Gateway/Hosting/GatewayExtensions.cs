@@ -53,6 +53,8 @@ public static class GatewayExtensions
         builder.Services.AddOptions<GatewayRealtimeOptions>().BindConfiguration("Collab:Realtime").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<StreamRouter>();
         builder.Services.AddSingleton<LiveStreams>();
+        // Sends never wait for a connection; a connection that falls too far behind is cut off.
+        builder.Services.AddSingleton<HubLifetimeManager<CollabHub>, CollabHubLifetimeManager>();
         builder.Services.AddHostedService<StreamRenewal>();
         builder.Services.AddSingleton<RevocationList>();
         builder.Services.AddHostedService<RevocationSync>();
