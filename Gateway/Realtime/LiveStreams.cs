@@ -329,6 +329,9 @@ public sealed partial class LiveStreams(
         }
     }
 
+    /// <summary>The stream this gateway follows for <paramref name="source"/>, if any (tests look at its gate and state).</summary>
+    internal LiveStream? Find(StreamName source) => _streams.GetValueOrDefault(source);
+
     /// <summary>Reads the stream after what was delivered and sends it to the audience's groups; must hold the gate.</summary>
     private async Task RepairAsync(LiveStream live, Audience audience, long? upTo)
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using Collab.Realtime;
 using Collab.Gateway.Realtime;
 using Collab.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -161,6 +162,46 @@ public sealed class SlowConsumerTests(GatewayFixture fx)
         await resumed.AssertQuietAsync(stream, TimeSpan.FromMilliseconds(300));
     }
 
+    [Fact]
+    public async Task RenewalLeavesAStreamWhoseGateIsHeldToTheNextTickSaysSoOnceAndRenewsTheOthers()
+    {
+        // Renewal only when this test asks for it.
+        await using var system = await SlowSystem.StartAsync(fx, new() { ["Collab:Realtime:ResubscribeInterval"] = "00:10:00" });
+        var held = await system.IncidentAsync();
+        var other = await system.IncidentAsync();
+        await using var client = await LiveClient.ConnectAsync(system.Url, system.Police.Token);
+        await client.SubscribeAsync(held);
+        await client.SubscribeAsync(other);
+        Assert.True(StreamNames.TryParse(held, out var heldName));
+        Assert.True(StreamNames.TryParse(other, out var otherName));
+        var heldStream = system.Streams.Find(heldName)!;
+        var otherStream = system.Streams.Find(otherName)!;
+
+        await heldStream.Gate.WaitAsync();
+        try
+        {
+            for (var tick = 0; tick < 2; tick++)
+            {
+                otherStream.Registered = false;
+                await system.Streams.RenewAllAsync(CancellationToken.None).WaitAsync(Bound);
+                Assert.True(otherStream.Registered, "The other stream was not renewed.");
+            }
+
+            Assert.Single(system.Log.Lines, l => l.Contains("left to the next tick", StringComparison.Ordinal) && l.Contains(held, StringComparison.Ordinal));
+        }
+        finally
+        {
+            heldStream.Gate.Release();
+        }
+
+        // Once free, it is renewed again and delivers.
+        heldStream.Registered = false;
+        await system.Streams.RenewAllAsync(CancellationToken.None).WaitAsync(Bound);
+        Assert.True(heldStream.Registered);
+        await system.NoteAsync(held, 1);
+        Assert.Equal(2, (await client.NextAsync(held, "incident.note_added", Bound)).Seq);
+    }
+
     /// <summary>A gateway of its own, with a short lag bound and no command limit, and a police officer posting notes.</summary>
     private sealed class SlowSystem : IAsyncDisposable
     {
@@ -178,14 +219,20 @@ public sealed class SlowConsumerTests(GatewayFixture fx)
 
         public LiveStreams Streams => _app.Services.GetRequiredService<LiveStreams>();
 
-        public static async Task<SlowSystem> StartAsync(GatewayFixture fx)
+        public static async Task<SlowSystem> StartAsync(GatewayFixture fx, Dictionary<string, string?>? overrides = null)
         {
             var system = new SlowSystem { _fx = fx };
-            (system._app, system.Url) = await fx.StartGatewayAsync(new()
+            var settings = new Dictionary<string, string?>
             {
                 ["Collab:Security:CommandsPerWindow"] = "100000",
                 ["Collab:Realtime:MaxConnectionLag"] = MaxLag.ToString(),
-            }, b =>
+            };
+            foreach (var (key, value) in overrides ?? [])
+            {
+                settings[key] = value;
+            }
+
+            (system._app, system.Url) = await fx.StartGatewayAsync(settings, b =>
             {
                 b.Logging.AddProvider(system.Log);
                 // Accepted sockets inherit the listener's send buffer: small and fixed, rather than
