@@ -58,6 +58,8 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<HubConnections>();
         builder.Services.AddSingleton<CollabMetrics>();
         builder.Services.AddSingleton<LiveStreams>();
+        // Sends never wait for a connection; a connection that falls too far behind is cut off.
+        builder.Services.AddSingleton<HubLifetimeManager<CollabHub>, CollabHubLifetimeManager>();
         builder.Services.AddHostedService<StreamRenewal>();
         builder.Services.AddSingleton<RevocationList>();
         builder.Services.AddHostedService<RevocationSync>();

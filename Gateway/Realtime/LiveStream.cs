@@ -21,6 +21,9 @@ internal sealed class LiveStream(StreamRoute route)
 
     public bool Registered { get; set; }
 
+    /// <summary>True while renewal has found the gate held (logged once, until a renewal gets through); touched only by renewal.</summary>
+    public bool RenewalHeldUp { get; set; }
+
     /// <summary>Per audience: the last sequence number sent to its groups (absent: nobody here reads that audience).</summary>
     public Dictionary<Audience, long> Delivered { get; } = [];
 
@@ -51,46 +54,6 @@ internal sealed class LiveStream(StreamRoute route)
             {
                 Delivered.Remove(audience);
             }
-        }
-    }
-
-    /// <summary>Group sends started and not yet finished, oldest first; only touched under <see cref="Gate"/>.</summary>
-    private readonly Queue<Task> _sends = new();
-
-    /// <summary>Remembers a started send until it finishes; one that already finished is only checked for failure.</summary>
-    public void Track(Task send, Action<Exception> onFailure)
-    {
-        while (_sends.TryPeek(out var oldest) && oldest.IsCompleted)
-        {
-            Observe(_sends.Dequeue(), onFailure);
-        }
-
-        if (send.IsCompleted)
-        {
-            Observe(send, onFailure);
-        }
-        else
-        {
-            _sends.Enqueue(send);
-        }
-    }
-
-    /// <summary>Waits for the oldest sends until at most <paramref name="max"/> are unfinished.</summary>
-    public async Task DrainAsync(int max, Action<Exception> onFailure)
-    {
-        while (_sends.Count > max)
-        {
-            var oldest = _sends.Dequeue();
-            await oldest.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            Observe(oldest, onFailure);
-        }
-    }
-
-    private static void Observe(Task send, Action<Exception> onFailure)
-    {
-        if (send.Exception is { } failure)
-        {
-            onFailure(failure.GetBaseException());
         }
     }
 

@@ -23,8 +23,8 @@ public sealed partial class LiveStreams(
 {
     private const int PageSize = 1_000;
 
-    /// <summary>Group sends a stream may have started and not yet finished.</summary>
-    private const int MaxSendsInFlight = 64;
+    /// <summary>How long renewal waits for one stream's gate before leaving it to the next tick.</summary>
+    private static readonly TimeSpan RenewalWait = TimeSpan.FromSeconds(2);
 
     private readonly ConcurrentDictionary<StreamName, LiveStream> _streams = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<StreamName, (Audience Audience, string Language)>> _connections = new(StringComparer.Ordinal);
@@ -44,7 +44,9 @@ public sealed partial class LiveStreams(
 
     /// <summary>
     /// Replays the caller's view after <paramref name="afterSeq"/> (nothing when null) to the
-    /// connection, then adds it to its group, all under the stream's gate.
+    /// connection, then adds it to its group, all under the stream's gate. Sends to the connection
+    /// only start there (<see cref="CollabHubLifetimeManager"/> never waits for a connection), in
+    /// the order the connection receives them, so the gate is never held by the connection.
     /// </summary>
     public async Task<SubscribeResult> SubscribeAsync(string connectionId, StreamRoute route, string language, long? afterSeq)
     {
@@ -289,9 +291,22 @@ public sealed partial class LiveStreams(
         foreach (var live in _streams.Values)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await live.Gate.WaitAsync(cancellationToken);
+            // Bounded, so one stream whose gate is held (a slow grain call) holds up no other
+            // stream's renewal; it is tried again on the next tick, well before its registration expires.
+            if (!await live.Gate.WaitAsync(RenewalWait, cancellationToken))
+            {
+                if (!live.RenewalHeldUp)
+                {
+                    live.RenewalHeldUp = true;
+                    LogRenewalHeldUp(logger, live.Route.Name, RenewalWait.TotalSeconds);
+                }
+
+                continue;
+            }
+
             try
             {
+                live.RenewalHeldUp = false;
                 if (live.Closed)
                 {
                     continue;
@@ -317,6 +332,9 @@ public sealed partial class LiveStreams(
             }
         }
     }
+
+    /// <summary>The stream this gateway follows for <paramref name="source"/>, if any (tests look at its gate and state).</summary>
+    internal LiveStream? Find(StreamName source) => _streams.GetValueOrDefault(source);
 
     /// <summary>Reads the stream after what was delivered and sends it to the audience's groups; must hold the gate.</summary>
     private async Task RepairAsync(LiveStream live, Audience audience, long? upTo)
@@ -356,20 +374,16 @@ public sealed partial class LiveStreams(
         {
             // Mapped (and translated) once per group.
             var envelope = EnvelopeMapper.Map(e, language);
-            // One message per group; SignalR serializes it once per protocol for all members.
-            // The send starts under the gate, which fixes each member's order (SignalR queues a
-            // connection's writes in the order they start), but is not awaited there. Awaiting it
-            // made every event wait until the slowest member had flushed the previous one: one
-            // slow client held the whole stream back, and each event cost every connection its own
-            // flush, where unawaited sends let consecutive events share one.
-            live.Track(hub.Clients.Group(live.GroupName(audience, language)).Event(envelope), LogSendFailed);
+            // One message per group, serialized once per protocol for all members. The send starts
+            // under the gate, which fixes each member's order (a connection's writes are queued in
+            // the order they start), and completes at once: CollabHubLifetimeManager hands it to
+            // each member's outbox and never waits for a member, so a client that stopped reading
+            // holds up neither this stream nor its other subscribers; it is cut off instead.
+            await hub.Clients.Group(live.GroupName(audience, language)).Event(envelope);
             metrics.Delivered(live.Route.Source, audience);
         }
 
         live.Delivered[audience] = e.Seq;
-        // Bounded: past this many unfinished sends the stream waits for the oldest, so a stuck
-        // client costs at most that many queued messages.
-        await live.DrainAsync(MaxSendsInFlight, LogSendFailed);
     }
 
     /// <summary>Subscriptions of this gateway's connections by stream kind (observed by <see cref="CollabMetrics"/>).</summary>
@@ -379,8 +393,6 @@ public sealed partial class LiveStreams(
     /// <summary>Streams this gateway follows by kind (observed by <see cref="CollabMetrics"/>).</summary>
     internal IEnumerable<(string Kind, int Count)> FollowedByKind() =>
         _streams.Keys.GroupBy(s => s.Kind.Name).Select(g => (g.Key, g.Count()));
-
-    private void LogSendFailed(Exception exception) => LogGroupSendFailed(logger, exception);
 
     /// <summary>Must hold the gate.</summary>
     private async Task CloseAsync(LiveStream live)
@@ -415,8 +427,8 @@ public sealed partial class LiveStreams(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing {Stream} failed; retrying on the next tick")]
     private static partial void LogRenewFailed(ILogger logger, Exception exception, string stream);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A group send failed; SignalR aborts the connections it could not write to")]
-    private static partial void LogGroupSendFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing {Stream} waited {Seconds} s for its gate; left to the next tick")]
+    private static partial void LogRenewalHeldUp(ILogger logger, string stream, double seconds);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Unsubscribing from {Stream} failed; the registration will expire")]
     private static partial void LogUnsubscribeFailed(ILogger logger, Exception exception, string stream);

@@ -1,0 +1,214 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.Options;
+
+namespace Collab.Gateway.Realtime;
+
+/// <summary>
+/// SignalR's in-memory lifetime manager, with one difference: a send never waits for a connection.
+/// The default manager's group send finishes when its slowest member has taken the message, so
+/// whoever awaits it (the push path, holding a stream's gate) waits on that member, and a reader
+/// that stalls holds the stream for everyone. Here each message is still serialized once per
+/// protocol for all members, then handed to each member's <see cref="ConnectionOutbox"/>, which
+/// bounds how far that connection may fall behind and cuts it off past that.
+/// </summary>
+public sealed partial class CollabHubLifetimeManager(
+    ILogger<DefaultHubLifetimeManager<CollabHub>> baseLogger,
+    IOptions<GatewayRealtimeOptions> options,
+    ILogger<CollabHubLifetimeManager> logger) : DefaultHubLifetimeManager<CollabHub>(baseLogger)
+{
+    private readonly ConcurrentDictionary<string, ConnectionOutbox> _connections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, ConnectionOutbox>> _groups = new(StringComparer.Ordinal);
+
+    /// <summary>Held to change group membership (rare); sends read the groups without it.</summary>
+    private readonly Lock _groupsLock = new();
+
+    public override Task OnConnectedAsync(HubConnectionContext connection)
+    {
+        var limits = options.Value;
+        var outbox = new ConnectionOutbox(connection, limits.MaxConnectionLag, limits.MaxConnectionBacklog, OnCutOff);
+        _connections[connection.ConnectionId] = outbox;
+        // The transport's heartbeat (once a second) notices a connection that stopped taking writes when no new ones come.
+        connection.Features.Get<IConnectionHeartbeatFeature>()?.OnHeartbeat(static state => ((ConnectionOutbox)state).Tick(), outbox);
+        return base.OnConnectedAsync(connection);
+    }
+
+    public override Task OnDisconnectedAsync(HubConnectionContext connection)
+    {
+        if (_connections.TryRemove(connection.ConnectionId, out var outbox))
+        {
+            lock (_groupsLock)
+            {
+                foreach (var group in outbox.Groups)
+                {
+                    Leave(group, outbox);
+                }
+
+                outbox.Groups.Clear();
+            }
+        }
+
+        return base.OnDisconnectedAsync(connection);
+    }
+
+    public override Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
+    {
+        lock (_groupsLock)
+        {
+            // Checked under the lock, which a disconnect also takes: a connection that is gone joins nothing.
+            if (_connections.TryGetValue(connectionId, out var outbox) && outbox.Groups.Add(groupName))
+            {
+                _groups.GetOrAdd(groupName, _ => new(StringComparer.Ordinal))[connectionId] = outbox;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
+    {
+        lock (_groupsLock)
+        {
+            if (_connections.TryGetValue(connectionId, out var outbox) && outbox.Groups.Remove(groupName))
+            {
+                Leave(groupName, outbox);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Must hold the group lock.</summary>
+    private void Leave(string groupName, ConnectionOutbox outbox)
+    {
+        if (_groups.TryGetValue(groupName, out var members) && members.TryRemove(outbox.ConnectionId, out _) && members.IsEmpty)
+        {
+            _groups.TryRemove(groupName, out _);
+        }
+    }
+
+    public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendToAll(methodName, args, excluded: null);
+
+    public override Task SendAllExceptAsync(string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
+        SendToAll(methodName, args, excludedConnectionIds);
+
+    public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default)
+    {
+        if (_connections.TryGetValue(connectionId, out var outbox))
+        {
+            outbox.Write(Message(methodName, args));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task SendConnectionsAsync(IReadOnlyList<string> connectionIds, string methodName, object?[] args, CancellationToken cancellationToken = default)
+    {
+        var message = Message(methodName, args);
+        foreach (var connectionId in connectionIds)
+        {
+            if (_connections.TryGetValue(connectionId, out var outbox))
+            {
+                outbox.Write(message);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default)
+    {
+        if (_groups.TryGetValue(groupName, out var members))
+        {
+            // Serialized once per protocol, on the first member that speaks it.
+            var message = Message(methodName, args);
+            foreach (var outbox in members.Values)
+            {
+                outbox.Write(message);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default)
+    {
+        var message = Message(methodName, args);
+        foreach (var groupName in groupNames)
+        {
+            if (_groups.TryGetValue(groupName, out var members))
+            {
+                foreach (var outbox in members.Values)
+                {
+                    outbox.Write(message);
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task SendGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default)
+    {
+        if (_groups.TryGetValue(groupName, out var members))
+        {
+            var message = Message(methodName, args);
+            foreach (var outbox in members.Values)
+            {
+                if (!excludedConnectionIds.Contains(outbox.ConnectionId))
+                {
+                    outbox.Write(message);
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendToUsers([userId], methodName, args);
+
+    public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendToUsers(userIds, methodName, args);
+
+    private Task SendToAll(string methodName, object?[] args, IReadOnlyList<string>? excluded)
+    {
+        var message = Message(methodName, args);
+        foreach (var outbox in _connections.Values)
+        {
+            if (excluded is null || !excluded.Contains(outbox.ConnectionId))
+            {
+                outbox.Write(message);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task SendToUsers(IReadOnlyList<string> userIds, string methodName, object?[] args)
+    {
+        var message = Message(methodName, args);
+        foreach (var outbox in _connections.Values)
+        {
+            if (outbox.Connection.UserIdentifier is { } user && userIds.Contains(user))
+            {
+                outbox.Write(message);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static SerializedHubMessage Message(string methodName, object?[] args) =>
+        new(new InvocationMessage(methodName, args));
+
+    private void OnCutOff(ConnectionOutbox outbox, TimeSpan lag, int backlog) =>
+        LogCutOff(logger, outbox.ConnectionId, lag.TotalSeconds, backlog);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Connection {ConnectionId} fell {LagSeconds:0.0} s behind with {Backlog} messages waiting; cut off, so its client reconnects and resumes from its last seq")]
+    private static partial void LogCutOff(ILogger logger, string connectionId, double lagSeconds, int backlog);
+}
