@@ -11,6 +11,7 @@ using Collab.Tests.Infrastructure;
 namespace Collab.Tests.Federation;
 
 /// <summary>Two cities on loopback exchanging incidents: by policy, signed, in order, once, and repaired after an outage.</summary>
+[Collection(TwoCitiesCollection.Name)]
 public sealed class FederationTests
 {
     private const string FromA = "partner:city-a";

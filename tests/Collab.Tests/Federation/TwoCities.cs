@@ -147,3 +147,13 @@ public sealed class City(string id, CityKey key, int httpPort)
         }
     }
 }
+
+/// <summary>
+/// Two whole cities per test are heavy for a shared machine, and the suite measures process-wide
+/// memory elsewhere (<c>HostileCorpusTests</c>): these tests run alone, after the parallel ones.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TwoCitiesCollection
+{
+    public const string Name = "two-cities";
+}
