@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Collab.Common;
 
 namespace Collab.Incidents;
@@ -26,13 +27,12 @@ internal static class CommandFingerprint
     public static string Of(FlagNote c) => Hash("flag", c.EventId, c.Reason);
 
     /// <summary>
-    /// The fingerprint is taken before the command's checks, so a non-finite coordinate (JSON's
-    /// <c>1e999</c>) must hash rather than throw and let the checks refuse it. Finite numbers are
-    /// written as before, so remembered fingerprints still match.
+    /// Any number a client can send, infinities included (JSON's <c>1e999</c> reads as one): the
+    /// fingerprint is taken before the command's checks, which then refuse it.
     /// </summary>
-    private static readonly JsonSerializerOptions Options = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>A JSON array of the fields keeps them apart unambiguously (no separator a text could contain), null apart from empty.</summary>
     private static string Hash(params object?[] fields) =>
-        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(fields, Options)).AsSpan(0, 16));
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(fields, Json)).AsSpan(0, 16));
 }
