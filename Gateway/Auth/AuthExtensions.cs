@@ -83,6 +83,7 @@ public static class AuthExtensions
             .AddPolicy(Roles.PoliceOnly, CallerIn(ActorRole.Police))
             .AddPolicy(Roles.CitizenOnly, CallerIn(ActorRole.Citizen))
             .AddPolicy(Roles.PoliceOrOperator, CallerIn(ActorRole.Police, ActorRole.Operator))
+            .AddPolicy(Roles.AuthoritiesOrOperator, CallerIn(ActorRole.Police, ActorRole.Council, ActorRole.Operator))
             .AddPolicy(Roles.OperatorOnly, CallerIn(ActorRole.Operator));
         return builder;
     }

@@ -15,6 +15,7 @@ public static class Roles
     public const string PoliceOnly = "police-only";
     public const string CitizenOnly = "citizen-only";
     public const string PoliceOrOperator = "police-or-operator";
+    public const string AuthoritiesOrOperator = "authorities-or-operator";
     public const string OperatorOnly = "operator-only";
 
     public static bool TryParse(string? value, out ActorRole role)

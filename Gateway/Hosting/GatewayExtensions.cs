@@ -1,7 +1,9 @@
 using Collab.Gateway.Access;
 using Collab.Gateway.Alerts;
 using Collab.Gateway.Auth;
+using Collab.Federation;
 using Collab.Gateway.Citizens;
+using Collab.Gateway.Federation;
 using Collab.Gateway.Incidents;
 using Collab.Gateway.Neighbourhoods;
 using Collab.Gateway.Open311;
@@ -54,6 +56,7 @@ public static class GatewayExtensions
         builder.Services.AddCollabHealth();
 
         builder.Services.AddOptions<GatewayRealtimeOptions>().BindConfiguration("Collab:Realtime").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddCollabFederationKeys();
         builder.Services.AddSingleton<StreamRouter>();
         builder.Services.AddSingleton<HubConnections>();
         builder.Services.AddSingleton<CollabMetrics>();
@@ -118,6 +121,8 @@ public static class GatewayExtensions
         app.MapOperatorApi();
         app.MapAlertApi();
         app.MapOpen311Api();
+        app.MapFederationApi();
+        app.MapPartnerApi();
         app.MapHub<CollabHub>("/hubs/collab", o => o.CloseOnAuthenticationExpiration = true).RequireRateLimiting(RateLimits.HubConnects);
         return app;
     }

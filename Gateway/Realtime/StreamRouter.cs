@@ -3,6 +3,7 @@ using System.Text;
 using Collab.Alerts;
 using Collab.Citizens;
 using Collab.Common;
+using Collab.Federation;
 using Collab.Gateway.Auth;
 using Collab.Gateway.Wire;
 using Collab.Incidents;
@@ -12,7 +13,7 @@ using Collab.Realtime;
 namespace Collab.Gateway.Realtime;
 
 /// <summary>Decides whether, and as which audience, a caller may follow a stream a client names.</summary>
-public sealed class StreamRouter(IGrainFactory grains, CityMap map)
+public sealed class StreamRouter(IGrainFactory grains, CityMap map, FederationKeys federation)
 {
     private const string UnknownStream = "Unknown stream.";
 
@@ -43,6 +44,15 @@ public sealed class StreamRouter(IGrainFactory grains, CityMap map)
             return map.Find(name.Key) is null
                 ? (null, "Unknown neighbourhood.")
                 : Route(name, grains.GetGrain<INeighbourhoodGrain>(name.Key), caller);
+        }
+
+        if (name.Kind == StreamNames.Partner)
+        {
+            // Police and council see what a partner shares; citizens its public share only (the
+            // mirror marks an authorities share council-and-up, so their view of it stays empty).
+            return !federation.Partners.ContainsKey(name.Key) ? (null, "Unknown partner city.")
+                : caller.Role == ActorRole.Operator ? (null, "Partner streams are for police, council and citizens.")
+                : Route(name, grains.GetGrain<IPartnerMirrorGrain>(name.Key), caller);
         }
 
         // A citizen's stream is followed only as 'me'; naming one directly is refused like a misspelling.

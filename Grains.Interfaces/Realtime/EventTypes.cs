@@ -12,4 +12,5 @@ public static class EventTypes
     public const string NeighbourhoodIncidentUpdated = "neighbourhood.incident_updated";
     public const string CitizenNotified = "me.notification";
     public const string AlertIssued = "alert.issued";
+    public const string PartnerIncidentUpdated = "partner.incident_updated";
 }

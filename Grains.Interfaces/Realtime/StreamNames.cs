@@ -25,12 +25,15 @@ public static class StreamNames
     public static readonly StreamKind Neighbourhood = new("neighbourhood", Keyed: true);
     public static readonly StreamKind City = new("city", Keyed: false);
 
+    /// <summary>A partner city's shared incidents, keyed by its city id.</summary>
+    public static readonly StreamKind Partner = new("partner", Keyed: true);
+
     /// <summary>A citizen's own notifications. Internal: a client names its own as <see cref="Me"/>.</summary>
     public static readonly StreamKind Citizen = new("citizen", Keyed: true);
 
     /// <summary>Every kind. A new kind of stream is one field above and one entry here.</summary>
     private static readonly FrozenDictionary<string, StreamKind> Kinds =
-        new[] { Incident, Neighbourhood, City, Citizen }.ToFrozenDictionary(k => k.Name, StringComparer.Ordinal);
+        new[] { Incident, Neighbourhood, City, Citizen, Partner }.ToFrozenDictionary(k => k.Name, StringComparer.Ordinal);
 
     /// <summary>The name a citizen's client gives its own <see cref="Citizen"/> stream.</summary>
     public const string Me = "me";
@@ -53,6 +56,8 @@ public static class StreamNames
     public static StreamName OfNeighbourhood(string slug) => Of(Neighbourhood, slug);
 
     public static StreamName OfCitizen(string userId) => Of(Citizen, userId);
+
+    public static StreamName OfPartner(string cityId) => Of(Partner, cityId);
 
     public static StreamName TheCity { get; } = new(City, "");
 

@@ -1,3 +1,4 @@
+using Collab.Federation;
 using Collab.Incidents;
 using Collab.Neighbourhoods;
 using Collab.Realtime;
@@ -21,6 +22,8 @@ public static class CollabSiloExtensions
         silo.Services.AddCollabWireExceptions();
         silo.Services.TryAddSingleton<NeighbourhoodFeed>();
         silo.Services.TryAddSingleton<KnownIncidents>();
+        silo.Services.AddCollabFederationOutbox();
+        var federation = configuration.GetSection(FederationOptions.Section).Get<FederationOptions>() ?? new FederationOptions();
         silo.Services.AddOptions<RealtimeOptions>().BindConfiguration("Collab:Realtime").ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddOptions<PrivacyOptions>().BindConfiguration("Collab:Privacy").ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddOptions<ModerationOptions>().BindConfiguration("Collab:Moderation").ValidateDataAnnotations().ValidateOnStart();
@@ -29,6 +32,12 @@ public static class CollabSiloExtensions
         {
             case StorageMode.Memory:
                 silo.AddMemoryGrainStorage(StorageNames.Collab);
+                if (federation.Enabled)
+                {
+                    // Partner links keep a reminder while they have work (PostgreSQL mode: ADO.NET reminders, below).
+                    silo.UseInMemoryReminderService();
+                }
+
                 silo.Services.TryAddSingleton<IEventLog, NoEventLog>();
                 // Orleans' own binary format instead of the default Newtonsoft JSON: the load test
                 // found that serializing a neighbourhood's state (its timeline and active incidents)

@@ -1,5 +1,6 @@
 using Collab.Citizens;
 using Collab.Common;
+using Collab.Federation;
 using Collab.Neighbourhoods;
 using Collab.Realtime;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,7 @@ internal sealed partial class IncidentGrain(
     IOptions<RealtimeOptions> realtime,
     IEventLog eventLog,
     NeighbourhoodFeed neighbourhoods,
+    FederationOutbox federation,
     TimeProvider clock,
     ILogger<IncidentGrain> logger) : Grain, IIncidentGrain
 {
@@ -52,6 +54,16 @@ internal sealed partial class IncidentGrain(
         {
             await state.WriteStateAsync(cancellationToken);
         }
+
+        try
+        {
+            // A command stored but not yet offered to partners (a failure, a crash) is offered now.
+            await ShareAsync();
+        }
+        catch (Exception ex)
+        {
+            LogShareFailed(logger, ex, IncidentId);
+        }
     }
 
     public async Task<Outcome<IncidentView>> ReportAsync(ReportIncident command)
@@ -63,7 +75,7 @@ internal sealed partial class IncidentGrain(
             // The id comes from (caller, key): the same caller's same key with another report lands here too.
             return recall switch
             {
-                KeyRecall.Same => View(actor),
+                KeyRecall.Same => await Shared(View(actor)),
                 KeyRecall.Different => KeyReused,
                 _ => CommandError.Conflict("already-reported", "An incident with this id already exists."),
             };
@@ -99,7 +111,7 @@ internal sealed partial class IncidentGrain(
     public async Task<Outcome<IncidentView>> AddNoteAsync(AddNote command)
     {
         var actor = command.Actor;
-        if (Answered(actor, command.IdempotencyKey, CommandFingerprint.Of(command), out var key) is { } answered) return answered;
+        if (Answered(actor, command.IdempotencyKey, CommandFingerprint.Of(command), out var key) is { } answered) return await Shared(answered);
         if (IncidentRules.CheckNote(command, IsReporter(actor), S.Notes.Count) is { } refused) return refused;
 
         var added = Record(new NoteAdded(command.Text.Trim(), command.Visibility, command.Language), actor, key,
@@ -118,7 +130,7 @@ internal sealed partial class IncidentGrain(
     public async Task<Outcome<IncidentView>> ChangeStatusAsync(ChangeStatus command)
     {
         var actor = command.Actor;
-        if (Answered(actor, command.IdempotencyKey, CommandFingerprint.Of(command), out var key) is { } answered) return answered;
+        if (Answered(actor, command.IdempotencyKey, CommandFingerprint.Of(command), out var key) is { } answered) return await Shared(answered);
         if (IncidentRules.CheckStatusChange(command, S.Category, S.Status) is { } refused) return refused;
 
         var from = S.Status;
@@ -135,7 +147,7 @@ internal sealed partial class IncidentGrain(
     public async Task<Outcome<IncidentView>> AssignAsync(AssignUnit command)
     {
         var actor = command.Actor;
-        if (Answered(actor, command.IdempotencyKey, CommandFingerprint.Of(command), out var key) is { } answered) return answered;
+        if (Answered(actor, command.IdempotencyKey, CommandFingerprint.Of(command), out var key) is { } answered) return await Shared(answered);
         if (IncidentRules.CheckAssign(command, S.Status) is { } refused) return refused;
 
         var assigned = Record(new UnitAssigned(command.Unit.Trim()), actor, key);
@@ -150,7 +162,7 @@ internal sealed partial class IncidentGrain(
     public async Task<Outcome<IncidentView>> ModerateAsync(ModerateNote command)
     {
         var actor = command.Actor;
-        if (Answered(actor, command.IdempotencyKey, CommandFingerprint.Of(command), out var key) is { } answered) return answered;
+        if (Answered(actor, command.IdempotencyKey, CommandFingerprint.Of(command), out var key) is { } answered) return await Shared(answered);
         var note = S.FindNote(command.EventId);
         if (IncidentRules.CheckModeration(command, note) is { } refused) return refused;
 
@@ -170,7 +182,7 @@ internal sealed partial class IncidentGrain(
     public async Task<Outcome<IncidentView>> FlagAsync(FlagNote command)
     {
         var actor = command.Actor;
-        if (Answered(actor, command.IdempotencyKey, CommandFingerprint.Of(command), out var key) is { } answered) return answered;
+        if (Answered(actor, command.IdempotencyKey, CommandFingerprint.Of(command), out var key) is { } answered) return await Shared(answered);
         var note = S.FindNote(command.EventId);
         if (IncidentRules.CheckFlag(command, note) is { } refused) return refused;
 
@@ -314,8 +326,44 @@ internal sealed partial class IncidentGrain(
         }
     }
 
-    /// <summary>Stores the command: <paramref name="before"/> (state kept apart), the log, then the snapshot.</summary>
-    private Task StoreAsync(Func<Task>? before = null) => Stream.CommitAsync(() => state.WriteStateAsync(), before);
+    /// <summary>
+    /// Stores the command: <paramref name="before"/> (state kept apart), the log, then the snapshot;
+    /// then records what partners' policies share in their outboxes, before the command is answered.
+    /// </summary>
+    private async Task StoreAsync(Func<Task>? before = null)
+    {
+        await Stream.CommitAsync(() => state.WriteStateAsync(), before);
+        await ShareAsync();
+    }
+
+    /// <summary>
+    /// Offers the stored changes after <see cref="IncidentState.SharedThrough"/> to the partners'
+    /// outboxes (<see cref="FederationOutbox"/>). Throws when an outbox cannot store them: the
+    /// command then fails, and its retry (same idempotency key) offers them again.
+    /// </summary>
+    private async Task ShareAsync()
+    {
+        var head = S.Timeline.HeadPolice;
+        if (S.SharedThrough >= head)
+        {
+            return;
+        }
+
+        if (federation.Enabled && S.Reported)
+        {
+            var entries = S.Timeline.Entries.Where(e => e.SeqPolice > S.SharedThrough).ToList();
+            await federation.ShareAsync(S.Neighbourhood, S.Category, entries, audience => Projection.View(audience, isOwnReport: false));
+        }
+
+        S.SharedThrough = head;
+    }
+
+    /// <summary>A retried command's answer, once what it stored is in the partners' outboxes.</summary>
+    private async Task<Outcome<IncidentView>> Shared(Outcome<IncidentView> answer)
+    {
+        await ShareAsync();
+        return answer;
+    }
 
     private Task AuditAsync(Actor actor, string action, string? detail)
     {
@@ -337,6 +385,9 @@ internal sealed partial class IncidentGrain(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Incident {IncidentId} moved from {From} to {To}")]
     private static partial void LogStatusChanged(ILogger logger, string incidentId, IncidentStatus from, IncidentStatus to);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Incident {IncidentId}: offering changes to partners failed; the next command or activation offers them again")]
+    private static partial void LogShareFailed(ILogger logger, Exception exception, string incidentId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Incident {IncidentId}: {EventType}")]
     private static partial void LogModerated(ILogger logger, string incidentId, string eventType);

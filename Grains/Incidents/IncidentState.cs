@@ -37,6 +37,12 @@ internal sealed class IncidentState
     /// </summary>
     [Id(16)] public List<string> ProcessedKeys { get; set; } = [];
     [Id(17)] public long Version { get; set; }
+    /// <summary>
+    /// The timeline's (police) seq through which changes were offered to partners' outboxes. Set in
+    /// memory once the outboxes have them and stored with the next write, so it may lag: a fresh
+    /// activation then offers those changes again, and the outboxes recognise them by event id.
+    /// </summary>
+    [Id(19)] public long SharedThrough { get; set; }
 
     private const int RememberedKeys = 500;
 

@@ -59,6 +59,12 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
         [("GET", "/open311/v2/requests/{id}.{format}")] = [200, 200, 200, 200, 200, 200],
         // Open311 clients authenticate with an api_key, not a token: without one, nobody may post.
         [("POST", "/open311/v2/requests.{format}")] = [Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+        // Between cities: public keys for anyone; batches only with a partner's signature, never a user's token.
+        [("GET", "/federation/v1/keys")] = [200, 200, 200, 200, 200, 200],
+        [("POST", "/federation/v1/events")] = [Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized],
+        [("GET", "/api/partners/")] = [Unauthorized, Forbidden, Forbidden, 200, 200, 200],
+        // This gateway has no partners: whoever may read a partner's incidents learns there is no such partner.
+        [("GET", "/api/partners/{cityId}/incidents")] = [Unauthorized, 404, 404, 404, 404, Forbidden],
     };
 
     /// <summary>Hub method and stream → whether each (authenticated) caller may use it; anonymous callers cannot connect at all.</summary>
@@ -68,6 +74,8 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
         [("Subscribe", "incident")] = [false, true, true, true, true, true],
         [("Subscribe", "neighbourhood")] = [false, true, true, true, true, true],
         [("Subscribe", "city")] = [false, true, true, true, true, true],
+        // No partner is configured here: FederationTests covers each role on a partner that is.
+        [("Subscribe", "partner")] = [false, false, false, false, false, false],
         [("Unsubscribe", "incident")] = [false, true, true, true, true, true],
         // Hub commands: the same rules as their REST twins.
         [("Report", "incident")] = [false, true, true, true, true, false],
@@ -152,7 +160,7 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
             id = (await (await fx.Http(council.Token).PostJsonAsync("/api/neighbourhoods/centrum/alerts", SampleAlert)).JsonAsync(HttpStatusCode.Created)).Str("id");
         }
 
-        var path = route.Replace("{id}", id).Replace("{slug}", "centrum").Replace("{documentName}", "v1").Replace("{format}", "json").Replace("{code}", "noise");
+        var path = route.Replace("{id}", id).Replace("{slug}", "centrum").Replace("{documentName}", "v1").Replace("{format}", "json").Replace("{code}", "noise").Replace("{cityId}", "nowhere");
         object? body = (method, route) switch
         {
             ("POST", "/api/incidents/") => Sample.Report(),
@@ -166,6 +174,7 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
             ("POST", "/api/neighbourhoods/{slug}/alerts") => SampleAlert,
             ("POST", "/api/operator/revocations") => new { sub = $"nobody-{Guid.NewGuid():N}" },
             ("POST", "/dev/token") => new { sub = "someone", role = "citizen" },
+            ("POST", "/federation/v1/events") => new { origin = "nowhere", epoch = "e", audience = "public", retainedFrom = 1, events = Array.Empty<object>() },
             _ => null,
         };
         if (route == "/api/incidents/{id}/reporter")
@@ -211,6 +220,7 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
         {
             "incident" => $"incident:{id}",
             "neighbourhood" => "neighbourhood:centrum",
+            "partner" => "partner:nowhere",
             _ => stream,
         };
 

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using Collab.Citizens;
 using Collab.Common;
+using Collab.Federation;
 using Collab.Incidents;
 using Collab.Neighbourhoods;
 using Collab.Realtime;
@@ -28,8 +29,22 @@ public sealed class SerializationTests
     private static readonly Collab.Alerts.AlertView Alert = new("a-1", "centrum", "nl", "Severe", "Immediate", "Likely", At, null,
         new Dictionary<string, Collab.Alerts.AlertText> { ["nl"] = new("Kop", "Tekst") }, ActorRole.Council, "demo-city");
 
+    private static readonly SharedIncident Shared = new("i-1", "city-b", Audience.Public, "noise", "Loud", IncidentStatus.Reported, Severity.Low, Point, true,
+        "centrum", "nl", At, At, null, [Note]);
+
+    private static readonly SharedChange SharedChangeSample = new("e-5", EventTypes.StatusChanged, At, Shared);
+
     private static readonly object[] Samples =
     [
+        Shared,
+        SharedChangeSample,
+        new FederatedEvent(3, "e-5", EventTypes.NoteAdded, At, Shared with { Audience = Audience.Council, AssignedUnit = "U1" }),
+        new FederatedBatch("city-b", "epoch-1", Audience.Public, 1, [new FederatedEvent(1, "e-6", EventTypes.IncidentReported, At, Shared)]),
+        new InboundResult(false, 41, 0),
+        new PartnerIncidentData(EventTypes.IncidentReported, Shared),
+        new PartnerLinkHealth("city-b", 10, 7, At, "HTTP 503", At),
+        new PartnerLinkState { Timeline = TimelineSample(SharedChangeSample), Epoch = "epoch-1", DeliveredThrough = 1, LastSuccessAt = At, LastError = "timeout", LastErrorAt = At },
+        new PartnerMirrorState { Timeline = TimelineSample(SharedChangeSample), Incidents = new() { ["i-1"] = Shared }, Epoch = "epoch-1", AppliedThrough = 2, SharedAudience = Audience.Council },
         Actor,
         Point,
         CommandError.Conflict("already-hidden", "The note is already hidden."),

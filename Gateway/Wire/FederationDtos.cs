@@ -1,0 +1,58 @@
+using Collab.Common;
+using Collab.Federation;
+
+namespace Collab.Gateway.Wire;
+
+/// <summary><c>GET /federation/v1/keys</c>: this city's public keys (RFC 7517 JWKS).</summary>
+public sealed record JwksResponse(string City, IReadOnlyList<JsonWebKeyDto> Keys);
+
+/// <summary>What a partner's <c>POST /federation/v1/events</c> is answered: the seq its outbox is applied through, and how many events this batch added.</summary>
+public sealed record FederationEventsResponse(long AppliedThrough, int Applied);
+
+/// <summary>One configured partner and the health of the link to it.</summary>
+public sealed record PartnerDto(string CityId, string Url, PartnerShareDto Share, PartnerLinkDto Outbound);
+
+/// <summary>What this city shares with the partner.</summary>
+public sealed record PartnerShareDto(IReadOnlyList<string> Neighbourhoods, IReadOnlyList<string> Categories, string Audience);
+
+/// <summary>The outbound link: the outbox's head, what the partner confirmed, the lag in events, the last success and error.</summary>
+public sealed record PartnerLinkDto(long Head, long DeliveredThrough, long Lag, string? LastSuccessAt, string? LastError, string? LastErrorAt);
+
+/// <summary>An incident a partner shares, as its policy's audience sees it, with the city it comes from.</summary>
+public sealed record SharedIncidentDto(
+    string Id,
+    string Origin,
+    string Audience,
+    string Category,
+    string? CategoryName,
+    string Description,
+    string Status,
+    string Severity,
+    LocationDto Location,
+    bool LocationBlurred,
+    string Neighbourhood,
+    string Language,
+    string ReportedAt,
+    string UpdatedAt,
+    string? AssignedUnit,
+    IReadOnlyList<NoteDto> Notes)
+{
+    public static SharedIncidentDto From(SharedIncident i, string language) => new(
+        i.Id,
+        i.Origin,
+        WireFormat.Name(i.Audience),
+        i.Category,
+        Categories.IsKnown(i.Category) ? Categories.Get(i.Category).NameIn(language) : null,
+        i.Description,
+        WireFormat.Name(i.Status),
+        WireFormat.Name(i.Severity),
+        LocationDto.From(i.Location),
+        i.LocationBlurred,
+        i.Neighbourhood,
+        i.Language,
+        WireFormat.Time(i.ReportedAt),
+        WireFormat.Time(i.UpdatedAt),
+        i.AssignedUnit,
+        i.Notes.Select(n => new NoteDto(n.EventId, n.Text, WireFormat.Name(n.Visibility), new ActorDto(WireFormat.Name(n.Author.Role), n.Author.Name),
+            WireFormat.Time(n.CreatedAt), n.Hidden, n.Language)).ToList());
+}

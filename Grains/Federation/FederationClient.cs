@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace Collab.Federation;
+
+/// <summary>What a partner answered to a batch: where it has applied through, or why delivery failed.</summary>
+internal readonly record struct DeliveryResult(long? AppliedThrough, bool Refused, string? Error);
+
+/// <summary>
+/// Posts signed batches to partners through the <c>collab-federation</c> HTTP client, whose
+/// resilience pipeline (Microsoft.Extensions.Http.Resilience) retries transient failures with
+/// capped exponential backoff and jitter and breaks the circuit to a partner that keeps failing.
+/// </summary>
+internal sealed partial class FederationClient(IHttpClientFactory http, FederationSigner signer, ILogger<FederationClient> logger)
+{
+    public const string HttpClientName = "collab-federation";
+    public const string EventsPath = FederationSignature.EventsPath;
+
+    public async Task<DeliveryResult> SendAsync(string partnerId, string baseUrl, FederatedBatch batch, CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(batch, FederationJson.Options);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(baseUrl.TrimEnd('/') + "/"), EventsPath.TrimStart('/')))
+        {
+            Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+        };
+        request.Headers.TryAddWithoutValidation("Authorization", signer.Sign(partnerId, "POST", EventsPath, body));
+        try
+        {
+            using var response = await http.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+            var applied = await AppliedThroughAsync(response, cancellationToken);
+            return response.StatusCode switch
+            {
+                HttpStatusCode.OK when applied is not null => new(applied, false, null),
+                HttpStatusCode.Conflict when applied is not null => new(applied, true, null),
+                HttpStatusCode.Unauthorized => new(null, false, "The partner refused our signature (401): check the keys each side configured."),
+                var status => new(null, false, $"The partner answered {(int)status}."),
+            };
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or TimeoutException or Polly.CircuitBreaker.BrokenCircuitException
+            or Polly.Timeout.TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
+        {
+            LogFailed(logger, partnerId, ex.GetType().Name, ex.Message);
+            return new(null, false, $"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    private static async Task<long?> AppliedThroughAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.Conflict))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+            return json.RootElement.TryGetProperty("appliedThrough", out var value) && value.TryGetInt64(out var n) && n >= 0 ? n : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery to partner {PartnerId} failed ({Kind}): {Reason}")]
+    private static partial void LogFailed(ILogger logger, string partnerId, string kind, string reason);
+}

@@ -1,0 +1,259 @@
+using System.Text.Json;
+using Collab.Common;
+using Collab.Hosting;
+using Collab.Realtime;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Collab.Federation;
+
+/// <summary>
+/// The outbox of one partner link and its delivery. Incident grains enqueue shared changes (awaited,
+/// before they acknowledge their command); the outbox numbers them contiguously and stores them
+/// through the stream kit (PostgreSQL: one event log row each, stream <c>federation-outbox:{id}</c>,
+/// the snapshot every <see cref="SnapshotEvery"/> events or <see cref="SnapshotPeriod"/>; memory: the
+/// snapshot on every enqueue). A delivery timer keeps exactly one batch in flight while there is work;
+/// a reminder brings the link back after a silo restart. The partner's answer (<c>appliedThrough</c>)
+/// decides where delivery resumes, so a stale cursor only costs a duplicate the partner ignores.
+/// </summary>
+internal sealed partial class PartnerLinkGrain(
+    [PersistentState("partner-link", StorageNames.Collab)] IPersistentState<PartnerLinkState> state,
+    IOptions<FederationOptions> options,
+    IOptions<CityOptions> city,
+    IOptions<RealtimeOptions> realtime,
+    IEventLog eventLog,
+    FederationClient client,
+    TimeProvider clock,
+    ILogger<PartnerLinkGrain> logger) : Grain, IPartnerLinkGrain, IRemindable
+{
+    /// <summary>The internal stream kind of outboxes: never followed by clients, so not among <see cref="StreamNames"/>' kinds.</summary>
+    internal static readonly StreamKind OutboxKind = new("federation-outbox", Keyed: true);
+
+    private const string ReminderName = "federation-delivery";
+    private const int SnapshotEvery = 100;
+    private static readonly TimeSpan SnapshotPeriod = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
+
+    private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+    private IGrainTimer? _delivery;
+    private bool _reminderSet;
+    private bool _inFlight;
+    private int _failures;
+    private DateTimeOffset _nextAttempt;
+    private int _unsaved;
+
+    private PartnerLinkState S => state.State;
+    private string PartnerId => this.GetPrimaryKeyString();
+    private PartnerOptions? Partner => options.Value.Partners.GetValueOrDefault(PartnerId);
+    private bool Journaled => eventLog.IsDurable;
+
+    private JournaledStream<SharedChange> Stream => field ??= new(
+        this, new StreamName(OutboxKind, PartnerId), () => S.Timeline, options.Value.OutboxCapacity, Project, eventLog, realtime.Value.ObserverExpiry, logger)
+    {
+        History = FromLog,
+    };
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.Epoch.Length == 0)
+        {
+            S.Epoch = Guid.NewGuid().ToString("N");
+        }
+
+        _unsaved += await Stream.CatchUpAsync(FromLog, cancellationToken);
+        foreach (var entry in S.Timeline.Entries)
+        {
+            _known.Add(entry.Payload.EventId);
+        }
+
+        if (Journaled)
+        {
+            this.RegisterGrainTimer(SnapshotIfChangedAsync, new GrainTimerCreationOptions(SnapshotPeriod, SnapshotPeriod));
+        }
+
+        if (Pending)
+        {
+            StartDelivery();
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        await SnapshotIfChangedAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+
+    public async Task EnqueueAsync(IReadOnlyList<SharedChange> changes)
+    {
+        var fresh = changes.Where(c => !_known.Contains(c.EventId)).DistinctBy(c => c.EventId).ToList();
+        if (fresh.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var change in fresh)
+        {
+            Stream.Append(EventTypes.PartnerIncidentUpdated, WellKnownActors.Platform, Audience.Public, change, clock.GetUtcNow(),
+                _ => JsonSerializer.Serialize(change, FederationJson.Options));
+        }
+
+        _unsaved += fresh.Count;
+        await Stream.CommitAsync(() => !Journaled || _unsaved >= SnapshotEvery ? SnapshotAsync() : Task.CompletedTask);
+        foreach (var change in fresh)
+        {
+            _known.Add(change.EventId);
+        }
+
+        if (_known.Count > 2 * options.Value.OutboxCapacity)
+        {
+            _known.Clear();
+            _known.UnionWith(S.Timeline.Entries.Select(e => e.Payload.EventId));
+        }
+
+        StartDelivery();
+        await KeepReminderAsync();
+    }
+
+    public Task<PartnerLinkHealth> GetHealthAsync() =>
+        Task.FromResult(new PartnerLinkHealth(PartnerId, S.Timeline.HeadPolice, S.DeliveredThrough, S.LastSuccessAt, S.LastError, S.LastErrorAt));
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (Pending)
+        {
+            // The activation (which this reminder caused, after a restart) started delivery already.
+            StartDelivery();
+            return;
+        }
+
+        if (await this.GetReminder(ReminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        _reminderSet = false;
+    }
+
+    private bool Pending => S.DeliveredThrough < S.Timeline.HeadPolice && Partner is not null;
+
+    private void StartDelivery() =>
+        // Interleaving: a batch in flight (HTTP, retries) must not hold up the incident commands
+        // enqueueing meanwhile. The tick writes no state (the snapshot timer and enqueues do), and
+        // _inFlight keeps one batch in flight.
+        _delivery ??= this.RegisterGrainTimer(DeliverAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Tick) { Interleave = true, KeepAlive = true });
+
+    private async Task KeepReminderAsync()
+    {
+        if (_reminderSet)
+        {
+            return;
+        }
+
+        await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        _reminderSet = true;
+    }
+
+    private async Task DeliverAsync(CancellationToken cancellationToken)
+    {
+        if (_inFlight || clock.GetUtcNow() < _nextAttempt)
+        {
+            return;
+        }
+
+        if (!Pending || Partner is not { Url: { } url } partner)
+        {
+            _delivery?.Dispose();
+            _delivery = null;
+            return;
+        }
+
+        _inFlight = true;
+        try
+        {
+            var o = options.Value;
+            var entries = await ReadAfterAsync(S.DeliveredThrough, o.BatchSize);
+            if (entries is null)
+            {
+                // Memory mode only (PostgreSQL serves from the log): the partner fell further behind
+                // than the outbox keeps. What is gone cannot be sent; delivery goes on from the oldest kept.
+                LogLost(logger, PartnerId, S.DeliveredThrough + 1, S.Timeline.DroppedPolice);
+                S.DeliveredThrough = S.Timeline.DroppedPolice;
+                return;
+            }
+
+            var events = entries.Select(e => new FederatedEvent(e.SeqPolice, e.Payload.EventId, e.Payload.Type, e.Payload.OccurredAt, e.Payload.Incident)).ToList();
+            var batch = new FederatedBatch(city.Value.Id, S.Epoch, SharingPolicy.AudienceOf(partner.Share.Audience),
+                Journaled ? 1 : S.Timeline.DroppedPolice + 1, events);
+            var result = await client.SendAsync(PartnerId, url, batch, cancellationToken);
+            var now = clock.GetUtcNow();
+            if (result.AppliedThrough is { } applied)
+            {
+                // Forward on success, back (or forward) to where the partner says it is on a refusal.
+                S.DeliveredThrough = Math.Min(applied, S.Timeline.HeadPolice);
+                S.LastSuccessAt = now;
+                _failures = 0;
+                _nextAttempt = default;
+                if (result.Refused)
+                {
+                    LogResumed(logger, PartnerId, applied);
+                }
+            }
+            else
+            {
+                S.LastError = result.Error;
+                S.LastErrorAt = now;
+                _failures++;
+                _nextAttempt = now + Backoff(_failures, o.MaxBackoff);
+            }
+        }
+        finally
+        {
+            _inFlight = false;
+        }
+    }
+
+    /// <summary>Between failed attempts (each already retried by the HTTP pipeline): doubling from 1 s, capped, with ±20% jitter.</summary>
+    private static TimeSpan Backoff(int failures, TimeSpan max)
+    {
+        var seconds = Math.Min(max.TotalSeconds, Math.Pow(2, Math.Min(failures - 1, 20)));
+        return TimeSpan.FromSeconds(seconds * (0.8 + (0.4 * Random.Shared.NextDouble())));
+    }
+
+    private async Task SnapshotIfChangedAsync(CancellationToken cancellationToken)
+    {
+        if (_unsaved > 0)
+        {
+            await SnapshotAsync();
+        }
+    }
+
+    private async Task SnapshotAsync()
+    {
+        await state.WriteStateAsync();
+        _unsaved = 0;
+    }
+
+    /// <summary>Up to <paramref name="max"/> outbox entries after <paramref name="after"/>: from the snapshot, else the log; null when neither keeps them.</summary>
+    private async Task<IReadOnlyList<TimelineEntry<SharedChange>>?> ReadAfterAsync(long after, int max)
+    {
+        if (after >= S.Timeline.DroppedPolice)
+        {
+            return S.Timeline.Entries.Where(e => e.SeqPolice > after).Take(max).ToList();
+        }
+
+        return Journaled ? (await eventLog.ReadAsync(Stream.Name.ToString(), after, max)).Select(FromLog).ToList() : null;
+    }
+
+    private static (EventActor, EventData) Project(TimelineEntry<SharedChange> entry, Audience audience) =>
+        (new EventActor(ActorRole.Operator, null), new PartnerIncidentData(entry.Payload.Type, entry.Payload.Incident));
+
+    private static TimelineEntry<SharedChange> FromLog(LoggedEvent row)
+    {
+        var change = JsonSerializer.Deserialize<SharedChange>(row.Payload, FederationJson.Options)
+            ?? throw new InvalidOperationException($"Outbox row {row.Stream}#{row.Seq} has no payload.");
+        return TimelineEntry<SharedChange>.FromLog(row, WellKnownActors.Platform, Audience.Public, row.Seq, row.Seq, change);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Partner {PartnerId}: outbox events {From}..{Through} were no longer kept and were not delivered")]
+    private static partial void LogLost(ILogger logger, string partnerId, long from, long through);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partner {PartnerId} has applied through {AppliedThrough}; delivery resumes there")]
+    private static partial void LogResumed(ILogger logger, string partnerId, long appliedThrough);
+}
