@@ -53,6 +53,5 @@ public sealed record SharedIncidentDto(
         WireFormat.Time(i.ReportedAt),
         WireFormat.Time(i.UpdatedAt),
         i.AssignedUnit,
-        i.Notes.Select(n => new NoteDto(n.EventId, n.Text, WireFormat.Name(n.Visibility), new ActorDto(WireFormat.Name(n.Author.Role), n.Author.Name),
-            WireFormat.Time(n.CreatedAt), n.Hidden, n.Language)).ToList());
+        i.Notes.Select(NoteDto.From).ToList());
 }

@@ -1,4 +1,5 @@
 using Collab.Common;
+using Collab.Incidents;
 using MessagePack;
 
 namespace Collab.Gateway.Wire;
@@ -64,7 +65,11 @@ public sealed record AuditEntryDto(string At, string ActorRole, string ActorId, 
 
 /// <summary>A note as the caller may see it; hidden notes keep their place but lose their text.</summary>
 [MessagePackObject]
-public sealed record NoteDto([property: Key("eventId")] string EventId, [property: Key("text")] string? Text, [property: Key("visibility")] string Visibility, [property: Key("author")] ActorDto Author, [property: Key("createdAt")] string CreatedAt, [property: Key("hidden")] bool Hidden, [property: Key("language")] string Language);
+public sealed record NoteDto([property: Key("eventId")] string EventId, [property: Key("text")] string? Text, [property: Key("visibility")] string Visibility, [property: Key("author")] ActorDto Author, [property: Key("createdAt")] string CreatedAt, [property: Key("hidden")] bool Hidden, [property: Key("language")] string Language)
+{
+    public static NoteDto From(NoteView n) => new(
+        n.EventId, n.Text, WireFormat.Name(n.Visibility), new ActorDto(WireFormat.Name(n.Author.Role), n.Author.Name), WireFormat.Time(n.CreatedAt), n.Hidden, n.Language);
+}
 
 /// <summary>The caller's view of a timeline after a sequence number.</summary>
 public sealed record EventsResponse(string Stream, string Audience, long Head, bool Truncated, IReadOnlyList<EventEnvelope> Events);

@@ -20,14 +20,7 @@ public static class IncidentMapping
         WireFormat.Time(v.ReportedAt),
         WireFormat.Time(v.UpdatedAt),
         v.AssignedUnit,
-        v.Notes.Select(n => new NoteDto(
-            n.EventId,
-            n.Text,
-            WireFormat.Name(n.Visibility),
-            new ActorDto(WireFormat.Name(n.Author.Role), n.Author.Name),
-            WireFormat.Time(n.CreatedAt),
-            n.Hidden,
-            n.Language)).ToList(),
+        v.Notes.Select(NoteDto.From).ToList(),
         v.Seq,
         v.IsOwnReport);
 }
