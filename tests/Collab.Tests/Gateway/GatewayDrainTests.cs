@@ -31,7 +31,12 @@ public sealed class GatewayDrainTests(GatewayFixture fx)
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
 
         var clock = Stopwatch.StartNew();
-        var stopping = app.StopAsync();
+        // As on SIGTERM: ApplicationStopping fires first (SignalR closes its connections from it), then the host stops.
+        var stopping = Task.Run(async () =>
+        {
+            app.Lifetime.StopApplication();
+            await app.StopAsync();
+        });
         try
         {
             foreach (var client in clients)
