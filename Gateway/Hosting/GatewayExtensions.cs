@@ -59,6 +59,7 @@ public static class GatewayExtensions
         builder.Services.AddCollabFederationKeys();
         builder.Services.AddSingleton<StreamRouter>();
         builder.Services.AddSingleton<HubConnections>();
+        builder.Services.AddGatewayDrain();
         builder.Services.AddSingleton<CollabMetrics>();
         builder.Services.AddSingleton<LiveStreams>();
         // Sends never wait for a connection; a connection that falls too far behind is cut off.
@@ -92,6 +93,7 @@ public static class GatewayExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCollabOrigins();
+        app.UseGatewayDrain();
         app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -1,11 +1,12 @@
 using Collab.Common;
+using Collab.Gateway.Operations;
 using Collab.Neighbourhoods;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Collab.Gateway.Hosting;
 
-/// <summary><c>/health/startup</c>, <c>/health/ready</c> (the cluster answers) and <c>/health/live</c> (the process runs).</summary>
+/// <summary><c>/health/startup</c>, <c>/health/ready</c> (the cluster answers and the gateway is not draining) and <c>/health/live</c> (the process runs).</summary>
 public static class HealthEndpoints
 {
     private const string ClusterTag = "cluster";
@@ -19,7 +20,7 @@ public static class HealthEndpoints
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapHealthChecks("/health/startup", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ClusterTag) }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ClusterTag) }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ClusterTag) || c.Tags.Contains(GatewayDrainExtensions.ReadyTag) }).AllowAnonymous();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         return app;
     }

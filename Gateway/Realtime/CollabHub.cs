@@ -30,10 +30,12 @@ public sealed class CollabHub : Hub<ICollabClient>
     private readonly IOptions<SecurityOptions> _security;
     private readonly HubConnections _connections;
     private readonly CollabMetrics _metrics;
+    private readonly GatewayDrain _drain;
 
     public CollabHub(LiveStreams streams, StreamRouter router, RevocationList revocations, IGrainFactory grains, IOptions<SecurityOptions> security,
-        HubConnections connections, CollabMetrics metrics)
+        HubConnections connections, CollabMetrics metrics, GatewayDrain drain)
     {
+        _drain = drain;
         _connections = connections;
         _metrics = metrics;
         _streams = streams;
@@ -46,9 +48,10 @@ public sealed class CollabHub : Hub<ICollabClient>
     /// <summary>
     /// Records the connection, unless its user already holds the most this gateway allows: then it
     /// is closed with a hub error (SignalR tells the client not to reconnect) and nothing else of it
-    /// is kept. The user's other connections are unaffected.
+    /// is kept. The user's other connections are unaffected. A connection that slips in as the
+    /// gateway starts draining is told to reconnect elsewhere at once.
     /// </summary>
-    public override Task OnConnectedAsync()
+    public override async Task OnConnectedAsync()
     {
         var max = _security.Value.MaxConnectionsPerUser;
         if (!_revocations.TryConnect(Caller.Of(Context).UserId, Context, max))
@@ -58,7 +61,12 @@ public sealed class CollabHub : Hub<ICollabClient>
 
         _connections.Opened(Context.ConnectionId);
         _metrics.Connected();
-        return base.OnConnectedAsync();
+        if (_drain.IsDraining)
+        {
+            await Clients.Caller.Reconnect(_drain.Notice());
+        }
+
+        await base.OnConnectedAsync();
     }
 
     /// <summary>Replays the caller's view after <paramref name="afterSeq"/> (nothing when null), then goes live.</summary>

@@ -8,4 +8,6 @@ public interface ICollabClient
     Task Event(EventEnvelope envelope);
 
     Task Resync(ResyncNotice notice);
+
+    Task Reconnect(ReconnectNotice notice);
 }

@@ -28,13 +28,12 @@ public sealed class ShutdownOptions : IValidatableObject
 
     /// <summary>
     /// Gateways: how long the drain may wait for hub clients to leave after telling them to
-    /// reconnect elsewhere. The drain itself is not built yet (issue 11); the bound is already part
-    /// of the budget so the manifests leave room for it.
+    /// reconnect elsewhere (the gateway's <c>GatewayDrain</c>); it ends early once none is left.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan Drain { get; set; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>Gateways (the drain, not built yet): the largest <c>afterMs</c> of a <c>Reconnect</c>; each client is to get a random delay up to it, so they do not all come back at once.</summary>
+    /// <summary>Gateways (the drain): the largest <c>afterMs</c> of a <c>Reconnect</c>; each client gets a random delay up to it, so they do not all come back at once.</summary>
     [Range(0, 600_000)]
     public int MaxReconnectDelayMs { get; set; } = 5_000;
 

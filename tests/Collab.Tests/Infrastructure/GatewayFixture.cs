@@ -85,6 +85,9 @@ public sealed class GatewayFixture : IAsyncLifetime
             // OperationsEndpointTests covers the operator-only default.
             ["Collab:Operations:PublicMetrics"] = "true",
             ["Collab:Operations:PublicOpenApi"] = "true",
+            // A gateway stopped with clients still on it waits this long for them (GatewayDrainTests use their own bounds).
+            ["Collab:Shutdown:Drain"] = "00:00:02",
+            ["Collab:Shutdown:MaxReconnectDelayMs"] = "1000",
         });
         if (overrides is not null)
         {

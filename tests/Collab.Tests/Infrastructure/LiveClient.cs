@@ -8,19 +8,21 @@ namespace Collab.Tests.Infrastructure;
 
 /// <summary>
 /// A real SignalR client (WebSockets over loopback) that records every <c>Event</c> and
-/// <c>Resync</c> it receives, per stream, in arrival order.
+/// <c>Resync</c> it receives, per stream, in arrival order, and every <c>Reconnect</c> (a draining gateway).
 /// </summary>
 public sealed class LiveClient : IAsyncDisposable
 {
     private readonly HubConnection _connection;
     private readonly Dictionary<string, Channel<WireEvent>> _events = [];
     private readonly Channel<WireResync> _resyncs = System.Threading.Channels.Channel.CreateUnbounded<WireResync>();
+    private readonly Channel<WireReconnect> _reconnects = System.Threading.Channels.Channel.CreateUnbounded<WireReconnect>();
 
     private LiveClient(HubConnection connection)
     {
         _connection = connection;
         _connection.On<WireEvent>("Event", e => Channel(e.Stream).Writer.TryWrite(e));
         _connection.On<WireResync>("Resync", r => _resyncs.Writer.TryWrite(r));
+        _connection.On<WireReconnect>("Reconnect", r => _reconnects.Writer.TryWrite(r));
     }
 
     public static async Task<LiveClient> ConnectAsync(Uri gateway, string token, bool messagePack = false)
@@ -82,6 +84,20 @@ public sealed class LiveClient : IAsyncDisposable
     {
         using var cts = new CancellationTokenSource(timeout);
         return await _resyncs.Reader.ReadAsync(cts.Token);
+    }
+
+    /// <summary>The next <c>Reconnect</c> notice, or a failure after <paramref name="timeout"/>.</summary>
+    public async Task<WireReconnect> NextReconnectAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            return await _reconnects.Reader.ReadAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"No Reconnect within {timeout.TotalSeconds}s.");
+        }
     }
 
     private Channel<WireEvent> Channel(string stream)
@@ -148,3 +164,6 @@ public sealed record WireSubscribeResult(
 
 [MessagePackObject]
 public sealed record WireResync([property: Key("stream")] string Stream, [property: Key("reason")] string Reason);
+
+[MessagePackObject]
+public sealed record WireReconnect([property: Key("afterMs")] int AfterMs);

@@ -12,10 +12,11 @@ public sealed class SiloProcess : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private SiloProcess(Process process, int siloPort)
+    private SiloProcess(Process process, int siloPort, int gatewayPort)
     {
         _process = process;
         SiloPort = siloPort;
+        GatewayPort = gatewayPort;
     }
 
     /// <summary>
@@ -28,6 +29,9 @@ public sealed class SiloProcess : IDisposable
     public const string FailoverResponseTimeout = "00:00:05";
 
     public int SiloPort { get; }
+
+    /// <summary>The port Orleans clients (gateways) connect to.</summary>
+    public int GatewayPort { get; }
 
     public bool HasExited => _process.HasExited;
 
@@ -46,6 +50,36 @@ public sealed class SiloProcess : IDisposable
     public static SiloProcess Start(AdoNetHosts hosts)
     {
         var siloPort = FreePorts.Next();
+        return Launch(siloPort, FreePorts.Next(), new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Collab"] = hosts.ConnectionString,
+            ["ORLEANS_SERVICE_ID"] = "collab-tests",
+            ["ORLEANS_CLUSTER_ID"] = hosts.ClusterId,
+            ["Collab__Cluster__Mode"] = "AdoNet",
+            ["Collab__Storage__Mode"] = "AdoNet",
+            ["Collab__Cluster__AdvertisedIPAddress"] = "127.0.0.1",
+            // Declare a killed silo dead within a few seconds instead of Orleans' production minute.
+            ["Collab__Cluster__Membership__ProbeTimeout"] = "00:00:01",
+            ["Collab__Cluster__Membership__NumMissedProbesLimit"] = "2",
+            ["Collab__Cluster__Membership__TableRefreshTimeout"] = "00:00:01",
+            ["Collab__Cluster__Membership__IAmAliveTablePublishTimeout"] = "00:00:02",
+            ["Collab__Cluster__Membership__DeathVoteExpirationTimeout"] = "00:00:10",
+            // A call caught in flight by the kill fails after this instead of Orleans' 30 s, and is retried.
+            ["Collab__Cluster__ResponseTimeout"] = FailoverResponseTimeout,
+        });
+    }
+
+    /// <summary>A lone silo with memory storage on loopback (<c>Localhost</c> clustering), for gateway processes in front of it.</summary>
+    public static SiloProcess StartLocalhost(string clusterId) =>
+        Launch(FreePorts.Next(), FreePorts.Next(), new Dictionary<string, string>
+        {
+            ["Collab__Cluster__Mode"] = "Localhost",
+            ["Collab__Cluster__ClusterId"] = clusterId,
+            ["Collab__Storage__Mode"] = "Memory",
+        });
+
+    private static SiloProcess Launch(int siloPort, int gatewayPort, Dictionary<string, string> settings)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { SiloAssembly },
@@ -56,27 +90,17 @@ public sealed class SiloProcess : IDisposable
         };
         var env = start.Environment;
         env["DOTNET_ENVIRONMENT"] = "Testing";
-        env["ConnectionStrings__Collab"] = hosts.ConnectionString;
-        env["ORLEANS_SERVICE_ID"] = "collab-tests";
-        env["ORLEANS_CLUSTER_ID"] = hosts.ClusterId;
-        env["Collab__Cluster__Mode"] = "AdoNet";
-        env["Collab__Storage__Mode"] = "AdoNet";
-        env["Collab__Cluster__AdvertisedIPAddress"] = "127.0.0.1";
         env["Collab__Cluster__SiloPort"] = siloPort.ToString();
-        env["Collab__Cluster__GatewayPort"] = FreePorts.Next().ToString();
-        // Declare a killed silo dead within a few seconds instead of Orleans' production minute.
-        env["Collab__Cluster__Membership__ProbeTimeout"] = "00:00:01";
-        env["Collab__Cluster__Membership__NumMissedProbesLimit"] = "2";
-        env["Collab__Cluster__Membership__TableRefreshTimeout"] = "00:00:01";
-        env["Collab__Cluster__Membership__IAmAliveTablePublishTimeout"] = "00:00:02";
-        env["Collab__Cluster__Membership__DeathVoteExpirationTimeout"] = "00:00:10";
-        // A call caught in flight by the kill fails after this instead of Orleans' 30 s, and is retried.
-        env["Collab__Cluster__ResponseTimeout"] = FailoverResponseTimeout;
+        env["Collab__Cluster__GatewayPort"] = gatewayPort.ToString();
         env["Logging__LogLevel__Default"] = "Warning";
         env["Logging__Console__FormatterName"] = "simple";
+        foreach (var (name, value) in settings)
+        {
+            env[name] = value;
+        }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo process.");
-        var silo = new SiloProcess(process, siloPort);
+        var silo = new SiloProcess(process, siloPort, gatewayPort);
         process.OutputDataReceived += (_, e) => silo.Append(e.Data);
         process.ErrorDataReceived += (_, e) => silo.Append(e.Data);
         process.BeginOutputReadLine();
@@ -84,7 +108,8 @@ public sealed class SiloProcess : IDisposable
         return silo;
     }
 
-    private static string FindSiloAssembly()
+    /// <summary>The build output of a project beside the tests' (same configuration and framework).</summary>
+    internal static string FindAssembly(string folder, string assembly)
     {
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = testOutput.Name;
@@ -93,13 +118,15 @@ public sealed class SiloProcess : IDisposable
         {
             if (File.Exists(Path.Combine(dir.FullName, "Collab.sln")))
             {
-                var path = Path.Combine(dir.FullName, "Silo", "bin", configuration, framework, "Collab.Silo.dll");
-                return File.Exists(path) ? path : throw new FileNotFoundException("Build the silo first.", path);
+                var path = Path.Combine(dir.FullName, folder, "bin", configuration, framework, assembly);
+                return File.Exists(path) ? path : throw new FileNotFoundException($"Build {folder} first.", path);
             }
         }
 
         throw new InvalidOperationException($"No Collab.sln above {AppContext.BaseDirectory}.");
     }
+
+    private static string FindSiloAssembly() => FindAssembly("Silo", "Collab.Silo.dll");
 
     /// <summary>SIGKILL: no shutdown, no goodbye in the membership table.</summary>
     public void Kill()
