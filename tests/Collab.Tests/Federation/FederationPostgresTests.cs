@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Collab.Realtime;
 using Collab.Silo.Persistence;
@@ -81,6 +83,116 @@ public sealed class FederationPostgresTests(PostgresFixture postgres)
         // The origin's outbox is 1..14, each once: the restart appended nothing twice.
         Assert.Equal(Enumerable.Range(1, 14).Select(i => (long)i), await OutboxSeqsAsync(databaseA));
         Assert.True(budget.Elapsed < TimeSpan.FromSeconds(240), $"The test took {budget.Elapsed}.");
+    }
+
+    [Fact]
+    public async Task AnOriginSiloKilledMidDeliveryAndRestartedLosesNothingAndSendsNothingTwice()
+    {
+        var budget = Stopwatch.StartNew();
+        var a = new City("city-a", CityKey.New(), FreePorts.Next());
+        var b = new City("city-b", CityKey.New(), FreePorts.Next());
+        a.Partner(b, neighbourhoods: ["centrum"], categories: ["vandalism", "noise"], audience: "public");
+        b.Partner(a, neighbourhoods: ["*"], categories: ["*"], audience: "authorities");
+        b.UsePostgres(await MigratedDatabaseAsync());
+
+        // City A: a silo process (killed with SIGKILL) and a gateway in front of it, on its own
+        // database; small batches and a short backoff so that a kill lands mid-delivery.
+        var hosts = new AdoNetHosts(await MigratedDatabaseAsync());
+        var federation = a.Settings.Where(s => s.Key.StartsWith("Collab:City:", StringComparison.Ordinal) || s.Key.StartsWith("Collab:Federation:", StringComparison.Ordinal))
+            .ToDictionary(s => s.Key, s => s.Value);
+        federation["Collab:Federation:BatchSize"] = "2";
+        federation["Collab:Federation:MaxBackoff"] = "00:00:01";
+        var silo = SiloProcess.Start(hosts, federation);
+        var (gateway, url) = await hosts.StartGatewayAsync(new(federation) { ["Collab:Cluster:ResponseTimeout"] = SiloProcess.FailoverResponseTimeout });
+        try
+        {
+            await b.StartAsync();
+            using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(40) };
+            var citizen = await TokenAsync(http, "citizen");
+            var police = await TokenAsync(http, "police");
+            var reported = new List<string>();
+
+            // 1. The first shared change reaches the partner, and the silo dies at once: before
+            // the link's first snapshot (its timer runs every 2 s).
+            await using (var live = await LiveClient.ConnectAsync(b.Url, await b.TokenAsync("police")))
+            {
+                await live.SubscribeAsync(FromA);
+                reported.Add(await CommandAsync(http, citizen, "/api/incidents", Sample.Report("vandalism", "Killed right after"), "report-0"));
+                Assert.Equal(1, (await live.NextAsync(FromA, EventTypes.PartnerIncidentUpdated, Arrival)).Seq);
+                silo.Kill();
+            }
+
+            silo.Dispose();
+            silo = SiloProcess.Start(hosts, federation);
+
+            // 2. The partner is down while the origin reports ten more changes.
+            await b.StopAsync();
+            for (var i = 1; i <= 5; i++)
+            {
+                var id = await CommandAsync(http, citizen, "/api/incidents", Sample.Report(i % 2 == 0 ? "noise" : "vandalism", $"Incident {i}"), $"report-{i}");
+                reported.Add(id);
+                await CommandAsync(http, police, $"/api/incidents/{id}/status", new { status = "acknowledged" }, $"ack-{i}");
+            }
+
+            // 3. The partner comes back; as soon as delivery has started (two events per batch),
+            // the origin's silo is killed again, and another one started.
+            await b.StartAsync();
+            await using (var live = await LiveClient.ConnectAsync(b.Url, await b.TokenAsync("police")))
+            {
+                await live.SubscribeAsync(FromA, afterSeq: 1);
+                await live.NextAsync(FromA, Arrival);
+                silo.Kill();
+            }
+
+            silo.Dispose();
+            silo = SiloProcess.Start(hosts, federation);
+
+            // Nothing new is reported: the link comes back by its reminder on the new silo.
+            var events = await PartnerStreamAsync(b, 11, AfterRestart + TimeSpan.FromSeconds(30));
+            Assert.Equal(Enumerable.Range(1, 11).Select(i => (long)i), events.Select(e => e.Seq));
+            var changes = events.Select(e => (Id: e.Get("incident.id"), Change: e.Get("change"))).ToList();
+            Assert.Equal(changes.Count, changes.Distinct().Count());
+            Assert.Equal(reported, changes.Where(c => c.Change == EventTypes.IncidentReported).Select(c => c.Id));
+            Assert.Equal(reported.Skip(1), changes.Where(c => c.Change == EventTypes.StatusChanged).Select(c => c.Id));
+            Assert.Equal(Enumerable.Range(1, 11).Select(i => (long)i), await OutboxSeqsAsync(hosts.ConnectionString));
+            Assert.True(budget.Elapsed < TimeSpan.FromSeconds(300), $"The test took {budget.Elapsed}.");
+        }
+        finally
+        {
+            silo.Dispose();
+            await gateway.StopAsync();
+            await gateway.DisposeAsync();
+            await b.StopAsync();
+        }
+    }
+
+    private static async Task<string> TokenAsync(HttpClient http, string role)
+    {
+        var response = await http.PostJsonAsync("/dev/token", new { sub = $"{role}-{Guid.NewGuid():N}", role });
+        response.EnsureSuccessStatusCode();
+        return (await response.JsonAsync(HttpStatusCode.OK)).Str("token");
+    }
+
+    /// <summary>A command with its idempotency key, retried while the origin's cluster answers 503 (no silo yet, or a killed one), for at most 60 s; returns the incident id.</summary>
+    private static async Task<string> CommandAsync(HttpClient http, string token, string path, object body, string key)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            request.Headers.Add("Idempotency-Key", key);
+            using var response = await http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            if (response.IsSuccessStatusCode)
+            {
+                return path == "/api/incidents" ? JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()! : path.Split('/')[3];
+            }
+
+            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{path}: {(int)response.StatusCode} {text}");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{path}: still 503 after {clock.Elapsed}: {text}");
+            await Task.Delay(200);
+        }
     }
 
     /// <summary>13 events: the first incident's report, then each of six reported and acknowledged; all distinct, each change once, in report order.</summary>

@@ -43,7 +43,8 @@ public sealed class SiloProcess : IDisposable
         }
     }
 
-    public static SiloProcess Start(AdoNetHosts hosts)
+    /// <summary>Starts a silo of <paramref name="hosts"/>' cluster; <paramref name="settings"/> (configuration keys) are added as environment variables.</summary>
+    public static SiloProcess Start(AdoNetHosts hosts, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var siloPort = FreePorts.Next();
         var start = new ProcessStartInfo("dotnet")
@@ -74,6 +75,10 @@ public sealed class SiloProcess : IDisposable
         env["Collab__Cluster__ResponseTimeout"] = FailoverResponseTimeout;
         env["Logging__LogLevel__Default"] = "Warning";
         env["Logging__Console__FormatterName"] = "simple";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            env[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo process.");
         var silo = new SiloProcess(process, siloPort);
