@@ -55,12 +55,21 @@ internal sealed partial class PartnerLinkGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (S.Epoch.Length == 0)
+        var newEpoch = S.Epoch.Length == 0;
+        if (newEpoch)
         {
             S.Epoch = Guid.NewGuid().ToString("N");
         }
 
         _unsaved += await Stream.CatchUpAsync(FromLog, cancellationToken);
+        if (newEpoch && Journaled)
+        {
+            // The epoch tells the partner which outbox its seqs count in: stored before the first
+            // row is numbered, or a silo killed before the first periodic snapshot would come back
+            // with another epoch, and the partner would apply the same rows again from seq 1.
+            await SnapshotAsync();
+        }
+
         foreach (var entry in S.Timeline.Entries)
         {
             _known.Add(entry.Payload.EventId);

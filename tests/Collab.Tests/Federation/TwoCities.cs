@@ -29,12 +29,15 @@ public sealed class TwoCities : IAsyncDisposable
 
     public City B { get; }
 
-    public static async Task<TwoCities> StartAsync()
+    /// <summary>Starts both; with connection strings, each city keeps its state in its own PostgreSQL database.</summary>
+    public static async Task<TwoCities> StartAsync(string? databaseA = null, string? databaseB = null)
     {
         var a = new City("city-a", CityKey.New(), FreePorts.Next());
         var b = new City("city-b", CityKey.New(), FreePorts.Next());
         a.Partner(b, neighbourhoods: ["centrum"], categories: ["vandalism", "noise"], audience: "public");
         b.Partner(a, neighbourhoods: ["*"], categories: ["*"], audience: "authorities");
+        if (databaseA is not null) a.UsePostgres(databaseA);
+        if (databaseB is not null) b.UsePostgres(databaseB);
         await a.StartAsync();
         await b.StartAsync();
         return new TwoCities(a, b);
@@ -47,7 +50,10 @@ public sealed class TwoCities : IAsyncDisposable
     }
 }
 
-/// <summary>One city of <see cref="TwoCities"/>; it can be stopped and started again (empty, as memory storage is).</summary>
+/// <summary>
+/// One city of <see cref="TwoCities"/>; it can be stopped and started again: empty, as memory storage
+/// is, or, after <see cref="UsePostgres"/>, with what its database holds.
+/// </summary>
 public sealed class City(string id, CityKey key, int httpPort)
 {
     private readonly Dictionary<string, string?> _settings = new()
@@ -73,6 +79,16 @@ public sealed class City(string id, CityKey key, int httpPort)
     /// <summary>The bodies of every request this city's silo sent to a partner (each attempt).</summary>
     public ConcurrentQueue<string> Sent { get; } = new();
 
+    /// <summary>This city's settings (city id, keys, partners), e.g. for a silo process of its own.</summary>
+    public IReadOnlyDictionary<string, string?> Settings => _settings;
+
+    /// <summary>Storage in this PostgreSQL database (migrated by the caller) from the next start on.</summary>
+    public void UsePostgres(string connectionString)
+    {
+        _settings["Collab:Storage:Mode"] = "AdoNet";
+        _settings["ConnectionStrings:Collab"] = connectionString;
+    }
+
     public void Partner(City other, string[] neighbourhoods, string[] categories, string audience)
     {
         var at = $"Collab:Federation:Partners:{other.Id}";
@@ -83,7 +99,7 @@ public sealed class City(string id, CityKey key, int httpPort)
         for (var i = 0; i < categories.Length; i++) _settings[$"{at}:Share:Categories:{i}"] = categories[i];
     }
 
-    /// <summary>Starts the city: a fresh embedded silo (own cluster, new ports, empty memory) behind the same URL.</summary>
+    /// <summary>Starts the city: a fresh embedded silo (own cluster, new ports; empty memory or its database) behind the same URL.</summary>
     public async Task StartAsync()
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions

@@ -47,10 +47,11 @@ public sealed class SiloProcess : IDisposable
         }
     }
 
-    public static SiloProcess Start(AdoNetHosts hosts)
+    /// <summary>Starts a silo of <paramref name="hosts"/>' cluster; <paramref name="settings"/> (configuration keys) are added as environment variables.</summary>
+    public static SiloProcess Start(AdoNetHosts hosts, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var siloPort = FreePorts.Next();
-        return Launch(siloPort, FreePorts.Next(), new Dictionary<string, string>
+        var environment = new Dictionary<string, string?>
         {
             ["ConnectionStrings__Collab"] = hosts.ConnectionString,
             ["ORLEANS_SERVICE_ID"] = "collab-tests",
@@ -66,19 +67,25 @@ public sealed class SiloProcess : IDisposable
             ["Collab__Cluster__Membership__DeathVoteExpirationTimeout"] = "00:00:10",
             // A call caught in flight by the kill fails after this instead of Orleans' 30 s, and is retried.
             ["Collab__Cluster__ResponseTimeout"] = FailoverResponseTimeout,
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        return Launch(siloPort, FreePorts.Next(), environment);
     }
 
     /// <summary>A lone silo with memory storage on loopback (<c>Localhost</c> clustering), for gateway processes in front of it.</summary>
     public static SiloProcess StartLocalhost(string clusterId) =>
-        Launch(FreePorts.Next(), FreePorts.Next(), new Dictionary<string, string>
+        Launch(FreePorts.Next(), FreePorts.Next(), new Dictionary<string, string?>
         {
             ["Collab__Cluster__Mode"] = "Localhost",
             ["Collab__Cluster__ClusterId"] = clusterId,
             ["Collab__Storage__Mode"] = "Memory",
         });
 
-    private static SiloProcess Launch(int siloPort, int gatewayPort, Dictionary<string, string> settings)
+    private static SiloProcess Launch(int siloPort, int gatewayPort, Dictionary<string, string?> settings)
     {
         var start = new ProcessStartInfo("dotnet")
         {
