@@ -25,8 +25,13 @@ public sealed class CollabMetrics : IDisposable
     private static readonly Meter Meter = new(MeterName);
     private static readonly ConcurrentDictionary<CollabMetrics, byte> Alive = new();
 
-    private static readonly UpDownCounter<long> Connections =
-        Meter.CreateUpDownCounter<long>("collab.hub.connections", "{connection}", "Hub connections open on this gateway.");
+    /// <summary>
+    /// Observed from each gateway's open connections, not counted up and down: a count kept by
+    /// adding would start at zero for an exporter that began listening while connections were
+    /// open, and read wrong (even below zero) for as long as they lasted.
+    /// </summary>
+    private static readonly ObservableUpDownCounter<long> Connections = Meter.CreateObservableUpDownCounter("collab.hub.connections",
+        () => (long)Alive.Keys.Sum(m => m._services.GetService<HubConnections>()?.Count ?? 0), "{connection}", "Hub connections open on this gateway.");
 
     private static readonly Counter<long> Deliveries = Meter.CreateCounter<long>("collab.deliveries", "{event}",
         "Events sent to a SignalR group (one per stream, audience and language), by stream kind and audience.");
@@ -51,10 +56,6 @@ public sealed class CollabMetrics : IDisposable
         _services = services;
         Alive.TryAdd(this, 0);
     }
-
-    public void Connected() => Connections.Add(1);
-
-    public void Disconnected() => Connections.Add(-1);
 
     public void Delivered(StreamName stream, Audience audience) =>
         Deliveries.Add(1, new("kind", stream.Kind.Name), new("audience", WireFormat.Name(audience)));

@@ -60,7 +60,6 @@ public sealed class CollabHub : Hub<ICollabClient>
         }
 
         _connections.Opened(Context.ConnectionId);
-        _metrics.Connected();
         if (_drain.IsDraining)
         {
             await Clients.Caller.Reconnect(_drain.Notice());
@@ -155,7 +154,6 @@ public sealed class CollabHub : Hub<ICollabClient>
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         _connections.Closed(Context.ConnectionId);
-        _metrics.Disconnected();
         await _streams.DisconnectAsync(Context.ConnectionId);
         _revocations.Disconnected(Caller.Of(Context).UserId, Context.ConnectionId);
         await base.OnDisconnectedAsync(exception);
