@@ -20,6 +20,28 @@ internal sealed class FederationOutbox(IOptions<FederationOptions> options, IOpt
 
     public bool Enabled => _policies.Count > 0;
 
+    /// <summary>
+    /// Offers an incident's stored changes after <see cref="IncidentState.SharedThrough"/> to the
+    /// partners whose policies share them, then moves that mark to the head. Throws when an outbox
+    /// cannot store them, leaving the mark: the next command, retry or activation offers them again.
+    /// </summary>
+    internal async Task ShareStoredAsync(IncidentState incident, Func<Audience, IncidentView> view)
+    {
+        var head = incident.Timeline.HeadPolice;
+        if (incident.SharedThrough >= head)
+        {
+            return;
+        }
+
+        if (Enabled && incident.Reported)
+        {
+            var entries = incident.Timeline.Entries.Where(e => e.SeqPolice > incident.SharedThrough).ToList();
+            await ShareAsync(incident.Neighbourhood, incident.Category, entries, view);
+        }
+
+        incident.SharedThrough = head;
+    }
+
     public Task ShareAsync(string neighbourhood, string category, IReadOnlyList<TimelineEntry<IncidentEvent>> entries, Func<Audience, IncidentView> view)
     {
         var calls = new List<Task>();

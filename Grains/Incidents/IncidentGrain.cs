@@ -76,7 +76,7 @@ internal sealed partial class IncidentGrain(
             return recall switch
             {
                 KeyRecall.Same => await Shared(View(actor)),
-                KeyRecall.Different => KeyReused,
+                KeyRecall.Different => IncidentRules.KeyReused,
                 _ => CommandError.Conflict("already-reported", "An incident with this id already exists."),
             };
         }
@@ -280,7 +280,7 @@ internal sealed partial class IncidentGrain(
         return recall switch
         {
             KeyRecall.Same => View(actor),
-            KeyRecall.Different => KeyReused,
+            KeyRecall.Different => IncidentRules.KeyReused,
             _ => null,
         };
     }
@@ -290,9 +290,6 @@ internal sealed partial class IncidentGrain(
         recall = S.Recall(actor.UserId, idempotencyKey, fingerprint);
         return IncidentState.KeyRecord(actor.UserId, idempotencyKey, fingerprint);
     }
-
-    private static CommandError KeyReused => CommandError.Unprocessable("idempotency-key-reused",
-        "This Idempotency-Key was used for another command; send a new key for a new command.");
 
     private Outcome<IncidentView> View(Actor viewer) => Outcome<IncidentView>.Ok(Projection.View(viewer.Audience, IsReporter(viewer)));
 
@@ -337,26 +334,10 @@ internal sealed partial class IncidentGrain(
     }
 
     /// <summary>
-    /// Offers the stored changes after <see cref="IncidentState.SharedThrough"/> to the partners'
-    /// outboxes (<see cref="FederationOutbox"/>). Throws when an outbox cannot store them: the
-    /// command then fails, and its retry (same idempotency key) offers them again.
+    /// Offers the stored changes not yet offered to the partners' outboxes; throws when an outbox
+    /// cannot store them: the command then fails, and its retry (same idempotency key) offers them again.
     /// </summary>
-    private async Task ShareAsync()
-    {
-        var head = S.Timeline.HeadPolice;
-        if (S.SharedThrough >= head)
-        {
-            return;
-        }
-
-        if (federation.Enabled && S.Reported)
-        {
-            var entries = S.Timeline.Entries.Where(e => e.SeqPolice > S.SharedThrough).ToList();
-            await federation.ShareAsync(S.Neighbourhood, S.Category, entries, audience => Projection.View(audience, isOwnReport: false));
-        }
-
-        S.SharedThrough = head;
-    }
+    private Task ShareAsync() => federation.ShareStoredAsync(S, audience => Projection.View(audience, isOwnReport: false));
 
     /// <summary>A retried command's answer, once what it stored is in the partners' outboxes.</summary>
     private async Task<Outcome<IncidentView>> Shared(Outcome<IncidentView> answer)
@@ -376,19 +357,4 @@ internal sealed partial class IncidentGrain(
 
     private Task NotifyReporterAsync(string eventId, string kind, string message) =>
         Notifier.TellReporterAsync(R, c => c.NotifyAsync(new CitizenNotification(eventId, kind, IncidentId, S.Status, message)));
-
-    // Per-command logs are Debug: at thousands of commands a second they cost more than the
-    // command (the console logger takes a lock per line), and the timeline and audit trail
-    // already record every event.
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Incident {IncidentId} reported ({Category}) in {Neighbourhood}")]
-    private static partial void LogReported(ILogger logger, string incidentId, string category, string neighbourhood);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Incident {IncidentId} moved from {From} to {To}")]
-    private static partial void LogStatusChanged(ILogger logger, string incidentId, IncidentStatus from, IncidentStatus to);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Incident {IncidentId}: offering changes to partners failed; the next command or activation offers them again")]
-    private static partial void LogShareFailed(ILogger logger, Exception exception, string incidentId);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Incident {IncidentId}: {EventType}")]
-    private static partial void LogModerated(ILogger logger, string incidentId, string eventType);
 }

@@ -8,6 +8,10 @@ namespace Collab.Incidents;
 /// </summary>
 internal static class IncidentRules
 {
+    /// <summary>The same caller's idempotency key, sent again with another command.</summary>
+    public static CommandError KeyReused { get; } = CommandError.Unprocessable("idempotency-key-reused",
+        "This Idempotency-Key was used for another command; send a new key for a new command.");
+
     public const int MaxDescription = 4_000;
     public const int MaxNote = 2_000;
     public const int MaxUnit = 64;
