@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace Collab.Tests.Infrastructure;
 
@@ -14,11 +13,12 @@ public sealed class GatewayProcess : IDisposable
     private static readonly string GatewayAssembly = SiloProcess.FindAssembly("Gateway", "Collab.Gateway.dll");
 
     private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly ProcessOutput _output;
 
     private GatewayProcess(Process process, Uri url)
     {
         _process = process;
+        _output = ProcessOutput.Capture(process);
         Url = url;
     }
 
@@ -27,16 +27,7 @@ public sealed class GatewayProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>What the process wrote so far (for failure messages).</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _output.ToString();
 
     /// <summary>Starts a gateway in front of <paramref name="silo"/>; settings in <paramref name="settings"/> (as environment variable names) win.</summary>
     public static GatewayProcess Start(SiloProcess silo, string clusterId, Dictionary<string, string>? settings = null)
@@ -70,10 +61,6 @@ public sealed class GatewayProcess : IDisposable
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the gateway process.");
         var gateway = new GatewayProcess(process, url);
-        process.OutputDataReceived += (_, e) => gateway.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => gateway.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         return gateway;
     }
 
@@ -130,21 +117,5 @@ public sealed class GatewayProcess : IDisposable
         }
 
         _process.Dispose();
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            if (_output.Length < 200_000)
-            {
-                _output.AppendLine(line);
-            }
-        }
     }
 }

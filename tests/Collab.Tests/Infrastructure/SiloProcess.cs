@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace Collab.Tests.Infrastructure;
 
@@ -10,11 +9,12 @@ namespace Collab.Tests.Infrastructure;
 public sealed class SiloProcess : IDisposable
 {
     private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly ProcessOutput _output;
 
     private SiloProcess(Process process, int siloPort, int gatewayPort)
     {
         _process = process;
+        _output = ProcessOutput.Capture(process);
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
     }
@@ -36,16 +36,7 @@ public sealed class SiloProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>What the process wrote so far (for failure messages).</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _output.ToString();
 
     /// <summary>Starts a silo of <paramref name="hosts"/>' cluster; <paramref name="settings"/> (configuration keys) are added as environment variables.</summary>
     public static SiloProcess Start(AdoNetHosts hosts, IReadOnlyDictionary<string, string?>? settings = null)
@@ -108,10 +99,6 @@ public sealed class SiloProcess : IDisposable
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo process.");
         var silo = new SiloProcess(process, siloPort, gatewayPort);
-        process.OutputDataReceived += (_, e) => silo.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => silo.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         return silo;
     }
 
@@ -149,22 +136,5 @@ public sealed class SiloProcess : IDisposable
     {
         Kill();
         _process.Dispose();
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            // Enough to diagnose a failure without holding a chatty process's whole log.
-            if (_output.Length < 200_000)
-            {
-                _output.AppendLine(line);
-            }
-        }
     }
 }

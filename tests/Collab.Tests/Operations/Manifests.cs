@@ -111,6 +111,12 @@ public static partial class Manifests
                 throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish within 60 s.");
             }
 
+            // The process has exited; its pipes close with it. Bounded all the same: a test never hangs.
+            if (!Task.WaitAll([output, error], TimeSpan.FromSeconds(10)))
+            {
+                throw new TimeoutException($"{file} {string.Join(' ', args)} exited but its output did not close within 10 s.");
+            }
+
             return (process.ExitCode, output.Result, error.Result);
         }
     }
