@@ -10,9 +10,10 @@ namespace Collab.Gateway.Realtime;
 
 /// <summary>
 /// This gateway's side of the push path. Rather than one observer per connection, it is the one
-/// observer the gateway registers with each stream grain that has local subscribers; it sends each event once per
-/// (stream, audience, language) SignalR group, detects gaps by sequence number and repairs them
-/// by reading the stream, and replays a subscriber's missed events before it joins its group.
+/// observer the gateway registers with each stream grain that has local subscribers. It keeps who
+/// follows what, detects gaps by sequence number, and has <see cref="StreamDelivery"/> send each
+/// event once per (stream, audience, language) SignalR group, repair gaps by reading the stream,
+/// and replay a subscriber's missed events before it joins its group.
 /// </summary>
 public sealed partial class LiveStreams(
     IGrainFactory grains,
@@ -21,13 +22,12 @@ public sealed partial class LiveStreams(
     ILogger<LiveStreams> logger,
     CollabMetrics metrics) : IStreamObserver
 {
-    private const int PageSize = 1_000;
-
     /// <summary>How long renewal waits for one stream's gate before leaving it to the next tick.</summary>
     private static readonly TimeSpan RenewalWait = TimeSpan.FromSeconds(2);
 
     private readonly ConcurrentDictionary<StreamName, LiveStream> _streams = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<StreamName, (Audience Audience, string Language)>> _connections = new(StringComparer.Ordinal);
+    private readonly StreamDelivery _delivery = new(hub, options, metrics);
     private readonly Lock _referenceLock = new();
     private IStreamObserver? _reference;
 
@@ -109,10 +109,9 @@ public sealed partial class LiveStreams(
         if (afterSeq is { } ahead && ahead > live.Delivered[audience])
         {
             // The caller has seen more than this gateway has delivered: bring the groups up first.
-            await RepairAsync(live, audience, upTo: null);
+            await _delivery.RepairAsync(live, audience, upTo: null);
         }
 
-        var replayed = 0;
         var current = live.Delivered[audience];
         if (current == 0)
         {
@@ -124,48 +123,7 @@ public sealed partial class LiveStreams(
             }
         }
 
-        if (afterSeq is { } claimed && claimed > current)
-        {
-            // The caller claims events this stream never had (its history was lost, e.g. a memory
-            // store restarted, or the client is confused): the next live event would carry a number
-            // it believes it has seen. Its copy is not this stream's; it must re-read the snapshot.
-            await hub.Clients.Client(connectionId).Resync(new ResyncNotice(route.Name, ResyncReasons.AheadOfStream));
-            metrics.Resynced(route.Source, ResyncReasons.AheadOfStream);
-        }
-
-        if (afterSeq is { } after && after < current)
-        {
-            var client = hub.Clients.Client(connectionId);
-            var cursor = Math.Max(after, 0);
-            while (cursor < current)
-            {
-                var page = await route.Grain.ReadAsync(audience, cursor, PageSize);
-                if (!page.Found)
-                {
-                    throw new HubException("Unknown stream.");
-                }
-
-                if (page.Truncated || current - after > options.Value.MaxReplay)
-                {
-                    await client.Resync(new ResyncNotice(route.Name, ResyncReasons.HistoryUnavailable));
-                    metrics.Resynced(route.Source, ResyncReasons.HistoryUnavailable);
-                    break;
-                }
-
-                var sent = false;
-                foreach (var e in page.Events)
-                {
-                    if (e.Seq > current) break;
-                    await client.Event(EnvelopeMapper.Map(e, language));
-                    cursor = e.Seq;
-                    replayed++;
-                    sent = true;
-                }
-
-                if (!sent) break;
-            }
-        }
-
+        var replayed = await _delivery.ReplayAsync(connectionId, route, language, afterSeq, current);
         await hub.Groups.AddToGroupAsync(connectionId, live.GroupName(audience, language));
         live.Add(audience, language, connectionId);
         mine[route.Source] = (audience, language);
@@ -265,12 +223,12 @@ public sealed partial class LiveStreams(
                 if (item.Event.Seq > delivered + 1)
                 {
                     LogGap(logger, live.Route.Name, audience, delivered, item.Event.Seq);
-                    await RepairAsync(live, audience, upTo: item.Event.Seq - 1);
+                    await _delivery.RepairAsync(live, audience, upTo: item.Event.Seq - 1);
                 }
 
                 if (item.Event.Seq == live.Delivered[audience] + 1)
                 {
-                    await SendAsync(live, audience, item.Event);
+                    await _delivery.SendAsync(live, audience, item.Event);
                 }
             }
         }
@@ -318,7 +276,7 @@ public sealed partial class LiveStreams(
                 {
                     if (head.For(audience) > delivered)
                     {
-                        await RepairAsync(live, audience, upTo: head.For(audience));
+                        await _delivery.RepairAsync(live, audience, upTo: head.For(audience));
                     }
                 }
             }
@@ -335,56 +293,6 @@ public sealed partial class LiveStreams(
 
     /// <summary>The stream this gateway follows for <paramref name="source"/>, if any (tests look at its gate and state).</summary>
     internal LiveStream? Find(StreamName source) => _streams.GetValueOrDefault(source);
-
-    /// <summary>Reads the stream after what was delivered and sends it to the audience's groups; must hold the gate.</summary>
-    private async Task RepairAsync(LiveStream live, Audience audience, long? upTo)
-    {
-        while (upTo is null || live.Delivered[audience] < upTo)
-        {
-            var delivered = live.Delivered[audience];
-            var page = await live.Route.Grain.ReadAsync(audience, delivered, PageSize);
-            if (page.Truncated)
-            {
-                foreach (var language in live.LanguagesOf(audience))
-                {
-                    await hub.Clients.Group(live.GroupName(audience, language)).Resync(new ResyncNotice(live.Route.Name, ResyncReasons.HistoryUnavailable));
-                    metrics.Resynced(live.Route.Source, ResyncReasons.HistoryUnavailable);
-                }
-
-                live.Delivered[audience] = page.Head;
-                return;
-            }
-
-            var sent = false;
-            foreach (var e in page.Events)
-            {
-                if (upTo is { } limit && e.Seq > limit) return;
-                if (e.Seq != live.Delivered[audience] + 1) continue;
-                await SendAsync(live, audience, e);
-                sent = true;
-            }
-
-            if (!sent) return;
-        }
-    }
-
-    private async Task SendAsync(LiveStream live, Audience audience, StreamEvent e)
-    {
-        foreach (var language in live.LanguagesOf(audience))
-        {
-            // Mapped (and translated) once per group.
-            var envelope = EnvelopeMapper.Map(e, language);
-            // One message per group, serialized once per protocol for all members. The send starts
-            // under the gate, which fixes each member's order (a connection's writes are queued in
-            // the order they start), and completes at once: CollabHubLifetimeManager hands it to
-            // each member's outbox and never waits for a member, so a client that stopped reading
-            // holds up neither this stream nor its other subscribers; it is cut off instead.
-            await hub.Clients.Group(live.GroupName(audience, language)).Event(envelope);
-            metrics.Delivered(live.Route.Source, audience);
-        }
-
-        live.Delivered[audience] = e.Seq;
-    }
 
     /// <summary>Subscriptions of this gateway's connections by stream kind (observed by <see cref="CollabMetrics"/>).</summary>
     internal IEnumerable<(string Kind, int Count)> SubscriptionsByKind() =>

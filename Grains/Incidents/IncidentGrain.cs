@@ -69,16 +69,13 @@ internal sealed partial class IncidentGrain(
     public async Task<Outcome<IncidentView>> ReportAsync(ReportIncident command)
     {
         var actor = command.Actor;
-        var key = Remembered(actor, command.IdempotencyKey, CommandFingerprint.Of(command), out var recall);
+        var key = CommandKey.Of(S, command);
         if (S.Reported)
         {
             // The id comes from (caller, key): the same caller's same key with another report lands here too.
-            return recall switch
-            {
-                KeyRecall.Same => await Shared(View(actor)),
-                KeyRecall.Different => IncidentRules.KeyReused,
-                _ => CommandError.Conflict("already-reported", "An incident with this id already exists."),
-            };
+            return key.Answer(() => View(actor)) is { } answered
+                ? await Shared(answered)
+                : CommandError.Conflict("already-reported", "An incident with this id already exists.");
         }
 
         if (IncidentRules.CheckReport(command) is { } refused) return Unreported(refused);
@@ -89,7 +86,7 @@ internal sealed partial class IncidentGrain(
 
         R.Set(actor);
         var reported = Record(new IncidentReported(command.Category, command.Description.Trim(), command.Location, command.Severity,
-            command.Language, neighbourhood.Slug), actor, key);
+            command.Language, neighbourhood.Slug), actor, key.Record);
         // Identity first: an incident never exists without knowing whom to notify.
         await StoreAsync(before: () => reporter.WriteStateAsync());
         LogReported(logger, IncidentId, S.Category, S.Neighbourhood);
@@ -111,10 +108,11 @@ internal sealed partial class IncidentGrain(
     public async Task<Outcome<IncidentView>> AddNoteAsync(AddNote command)
     {
         var actor = command.Actor;
-        if (Answered(actor, command.IdempotencyKey, CommandFingerprint.Of(command), out var key) is { } answered) return await Shared(answered);
+        var key = CommandKey.Of(S, command);
+        if (Answered(actor, key) is { } answered) return await Shared(answered);
         if (IncidentRules.CheckNote(command, IsReporter(actor), S.Notes.Count) is { } refused) return refused;
 
-        var added = Record(new NoteAdded(command.Text.Trim(), command.Visibility, command.Language), actor, key,
+        var added = Record(new NoteAdded(command.Text.Trim(), command.Visibility, command.Language), actor, key.Record,
             IncidentProjection.AudienceOf(command.Visibility));
         await StoreAsync();
 
@@ -130,11 +128,12 @@ internal sealed partial class IncidentGrain(
     public async Task<Outcome<IncidentView>> ChangeStatusAsync(ChangeStatus command)
     {
         var actor = command.Actor;
-        if (Answered(actor, command.IdempotencyKey, CommandFingerprint.Of(command), out var key) is { } answered) return await Shared(answered);
+        var key = CommandKey.Of(S, command);
+        if (Answered(actor, key) is { } answered) return await Shared(answered);
         if (IncidentRules.CheckStatusChange(command, S.Category, S.Status) is { } refused) return refused;
 
         var from = S.Status;
-        var changed = Record(new StatusChanged(from, command.Status, command.Reason), actor, key);
+        var changed = Record(new StatusChanged(from, command.Status, command.Reason), actor, key.Record);
         await StoreAsync();
         LogStatusChanged(logger, IncidentId, from, command.Status);
 
@@ -147,10 +146,11 @@ internal sealed partial class IncidentGrain(
     public async Task<Outcome<IncidentView>> AssignAsync(AssignUnit command)
     {
         var actor = command.Actor;
-        if (Answered(actor, command.IdempotencyKey, CommandFingerprint.Of(command), out var key) is { } answered) return await Shared(answered);
+        var key = CommandKey.Of(S, command);
+        if (Answered(actor, key) is { } answered) return await Shared(answered);
         if (IncidentRules.CheckAssign(command, S.Status) is { } refused) return refused;
 
-        var assigned = Record(new UnitAssigned(command.Unit.Trim()), actor, key);
+        var assigned = Record(new UnitAssigned(command.Unit.Trim()), actor, key.Record);
         await StoreAsync();
 
         Stream.Publish([assigned]);
@@ -162,14 +162,15 @@ internal sealed partial class IncidentGrain(
     public async Task<Outcome<IncidentView>> ModerateAsync(ModerateNote command)
     {
         var actor = command.Actor;
-        if (Answered(actor, command.IdempotencyKey, CommandFingerprint.Of(command), out var key) is { } answered) return await Shared(answered);
+        var key = CommandKey.Of(S, command);
+        if (Answered(actor, key) is { } answered) return await Shared(answered);
         var note = S.FindNote(command.EventId);
         if (IncidentRules.CheckModeration(command, note) is { } refused) return refused;
 
         IncidentEvent act = command.Action == ModerationAction.Hide
             ? new NoteHidden(note!.EventId, command.Reason)
             : new NoteRestored(note!.EventId, command.Reason);
-        var moderated = Record(act, actor, key);
+        var moderated = Record(act, actor, key.Record);
         // On record before it takes effect: an audit entry of an act whose commit then fails is
         // the safe side of the two.
         await StoreAsync(before: () => AuditAsync(actor, act.Type, $"note {note.EventId}: {command.Reason}"));
@@ -182,12 +183,13 @@ internal sealed partial class IncidentGrain(
     public async Task<Outcome<IncidentView>> FlagAsync(FlagNote command)
     {
         var actor = command.Actor;
-        if (Answered(actor, command.IdempotencyKey, CommandFingerprint.Of(command), out var key) is { } answered) return await Shared(answered);
+        var key = CommandKey.Of(S, command);
+        if (Answered(actor, key) is { } answered) return await Shared(answered);
         var note = S.FindNote(command.EventId);
         if (IncidentRules.CheckFlag(command, note) is { } refused) return refused;
 
         if (!note!.Flag(IncidentId, actor.UserId)) return View(actor);
-        S.RememberKey(key);
+        S.RememberKey(key.Record);
         if (note.Flaggers.Count < moderation.Value.FlagThreshold)
         {
             await StoreAsync();
@@ -268,28 +270,9 @@ internal sealed partial class IncidentGrain(
         return answer;
     }
 
-    /// <summary>
-    /// What a command answers before its checks: not found, (a retried command) the view as it is,
-    /// or (its key used before for another command) a refusal; null to go on, with
-    /// <paramref name="keyRecord"/> to remember.
-    /// </summary>
-    private Outcome<IncidentView>? Answered(Actor actor, string idempotencyKey, string fingerprint, out string keyRecord)
-    {
-        keyRecord = Remembered(actor, idempotencyKey, fingerprint, out var recall);
-        if (!S.Reported) return Unreported(NoSuchIncident);
-        return recall switch
-        {
-            KeyRecall.Same => View(actor),
-            KeyRecall.Different => IncidentRules.KeyReused,
-            _ => null,
-        };
-    }
-
-    private string Remembered(Actor actor, string idempotencyKey, string fingerprint, out KeyRecall recall)
-    {
-        recall = S.Recall(actor.UserId, idempotencyKey, fingerprint);
-        return IncidentState.KeyRecord(actor.UserId, idempotencyKey, fingerprint);
-    }
+    /// <summary>What a command answers before its checks: not found, or what its key says (<see cref="CommandKey.Answer"/>); null to go on.</summary>
+    private Outcome<IncidentView>? Answered(Actor actor, CommandKey key) =>
+        S.Reported ? key.Answer(() => View(actor)) : Unreported(NoSuchIncident);
 
     private Outcome<IncidentView> View(Actor viewer) => Outcome<IncidentView>.Ok(Projection.View(viewer.Audience, IsReporter(viewer)));
 
@@ -297,31 +280,16 @@ internal sealed partial class IncidentGrain(
 
     /// <summary>
     /// Records one event: onto the timeline (lean) and this command's pending log rows (in full),
-    /// and into the state, by the same <see cref="Apply"/> that restores it from the log.
+    /// and into the state, by the same <see cref="IncidentState.Apply"/> that restores it from the log.
     /// </summary>
     private TimelineEntry<IncidentEvent> Record(IncidentEvent fact, Actor actor, string? keyRecord, Audience visibility = Audience.Public)
     {
         var entry = Stream.Append(fact.Type, actor, visibility, fact.Lean(), clock.GetUtcNow(), e => IncidentLogPayload.Write(e, fact, keyRecord));
-        Apply(entry, fact, keyRecord);
-        return entry;
+        return S.Apply((entry, fact, keyRecord));
     }
 
     /// <summary>Re-applies a logged event that the snapshot missed.</summary>
-    private TimelineEntry<IncidentEvent> Restore(LoggedEvent row)
-    {
-        var (entry, fact, key) = IncidentLogPayload.Read(row);
-        Apply(entry, fact, key);
-        return entry;
-    }
-
-    private void Apply(TimelineEntry<IncidentEvent> entry, IncidentEvent fact, string? scopedKey)
-    {
-        fact.Apply(S, entry);
-        if (scopedKey is not null)
-        {
-            S.RememberKey(scopedKey);
-        }
-    }
+    private TimelineEntry<IncidentEvent> Restore(LoggedEvent row) => S.Apply(IncidentLogPayload.Read(row));
 
     /// <summary>
     /// Stores the command: <paramref name="before"/> (state kept apart), the log, then the snapshot;

@@ -114,6 +114,21 @@ internal sealed class IncidentState
         return KeyRecall.New;
     }
 
+    /// <summary>
+    /// Applies one event, recorded now or read back from the log, with the key of the command that
+    /// produced it (remembered, so a retry of that command is answered rather than done again).
+    /// </summary>
+    public TimelineEntry<IncidentEvent> Apply((TimelineEntry<IncidentEvent> Entry, IncidentEvent Fact, string? KeyRecord) recorded)
+    {
+        recorded.Fact.Apply(this, recorded.Entry);
+        if (recorded.KeyRecord is not null)
+        {
+            RememberKey(recorded.KeyRecord);
+        }
+
+        return recorded.Entry;
+    }
+
     public void RememberKey(string scopedKey)
     {
         ProcessedKeys.Add(scopedKey);
