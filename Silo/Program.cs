@@ -1,4 +1,5 @@
 using Collab.Silo;
+using Collab.Silo.Operations;
 using Collab.Silo.Persistence;
 
 if (MigrateCommand.IsRequested(args))
@@ -6,7 +7,10 @@ if (MigrateCommand.IsRequested(args))
     return await MigrateCommand.RunAsync(args);
 }
 
-var builder = Host.CreateApplicationBuilder(args);
+var builder = WebApplication.CreateBuilder(args);
 builder.AddCollabSilo();
-await builder.Build().RunAsync();
+builder.AddSiloHealth();
+var app = builder.Build();
+app.MapSiloHealth();
+await app.RunAsync();
 return 0;

@@ -8,7 +8,7 @@ namespace Collab.Silo;
 /// <summary>A standalone silo: clustering from <c>Collab:Cluster</c>, grains and storage from <c>Collab:*</c>.</summary>
 public static class SiloHostingExtensions
 {
-    public static HostApplicationBuilder AddCollabSilo(this HostApplicationBuilder builder)
+    public static TBuilder AddCollabSilo<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         var cluster = ClusterHostingOptions.From(builder.Configuration);
         var storage = builder.Configuration.GetSection("Collab:Storage").Get<StorageOptions>() ?? new StorageOptions();

@@ -11,12 +11,13 @@ public sealed class SiloProcess : IDisposable
     private readonly Process _process;
     private readonly ProcessOutput _output;
 
-    private SiloProcess(Process process, int siloPort, int gatewayPort)
+    private SiloProcess(Process process, int siloPort, int gatewayPort, int healthPort)
     {
         _process = process;
         _output = ProcessOutput.Capture(process);
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
+        HealthPort = healthPort;
     }
 
     /// <summary>
@@ -33,7 +34,51 @@ public sealed class SiloProcess : IDisposable
     /// <summary>The port Orleans clients (gateways) connect to.</summary>
     public int GatewayPort { get; }
 
+    /// <summary>The port of the silo's probes (<c>/health/ready</c> and the others).</summary>
+    public int HealthPort { get; }
+
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The silo's process id (to send it a signal).</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>
+    /// Waits until <c>/health/ready</c> answers 200 (joined the cluster, storage reachable), as a
+    /// Kubernetes readiness probe would; throws with the process's output if it exits or the wait ends first.
+    /// </summary>
+    public async Task WaitReadyAsync(TimeSpan within)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HealthPort}"), Timeout = TimeSpan.FromSeconds(3) };
+        var deadline = DateTime.UtcNow + within;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The silo exited ({_process.ExitCode}) before it was ready:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync("/health/ready");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // A slow answer while it starts.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"The silo was not ready within {within}:\n{Output}");
+    }
 
     /// <summary>What the process wrote so far (for failure messages).</summary>
     public string Output => _output.ToString();
@@ -97,9 +142,10 @@ public sealed class SiloProcess : IDisposable
             env[name] = value;
         }
 
+        var healthPort = FreePorts.Next();
+        env["Collab__Operations__HealthPort"] = healthPort.ToString();
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo process.");
-        var silo = new SiloProcess(process, siloPort, gatewayPort);
-        return silo;
+        return new SiloProcess(process, siloPort, gatewayPort, healthPort);
     }
 
     /// <summary>The build output of a project beside the tests' (same configuration and framework).</summary>
@@ -121,6 +167,28 @@ public sealed class SiloProcess : IDisposable
     }
 
     private static string FindSiloAssembly() => FindAssembly("Silo", "Collab.Silo.dll");
+
+    /// <summary>SIGTERM: the silo stops gracefully (grains deactivate, it leaves the membership), as on a pod's termination.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString() }, UseShellExecute = false })!;
+        kill.WaitForExit();
+    }
+
+    /// <summary>Waits for the process to exit; false if it is still running after <paramref name="within"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan within)
+    {
+        using var wait = new CancellationTokenSource(within);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>SIGKILL: no shutdown, no goodbye in the membership table.</summary>
     public void Kill()
