@@ -48,12 +48,31 @@ public sealed class CollabMetrics : IDisposable
     private static readonly ObservableUpDownCounter<long> Followed = Meter.CreateObservableUpDownCounter("collab.streams.followed",
         () => Observe(streams => streams.FollowedByKind()), "{stream}", "Streams this gateway follows (one observer registration each), by stream kind.");
 
+    private static readonly Histogram<double> FanOut = Meter.CreateHistogram("collab.fanout.duration", "s",
+        "From a stream grain's publish to this gateway's send to the stream's SignalR groups, per batch, by stream kind "
+        + "(the grain's and the gateway's clocks: keep them in sync).",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+
+    private static readonly Counter<long> Replays = Meter.CreateCounter<long>("collab.replays", "{event}",
+        "Events replayed to one subscriber (it resumed after a seq its group had passed), by stream kind.");
+
+    private static readonly Counter<long> RateLimitRefusals = Meter.CreateCounter<long>("collab.ratelimit.refusals", "{request}",
+        "Requests and hub connection attempts refused with 429, by rate-limit policy.");
+
+    private static readonly Counter<long> CutOffs = Meter.CreateCounter<long>("collab.hub.cutoffs", "{connection}",
+        "Hub connections cut off because they fell too far behind (a stalled reader).");
+
+    private static readonly Counter<long> DrainNotices = Meter.CreateCounter<long>("collab.drain.reconnects", "{notice}",
+        "Clients told to reconnect elsewhere while this gateway drains.");
+
     private readonly IServiceProvider _services;
+    private readonly TimeProvider _clock;
 
     /// <summary>LiveStreams records here, so it is looked up when observed rather than injected.</summary>
     public CollabMetrics(IServiceProvider services)
     {
         _services = services;
+        _clock = services.GetService<TimeProvider>() ?? TimeProvider.System;
         Alive.TryAdd(this, 0);
     }
 
@@ -65,6 +84,29 @@ public sealed class CollabMetrics : IDisposable
 
     public void Command(string command, string channel, string outcome) =>
         Commands.Add(1, new("command", command), new("channel", channel), new("outcome", outcome));
+
+    /// <summary>A batch published at <paramref name="publishedAt"/> was sent to its groups now.</summary>
+    public void FannedOut(StreamName stream, DateTimeOffset publishedAt)
+    {
+        if (publishedAt != default)
+        {
+            FanOut.Record(Math.Max(0, (_clock.GetUtcNow() - publishedAt).TotalSeconds), new KeyValuePair<string, object?>("kind", stream.Kind.Name));
+        }
+    }
+
+    public void Replayed(StreamName stream, int events)
+    {
+        if (events > 0)
+        {
+            Replays.Add(events, new KeyValuePair<string, object?>("kind", stream.Kind.Name));
+        }
+    }
+
+    public void RateLimited(string policy) => RateLimitRefusals.Add(1, new KeyValuePair<string, object?>("policy", policy));
+
+    public void CutOff() => CutOffs.Add(1);
+
+    public void ToldToReconnect(int clients) => DrainNotices.Add(clients);
 
     public void Dispose() => Alive.TryRemove(this, out _);
 

@@ -20,6 +20,7 @@ public sealed partial class GatewayDrain(
     IOptions<ShutdownOptions> options,
     IHostApplicationLifetime lifetime,
     TimeProvider clock,
+    CollabMetrics metrics,
     ILogger<GatewayDrain> logger) : IHostedLifecycleService
 {
     /// <summary>How often the drain looks whether clients are left.</summary>
@@ -84,6 +85,7 @@ public sealed partial class GatewayDrain(
             }
         }
 
+        metrics.ToldToReconnect(told);
         LogDraining(logger, told, options.Value.Drain.TotalSeconds);
         using var timeout = new CancellationTokenSource(options.Value.Drain, clock);
         try

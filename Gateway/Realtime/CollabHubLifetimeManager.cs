@@ -17,6 +17,7 @@ namespace Collab.Gateway.Realtime;
 public sealed partial class CollabHubLifetimeManager(
     ILogger<DefaultHubLifetimeManager<CollabHub>> baseLogger,
     IOptions<GatewayRealtimeOptions> options,
+    Operations.CollabMetrics metrics,
     ILogger<CollabHubLifetimeManager> logger) : DefaultHubLifetimeManager<CollabHub>(baseLogger)
 {
     private readonly ConcurrentDictionary<string, ConnectionOutbox> _connections = new(StringComparer.Ordinal);
@@ -205,8 +206,11 @@ public sealed partial class CollabHubLifetimeManager(
     private static SerializedHubMessage Message(string methodName, object?[] args) =>
         new(new InvocationMessage(methodName, args));
 
-    private void OnCutOff(ConnectionOutbox outbox, TimeSpan lag, int backlog) =>
+    private void OnCutOff(ConnectionOutbox outbox, TimeSpan lag, int backlog)
+    {
+        metrics.CutOff();
         LogCutOff(logger, outbox.ConnectionId, lag.TotalSeconds, backlog);
+    }
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Connection {ConnectionId} fell {LagSeconds:0.0} s behind with {Backlog} messages waiting; cut off, so its client reconnects and resumes from its last seq")]

@@ -124,6 +124,7 @@ public sealed partial class LiveStreams(
         }
 
         var replayed = await _delivery.ReplayAsync(connectionId, route, language, afterSeq, current);
+        metrics.Replayed(route.Source, replayed);
         await hub.Groups.AddToGroupAsync(connectionId, live.GroupName(audience, language));
         live.Add(audience, language, connectionId);
         mine[route.Source] = (audience, language);
@@ -212,6 +213,7 @@ public sealed partial class LiveStreams(
                 return;
             }
 
+            var sent = false;
             foreach (var item in batch.Events)
             {
                 var audience = item.Audience;
@@ -229,7 +231,13 @@ public sealed partial class LiveStreams(
                 if (item.Event.Seq == live.Delivered[audience] + 1)
                 {
                     await _delivery.SendAsync(live, audience, item.Event);
+                    sent = true;
                 }
+            }
+
+            if (sent)
+            {
+                metrics.FannedOut(source, batch.PublishedAt);
             }
         }
         catch (Exception ex)

@@ -45,6 +45,8 @@ public static class RateLimits
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.AnonymousReadsPerWindow, Window = limits.Window, QueueLimit = 0 }));
             o.OnRejected = async (context, cancellationToken) =>
             {
+                var policy = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? "global";
+                context.HttpContext.RequestServices.GetRequiredService<Operations.CollabMetrics>().RateLimited(policy);
                 if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
                 {
                     context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Collab.Common;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
 
@@ -36,6 +37,7 @@ internal sealed class JournaledStream<TPayload>
     private readonly Projection<TPayload> _project;
     private readonly IEventLog? _log;
     private readonly ILogger _logger;
+    private readonly TimeProvider _clock;
     private readonly ObserverManager<IStreamObserver> _observers;
     private readonly List<LoggedEvent> _pending = [];
 
@@ -58,6 +60,7 @@ internal sealed class JournaledStream<TPayload>
         _project = project;
         _log = log is { IsDurable: true } ? log : null;
         _logger = logger;
+        _clock = owner.GrainContext.ActivationServices.GetService<TimeProvider>() ?? TimeProvider.System;
         _observers = new(observerExpiry, logger);
     }
 
@@ -194,7 +197,7 @@ internal sealed class JournaledStream<TPayload>
 
         if (events.Count > 0)
         {
-            var batch = new StreamBatch(Key, events, Head);
+            var batch = new StreamBatch(Key, events, Head, _clock.GetUtcNow());
             _observers.Notify(o => o.OnEventsAsync(batch));
         }
     }

@@ -29,6 +29,10 @@ public sealed class GatewayDrainTests(GatewayFixture fx)
 
         using var http = new HttpClient { BaseAddress = url };
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
+        // The meter is the process's: read it on the fixture's gateway, which stays up.
+        using var metrics = fx.Http();
+        const string told = "collab_drain_reconnects_total";
+        var before = MetricsScrape.Parse(await MetricsScrape.TextAsync(metrics)).GetValueOrDefault(told);
 
         var clock = Stopwatch.StartNew();
         // As on SIGTERM: ApplicationStopping fires first (SignalR closes its connections from it), then the host stops.
@@ -55,6 +59,8 @@ public sealed class GatewayDrainTests(GatewayFixture fx)
             Assert.Equal(TimeSpan.FromSeconds(2), refused.Headers.RetryAfter?.Delta);
             await Assert.ThrowsAnyAsync<Exception>(() => LiveClient.ConnectAsync(url, police.Token));
             Assert.False(stopping.IsCompleted, "The gateway stopped while its clients were still on it.");
+            var after = await MetricsScrape.UntilAsync(metrics, m => m.GetValueOrDefault(told) - before >= clients.Count);
+            Assert.True(after.GetValueOrDefault(told) - before >= clients.Count, $"{told} moved by {after.GetValueOrDefault(told) - before}.");
         }
         finally
         {

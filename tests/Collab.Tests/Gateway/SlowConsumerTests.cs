@@ -127,6 +127,10 @@ public sealed class SlowConsumerTests(GatewayFixture fx)
         await using var stalled = await StalledHubClient.ConnectAsync(system.Url, (await fx.UserAsync("police")).Token);
         await stalled.SubscribeAsync(stream);
         stalled.Stall();
+        // The meter is the process's: read it on the fixture's gateway.
+        using var metrics = fx.Http();
+        const string cutOffs = "collab_hub_cutoffs_total";
+        var before = MetricsScrape.Parse(await MetricsScrape.TextAsync(metrics)).GetValueOrDefault(cutOffs);
 
         var head = 1L;
         var started = DateTime.UtcNow;
@@ -140,6 +144,8 @@ public sealed class SlowConsumerTests(GatewayFixture fx)
         // transport send timeout), and says so.
         Assert.True(await stalled.ReadUntilClosedAsync(Bound), "The stalled client is still connected.");
         Assert.Contains(system.Log.Lines, l => l.Contains("cut off", StringComparison.Ordinal));
+        var counted = await MetricsScrape.UntilAsync(metrics, m => m.GetValueOrDefault(cutOffs) > before);
+        Assert.True(counted.GetValueOrDefault(cutOffs) > before, $"{cutOffs} did not move.");
 
         // What it did read is the stream's prefix, in order, once.
         var seen = stalled.Seqs;

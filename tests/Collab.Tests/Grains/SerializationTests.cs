@@ -52,7 +52,7 @@ public sealed class SerializationTests
         new EventActor(ActorRole.Citizen, null),
         Event,
         new AudienceEvent(Audience.Council, Event),
-        new StreamBatch("incident:i-1", [new AudienceEvent(Audience.Police, Event)], new StreamHead(1, 2, 4)),
+        new StreamBatch("incident:i-1", [new AudienceEvent(Audience.Police, Event)], new StreamHead(1, 2, 4), new DateTimeOffset(2026, 11, 29, 22, 0, 0, TimeSpan.Zero)),
         new StreamHead(1, 2, 3),
         new StreamPage(true, [Event], 4, false),
         new ReportIncident("k", Actor, "noise", "Loud", Point, Severity.Low, "en"),

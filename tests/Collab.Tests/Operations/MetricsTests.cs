@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text.RegularExpressions;
 using Collab.Tests.Gateway;
 using Collab.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -11,7 +10,7 @@ namespace Collab.Tests.Operations;
 
 /// <summary>The <c>Collab</c> meter at <c>/metrics</c>: recorded, moving, and free of ids.</summary>
 [Collection(GatewayCollection.Name)]
-public sealed partial class MetricsTests(GatewayFixture fx)
+public sealed class MetricsTests(GatewayFixture fx)
 {
     [Fact]
     public async Task AfterCommandsAndASubscriptionTheCollabSeriesMove()
@@ -53,6 +52,9 @@ public sealed partial class MetricsTests(GatewayFixture fx)
         Assert.True(Delta("collab_commands_total{channel=\"hub\",command=\"ChangeStatus\",outcome=\"refused\"}") >= 1, text);
         Assert.True(Delta("collab_commands_total{channel=\"rest\",command=\"ChangeStatus\",outcome=\"refused\"}") >= 1, text);
         Assert.True(Delta("collab_deliveries_total{audience=\"police\",kind=\"incident\"}") >= 3, text);
+        // Three notes pushed live (one batch each) and the report replayed to the late subscriber.
+        Assert.True(Delta("collab_fanout_duration_seconds_count{kind=\"incident\"}") >= 3, text);
+        Assert.True(Delta("collab_replays_total{kind=\"incident\"}") >= 1, text);
         Assert.True(after.GetValueOrDefault("collab_hub_connections") >= 1, text);
         Assert.True(after.GetValueOrDefault("collab_hub_subscriptions{kind=\"incident\"}") >= 1, text);
         Assert.True(after.GetValueOrDefault("collab_streams_followed{kind=\"incident\"}") >= 1, text);
@@ -92,33 +94,49 @@ public sealed partial class MetricsTests(GatewayFixture fx)
         }
     }
 
+    [Fact]
+    public async Task RefusalsOfTheRateLimiterAreCountedByPolicy()
+    {
+        var port = FreePorts.Next();
+        var (app, url) = await fx.StartGatewayAsync(
+            new() { ["Collab:Security:CommandsPerWindow"] = "1" },
+            b => b.WebHost.UseUrls($"http://127.0.0.1:{port}"));
+        try
+        {
+            using var http = new HttpClient { BaseAddress = url };
+            var before = Parse(await ScrapeAsync(http));
+            var police = await fx.UserAsync("police");
+            http.DefaultRequestHeaders.Authorization = new("Bearer", police.Token);
+            HttpStatusCode last = default;
+            for (var i = 0; i < 3 && last != HttpStatusCode.TooManyRequests; i++)
+            {
+                last = (await http.PostJsonAsync("/api/incidents", Sample.Report(description: "Rate limit"), $"rl-{Guid.NewGuid():N}")).StatusCode;
+            }
+
+            Assert.Equal(HttpStatusCode.TooManyRequests, last);
+            http.DefaultRequestHeaders.Authorization = null;
+            const string series = "collab_ratelimit_refusals_total{policy=\"commands\"}";
+            var after = Parse(await ScrapeAsync(http));
+            for (var attempt = 0; attempt < 20 && after.GetValueOrDefault(series) - before.GetValueOrDefault(series) < 1; attempt++)
+            {
+                await Task.Delay(250);
+                after = Parse(await ScrapeAsync(http));
+            }
+
+            Assert.True(after.GetValueOrDefault(series) - before.GetValueOrDefault(series) >= 1, string.Join('\n', after.Keys));
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
     /// <summary>Resyncs are counted but this scenario causes none; the exporter only lists a counter once it has a value.</summary>
     private static string ResyncsDeclaredWhenRecorded(Dictionary<string, double> series) =>
         series.Keys.Any(k => k.StartsWith("collab_resyncs_total", StringComparison.Ordinal)) ? "" : "# TYPE collab_resyncs_total counter";
 
-    private static async Task<string> ScrapeAsync(HttpClient http)
-    {
-        var response = await http.GetAsync("/metrics");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await response.Content.ReadAsStringAsync();
-    }
+    private static Task<string> ScrapeAsync(HttpClient http) => MetricsScrape.TextAsync(http);
 
-    /// <summary>Series (name and labels, without OpenTelemetry's own scope labels) to value, summed over what was dropped.</summary>
-    private static Dictionary<string, double> Parse(string text)
-    {
-        var series = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (Match m in SeriesLine().Matches(text))
-        {
-            var labels = m.Groups["labels"].Success
-                ? string.Join(',', m.Groups["labels"].Value.Split(',', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith("otel_", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
-                : "";
-            var key = labels.Length == 0 ? m.Groups["name"].Value : $"{m.Groups["name"].Value}{{{labels}}}";
-            series[key] = series.GetValueOrDefault(key) + double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture);
-        }
-
-        return series;
-    }
-
-    [GeneratedRegex(@"^(?<name>collab_[a-z_]+)(\{(?<labels>[^}]*)\})? (?<value>[0-9.eE+-]+)( [0-9]+)?$", RegexOptions.Multiline)]
-    private static partial Regex SeriesLine();
+    private static Dictionary<string, double> Parse(string text) => MetricsScrape.Parse(text);
 }
