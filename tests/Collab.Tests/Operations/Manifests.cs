@@ -68,6 +68,27 @@ public static partial class Manifests
         return env.ToDictionary(e => e.Key.Replace("__", ":", StringComparison.Ordinal), e => e.Value, StringComparer.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// An overlay with components added, as an operator's own kustomization would list them,
+    /// rendered; the YAML documents as text (components may hold kinds this client does not know).
+    /// </summary>
+    public static IReadOnlyList<string> RenderWithComponents(string overlay, params string[] components)
+    {
+        var directory = Directory.CreateTempSubdirectory("collab-kustomize-");
+        try
+        {
+            // kustomize takes relative paths only.
+            string From(string folder) => Path.GetRelativePath(directory.FullName, Path.Combine(Root, "k8s", folder)).Replace('\\', '/');
+            File.WriteAllLines(Path.Combine(directory.FullName, "kustomization.yaml"),
+                ["resources:", $"  - {From($"overlays/{overlay}")}", "components:", .. components.Select(c => $"  - {From($"components/{c}")}")]);
+            return Kustomize(directory.FullName).Split("\n---\n").Select(d => d.Trim()).Where(d => d.Length > 0).ToList();
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     private static string Kustomize(string directory)
     {
         var (exitCode, output, error) = Run("kubectl", "kustomize", directory);
