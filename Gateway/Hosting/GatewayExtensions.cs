@@ -106,6 +106,7 @@ public static class GatewayExtensions
     {
         app.MapHealthEndpoints();
         app.MapMetricsEndpoint();
+        app.MapDashboardEndpoint();
         var openApi = app.MapOpenApi();
         if (app.Services.GetRequiredService<IOptions<OperationsOptions>>().Value.OpenApiIsPublic(app.Environment))
         {

@@ -22,6 +22,15 @@ public sealed class OperationsOptions
     /// <summary><c>/openapi/v1.json</c> without a token; null: only in Development.</summary>
     public bool? PublicOpenApi { get; set; }
 
+    /// <summary>
+    /// Orleans' dashboard at <c>/dashboard</c> (and its services on the silos, which read the same
+    /// key): served on the <see cref="ManagementPort"/> only, or in Development without one; never on
+    /// the public port of a deployed gateway. Off by default: its profiling costs every grain call.
+    /// </summary>
+    public bool Dashboard { get; set; }
+
+    public bool DashboardIsServed(IHostEnvironment environment) => Dashboard && (ManagementPort is not null || environment.IsDevelopment());
+
     public bool MetricsArePublic(IHostEnvironment environment) => ManagementPort is not null || (PublicMetrics ?? environment.IsDevelopment());
 
     public bool OpenApiIsPublic(IHostEnvironment environment) => PublicOpenApi ?? environment.IsDevelopment();

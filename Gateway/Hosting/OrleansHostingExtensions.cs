@@ -1,5 +1,6 @@
 using Collab.Hosting;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace Collab.Gateway.Hosting;
 
@@ -9,6 +10,7 @@ public static class OrleansHostingExtensions
     public static WebApplicationBuilder AddCollabOrleans(this WebApplicationBuilder builder)
     {
         var cluster = ClusterHostingOptions.From(builder.Configuration);
+        var dashboard = builder.Configuration.GetValue<bool>(CollabSiloExtensions.DashboardKey);
         switch (cluster.Mode)
         {
             case ClusterMode.Embedded:
@@ -25,7 +27,8 @@ public static class OrleansHostingExtensions
                         cluster.GatewayPorts is { Length: > 0 } ports ? ports : [cluster.GatewayPort],
                         cluster.ServiceId,
                         cluster.ClusterId)
-                    .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout));
+                    .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout)
+                    .AddDashboardIf(dashboard));
                 break;
             case ClusterMode.AdoNet:
                 var connectionString = DatabaseOptions.ConnectionString(builder.Configuration);
@@ -42,6 +45,7 @@ public static class OrleansHostingExtensions
                         o.Invariant = DatabaseOptions.Invariant;
                         o.ConnectionString = connectionString;
                     });
+                    client.AddDashboardIf(dashboard);
                 });
                 break;
             default:
@@ -52,4 +56,7 @@ public static class OrleansHostingExtensions
         builder.Services.AddCollabWireExceptions();
         return builder;
     }
+
+    /// <summary>The dashboard's client side (its pages call the silos' dashboard grains), when operators turned it on.</summary>
+    private static IClientBuilder AddDashboardIf(this IClientBuilder client, bool enabled) => enabled ? client.AddDashboard() : client;
 }

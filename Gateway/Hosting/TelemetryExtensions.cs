@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using Orleans.Dashboard;
 
 namespace Collab.Gateway.Hosting;
 
@@ -34,8 +35,8 @@ public static class TelemetryExtensions
     }
 
     /// <summary>
-    /// With <see cref="OperationsOptions.ManagementPort"/>: that port answers <c>/metrics</c> and
-    /// <c>/health/*</c> only, and no other port answers <c>/metrics</c>. Decided by the port the
+    /// With <see cref="OperationsOptions.ManagementPort"/>: that port answers <c>/metrics</c>,
+    /// <c>/dashboard</c> and <c>/health/*</c> only, and no other port answers <c>/metrics</c> or <c>/dashboard</c>. Decided by the port the
     /// request arrived on, not by its Host header, which a caller chooses.
     /// </summary>
     public static WebApplication UseManagementPort(this WebApplication app)
@@ -50,8 +51,8 @@ public static class TelemetryExtensions
             var management = context.Connection.LocalPort == port;
             var path = context.Request.Path;
             var allowed = management
-                ? path.StartsWithSegments(MetricsPath) || path.StartsWithSegments("/health")
-                : !path.StartsWithSegments(MetricsPath);
+                ? path.StartsWithSegments(MetricsPath) || path.StartsWithSegments("/health") || path.StartsWithSegments(DashboardPath)
+                : !path.StartsWithSegments(MetricsPath) && !path.StartsWithSegments(DashboardPath);
             if (allowed)
             {
                 return next(context);
@@ -64,6 +65,22 @@ public static class TelemetryExtensions
     }
 
     private const string MetricsPath = "/metrics";
+    private const string DashboardPath = "/dashboard";
+
+    /// <summary>
+    /// Orleans' dashboard, where <see cref="OperationsOptions.DashboardIsServed"/>: the management
+    /// port is the operators' (a NetworkPolicy admits only the monitoring namespace; people reach
+    /// it with <c>kubectl port-forward</c>, which the cluster's RBAC grants operators alone).
+    /// </summary>
+    public static IEndpointRouteBuilder MapDashboardEndpoint(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<OperationsOptions>>().Value.DashboardIsServed(app.Environment))
+        {
+            app.MapOrleansDashboard(DashboardPath).AllowAnonymous();
+        }
+
+        return app;
+    }
 
     /// <summary><c>/metrics</c>: anonymous or operators only, as <see cref="OperationsOptions"/> says.</summary>
     public static IEndpointRouteBuilder MapMetricsEndpoint(this WebApplication app)

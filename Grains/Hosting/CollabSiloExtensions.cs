@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Serialization;
 using Orleans.Storage;
 
@@ -15,6 +16,9 @@ namespace Collab.Hosting;
 /// <summary>What every Collab silo needs, whether standalone, embedded in a gateway, or in a test cluster.</summary>
 public static class CollabSiloExtensions
 {
+    /// <summary>Orleans' dashboard: its services on every silo, its pages on the gateways' management port.</summary>
+    public const string DashboardKey = "Collab:Operations:Dashboard";
+
     public static ISiloBuilder AddCollabGrains(this ISiloBuilder silo, IConfiguration configuration)
     {
         var storage = configuration.GetSection("Collab:Storage").Get<StorageOptions>() ?? new StorageOptions();
@@ -23,6 +27,12 @@ public static class CollabSiloExtensions
         silo.Services.TryAddSingleton<NeighbourhoodFeed>();
         silo.Services.TryAddSingleton<KnownIncidents>();
         silo.Services.AddCollabFederationOutbox();
+        if (configuration.GetValue<bool>(DashboardKey))
+        {
+            // Its grain-call profiling costs every call a little: on only where operators asked for it.
+            silo.AddDashboard();
+        }
+
         var federation = configuration.GetSection(FederationOptions.Section).Get<FederationOptions>() ?? new FederationOptions();
         silo.Services.AddOptions<RealtimeOptions>().BindConfiguration("Collab:Realtime").ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddOptions<PrivacyOptions>().BindConfiguration("Collab:Privacy").ValidateDataAnnotations().ValidateOnStart();
