@@ -173,4 +173,32 @@ public sealed class ManifestTests
         var mounts = Manifests.One<V1Deployment>(folder, "collab-gateway").Spec.Template.Spec.Containers.Single().VolumeMounts;
         Assert.Contains(mounts, m => keyFile.StartsWith(m.MountPath + "/", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void SiloPortsAreTheConfiguredOrleansPortsAndOnlyGatewaysAndSilosReachThem(string overlay)
+    {
+        var folder = $"overlays/{overlay}";
+        var env = Manifests.Environment(folder, "collab-silo");
+        var siloPort = int.Parse(env["Collab:Cluster:SiloPort"]!, System.Globalization.CultureInfo.InvariantCulture);
+        var gatewayPort = int.Parse(env["Collab:Cluster:GatewayPort"]!, System.Globalization.CultureInfo.InvariantCulture);
+        var silo = Manifests.One<V1Deployment>(folder, "collab-silo");
+        var ports = silo.Spec.Template.Spec.Containers.Single().Ports.ToDictionary(p => p.Name, p => p.ContainerPort);
+        Assert.Equal(siloPort, ports["silo"]);
+        Assert.Equal(gatewayPort, ports["orleans-gw"]);
+
+        // The gateways are Orleans clients of the silos' client port; silos talk to each other on the silo port.
+        var gatewayLabels = Manifests.One<V1Deployment>(folder, "collab-gateway").Spec.Template.Metadata.Labels;
+        var siloLabels = silo.Spec.Template.Metadata.Labels;
+        var policy = Manifests.One<V1NetworkPolicy>(folder, "collab-silo");
+        Assert.All(policy.Spec.PodSelector.MatchLabels, l => Assert.Equal(l.Value, siloLabels[l.Key]));
+        bool Admits(IDictionary<string, string> from, int port) => policy.Spec.Ingress.Any(rule =>
+            rule.Ports.Any(p => p.Port.Value == port.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            && rule.FromProperty.Any(peer => peer.NamespaceSelector is null && peer.PodSelector?.MatchLabels is { } match
+                && match.All(l => from.TryGetValue(l.Key, out var v) && v == l.Value)));
+        Assert.True(Admits(gatewayLabels, gatewayPort), $"{overlay}: gateways cannot reach the silos' client port {gatewayPort}.");
+        Assert.True(Admits(siloLabels, siloPort), $"{overlay}: silos cannot reach each other on {siloPort}.");
+        // And nothing else: every rule names its peers.
+        Assert.All(policy.Spec.Ingress, rule => Assert.NotEmpty(rule.FromProperty ?? []));
+    }
 }
