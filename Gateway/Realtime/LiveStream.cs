@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using Collab.Common;
 using Collab.Gateway.Wire;
+using Collab.Realtime;
 
 namespace Collab.Gateway.Realtime;
 
@@ -11,7 +13,17 @@ namespace Collab.Gateway.Realtime;
 /// </summary>
 internal sealed class LiveStream(StreamRoute route)
 {
+    private int _draining;
+
     public SemaphoreSlim Gate { get; } = new(1, 1);
+
+    /// <summary>Batches the stream's grain pushed, in arrival order, waiting for delivery by one drainer at a time.</summary>
+    public ConcurrentQueue<StreamBatch> Inbox { get; } = new();
+
+    /// <summary>True when the caller is now the stream's one drainer.</summary>
+    public bool TryStartDraining() => Interlocked.CompareExchange(ref _draining, 1, 0) == 0;
+
+    public void StopDraining() => Volatile.Write(ref _draining, 0);
 
     /// <summary>Any route to this stream: the grain and names are the same whoever subscribed first.</summary>
     public StreamRoute Route { get; } = route;

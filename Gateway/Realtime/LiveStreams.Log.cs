@@ -21,4 +21,7 @@ public sealed partial class LiveStreams
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Unsubscribing from {Stream} failed; the registration will expire")]
     private static partial void LogUnsubscribeFailed(ILogger logger, Exception exception, string stream);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Stream}: {Max} batches already wait for delivery; dropped one (repaired from the stream later)")]
+    private static partial void LogInboxFull(ILogger logger, string stream, int max);
 }

@@ -22,6 +22,9 @@ public sealed partial class LiveStreams(
     ILogger<LiveStreams> logger,
     CollabMetrics metrics) : IStreamObserver
 {
+    /// <summary>Batches one stream may hold waiting for delivery; more are dropped and repaired from the grain later.</summary>
+    private const int MaxPendingBatches = 10_000;
+
     /// <summary>How long renewal waits for one stream's gate before leaving it to the next tick.</summary>
     private static readonly TimeSpan RenewalWait = TimeSpan.FromSeconds(2);
 
@@ -189,22 +192,63 @@ public sealed partial class LiveStreams(
         }
     }
 
-    /// <summary>Called by stream grains (one-way). Sends new events to the groups, repairing any gap first.</summary>
-    public async Task OnEventsAsync(StreamBatch batch)
+    /// <summary>
+    /// Called by stream grains (one-way). Hands the batch to its stream's inbox and returns at once:
+    /// the client runtime runs this observer's calls one at a time, for every stream this gateway
+    /// follows, so delivering here would make all streams wait on each other (and on a repair's
+    /// grain read) and cap the whole gateway's fan-out at one thread. Each stream is delivered by
+    /// its own drainer, in the order its batches arrived; different streams in parallel.
+    /// </summary>
+    public Task OnEventsAsync(StreamBatch batch)
     {
         if (!StreamNames.TryParse(batch.Source, out var source))
         {
             // Only the part before the colon: a citizen stream's key is a user id, which logs do not carry.
             LogUnknownSource(logger, batch.Source.Split(':')[0], batch.Events.Count);
-            return;
+            return Task.CompletedTask;
         }
 
         if (!_streams.TryGetValue(source, out var live))
         {
             // Nobody here follows it any more: the unsubscribe and this push crossed.
-            return;
+            return Task.CompletedTask;
         }
 
+        if (live.Inbox.Count >= MaxPendingBatches)
+        {
+            // Bounded: a stream whose groups cannot keep up loses batches here, not memory; the gap
+            // is repaired from the grain when delivery catches up (or becomes a Resync).
+            LogInboxFull(logger, live.Route.Name, MaxPendingBatches);
+            return Task.CompletedTask;
+        }
+
+        live.Inbox.Enqueue(batch);
+        if (live.TryStartDraining())
+        {
+            _ = Task.Run(() => DrainAsync(live));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task DrainAsync(LiveStream live)
+    {
+        do
+        {
+            while (live.Inbox.TryDequeue(out var batch))
+            {
+                await DeliverAsync(live, batch);
+            }
+
+            live.StopDraining();
+        }
+        // A batch enqueued after the last dequeue and before the stop found the drainer running.
+        while (!live.Inbox.IsEmpty && live.TryStartDraining());
+    }
+
+    /// <summary>Sends a batch's new events to the groups, repairing any gap first.</summary>
+    private async Task DeliverAsync(LiveStream live, StreamBatch batch)
+    {
         await live.Gate.WaitAsync();
         try
         {
@@ -237,7 +281,7 @@ public sealed partial class LiveStreams(
 
             if (sent)
             {
-                metrics.FannedOut(source, batch.PublishedAt);
+                metrics.FannedOut(live.Route.Source, batch.PublishedAt);
             }
         }
         catch (Exception ex)
