@@ -1,17 +1,18 @@
 using System.Globalization;
 using System.Xml.Linq;
 using Collab.Alerts;
+using Collab.Gateway.Localization;
 using Collab.Neighbourhoods;
 
 namespace Collab.Gateway.Alerts;
 
-/// <summary>Renders an alert as an OASIS CAP 1.2 message with one <c>info</c> block per language.</summary>
+/// <summary>Renders an alert as an OASIS CAP 1.2 message with one <c>info</c> block per language, its <c>event</c> in that language.</summary>
 public static class CapDocument
 {
     public const string ContentType = "application/cap+xml";
     private static readonly XNamespace Cap = "urn:oasis:names:tc:emergency:cap:1.2";
 
-    public static XDocument Render(AlertView alert, NeighbourhoodInfo area, string cityName)
+    public static XDocument Render(AlertView alert, NeighbourhoodInfo area, string cityName, Translations texts)
     {
         var infos = alert.Texts
             .OrderBy(t => t.Key == alert.Language ? 0 : 1)
@@ -19,7 +20,7 @@ public static class CapDocument
             .Select(t => new XElement(Cap + "info",
                 new XElement(Cap + "language", t.Key),
                 new XElement(Cap + "category", "Safety"),
-                new XElement(Cap + "event", "Neighbourhood safety alert"),
+                new XElement(Cap + "event", texts.Get("alert.event", t.Key)),
                 new XElement(Cap + "urgency", alert.Urgency),
                 new XElement(Cap + "severity", alert.Severity),
                 new XElement(Cap + "certainty", alert.Certainty),

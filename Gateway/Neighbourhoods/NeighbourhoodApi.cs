@@ -1,5 +1,6 @@
 using Collab.Common;
 using Collab.Gateway.Auth;
+using Collab.Gateway.Localization;
 using Collab.Gateway.Security;
 using Collab.Gateway.Wire;
 using Collab.Incidents;
@@ -27,31 +28,32 @@ public static class NeighbourhoodApi
         TypedResults.Ok(map.All.Select(n => new NeighbourhoodListItem(n.Slug, n.Name, LocationDto.From(n.Centre))).ToList());
 
     private static async Task<Results<Ok<NeighbourhoodResponse>, ProblemHttpResult>> GetNeighbourhood(
-        string slug, Caller? caller, IGrainFactory grains, CityMap map)
+        string slug, Caller? caller, IGrainFactory grains, CityMap map, Translations texts)
     {
         if (map.Find(slug) is null) return Unknown();
         var audience = caller?.Audience ?? Audience.Public;
         var outcome = await grains.GetGrain<INeighbourhoodGrain>(slug).GetAsync(audience);
         if (outcome.Error is { } error) return Problems.From(error);
         var v = outcome.Value!;
+        var language = Translations.RequestLanguage;
         return TypedResults.Ok(new NeighbourhoodResponse(
             v.Info.Slug,
             v.Info.Name,
             LocationDto.From(v.Info.Centre),
             new GeoJsonGeometry("Polygon", v.Info.Boundary),
             WireFormat.Name(audience),
-            v.ActiveIncidents.Select(Summary).ToList(),
+            v.ActiveIncidents.Select(i => Summary(i, language, texts)).ToList(),
             v.CountsLast24h,
             v.Seq));
     }
 
-    private static async Task<IResult> GetNeighbourhoodIncidentFeed(string slug, Caller? caller, IGrainFactory grains, CityMap map)
+    private static async Task<IResult> GetNeighbourhoodIncidentFeed(string slug, Caller? caller, IGrainFactory grains, CityMap map, Translations texts)
     {
         if (map.Find(slug) is null) return Unknown();
         var audience = caller?.Audience ?? Audience.Public;
         var outcome = await grains.GetGrain<INeighbourhoodGrain>(slug).GetAsync(audience);
         if (outcome.Error is { } error) return Problems.From(error);
-        var language = caller?.Language ?? Languages.Default;
+        var language = Translations.RequestLanguage;
         var features = outcome.Value!.ActiveIncidents.Select(i => new Feature(
             "Feature",
             i.Id,
@@ -59,9 +61,11 @@ public static class NeighbourhoodApi
             new Dictionary<string, object?>
             {
                 ["category"] = i.Category,
-                ["categoryName"] = Categories.Get(i.Category).NameIn(language),
+                ["categoryName"] = texts.CategoryName(i.Category, language),
                 ["status"] = WireFormat.Name(i.Status),
+                ["statusName"] = texts.StatusName(i.Status, language),
                 ["severity"] = WireFormat.Name(i.Severity),
+                ["severityName"] = texts.SeverityName(i.Severity, language),
                 ["locationBlurred"] = i.LocationBlurred,
                 ["accuracyM"] = i.Location.AccuracyM,
                 ["reportedAt"] = WireFormat.Time(i.ReportedAt),
@@ -70,9 +74,10 @@ public static class NeighbourhoodApi
         return TypedResults.Json(new FeatureCollection("FeatureCollection", features), contentType: GeoJsonContentType);
     }
 
-    private static IncidentSummaryDto Summary(IncidentSummary s) => new(
+    private static IncidentSummaryDto Summary(IncidentSummary s, string language, Translations texts) => new(
         s.Id, s.Category, WireFormat.Name(s.Status), WireFormat.Name(s.Severity), LocationDto.From(s.Location), s.LocationBlurred,
-        WireFormat.Time(s.ReportedAt), WireFormat.Time(s.UpdatedAt));
+        WireFormat.Time(s.ReportedAt), WireFormat.Time(s.UpdatedAt),
+        texts.CategoryName(s.Category, language), texts.StatusName(s.Status, language), texts.SeverityName(s.Severity, language));
 
     private static ProblemHttpResult Unknown() => Problems.NotFound("neighbourhood-not-found", "No such neighbourhood.");
 }

@@ -3,6 +3,7 @@ using System.Text;
 using Collab.Common;
 using Collab.Gateway.Incidents;
 using Collab.Gateway.Auth;
+using Collab.Gateway.Localization;
 using Collab.Gateway.Security;
 using Collab.Gateway.Wire;
 using Collab.Incidents;
@@ -50,7 +51,7 @@ public static class Open311Api
 
     private static bool Known(string format) => format is "json" or "xml";
 
-    private static IResult GetDiscovery(string format, HttpRequest request, IOptions<Open311Options> options)
+    private static IResult GetDiscovery(string format, HttpRequest request, IOptions<Open311Options> options, Translations texts)
     {
         if (!Known(format)) return Problems.NotFound("format-not-supported", "Use .json or .xml.");
         var url = $"{request.Scheme}://{request.Host}{Prefix}/";
@@ -58,7 +59,7 @@ public static class Open311Api
         {
             ["changeset"] = "2026-11-28T00:00:00Z",
             ["contact"] = options.Value.Contact,
-            ["key_service"] = "Ask the city for an API key.",
+            ["key_service"] = texts.Get("open311.key_service", Translations.RequestLanguage),
             ["endpoints"] = new[]
             {
                 (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>
@@ -73,10 +74,10 @@ public static class Open311Api
         });
     }
 
-    private static IResult ListServices(string format)
+    private static IResult ListServices(string format, Translations texts)
     {
         if (!Known(format)) return Problems.NotFound("format-not-supported", "Use .json or .xml.");
-        return GeoReportWriter.List(format, "services", "service", Categories.List.Select(Service));
+        return GeoReportWriter.List(format, "services", "service", Categories.List.Select(c => Service(c, texts, Translations.RequestLanguage)));
     }
 
     private static IResult GetServiceDefinition(string code, string format)
@@ -90,7 +91,7 @@ public static class Open311Api
         });
     }
 
-    private static async Task<IResult> CreateServiceRequest(string format, HttpRequest request, IGrainFactory grains, IOptions<Open311Options> options)
+    private static async Task<IResult> CreateServiceRequest(string format, HttpRequest request, IGrainFactory grains, IOptions<Open311Options> options, Translations texts)
     {
         if (!Known(format)) return Problems.NotFound("format-not-supported", "Use .json or .xml.");
         IFormCollection form;
@@ -151,20 +152,20 @@ public static class Open311Api
 
         return GeoReportWriter.List(format, "service_requests", "request",
         [
-            new Dictionary<string, object?> { ["service_request_id"] = id, ["service_notice"] = "Thank you; the police and the city will follow up.", ["account_id"] = null },
+            new Dictionary<string, object?> { ["service_request_id"] = id, ["service_notice"] = texts.Get("open311.service_notice", Translations.RequestLanguage), ["account_id"] = null },
         ], 201);
     }
 
-    private static async Task<IResult> GetServiceRequest(string id, string format, IGrainFactory grains)
+    private static async Task<IResult> GetServiceRequest(string id, string format, IGrainFactory grains, Translations texts)
     {
         if (!Known(format)) return Problems.NotFound("format-not-supported", "Use .json or .xml.");
-        var row = (await RequestRows([id], grains)).FirstOrDefault();
+        var row = (await RequestRows([id], grains, texts)).FirstOrDefault();
         return row is null
             ? GeoReportWriter.Error(format, 404, $"Unknown service_request_id '{id}'.")
             : GeoReportWriter.List(format, "service_requests", "request", [row]);
     }
 
-    private static async Task<IResult> ListServiceRequests(string format, HttpRequest request, IGrainFactory grains, CityMap map)
+    private static async Task<IResult> ListServiceRequests(string format, HttpRequest request, IGrainFactory grains, CityMap map, Translations texts)
     {
         if (!Known(format)) return Problems.NotFound("format-not-supported", "Use .json or .xml.");
         var query = request.Query;
@@ -177,7 +178,7 @@ public static class Open311Api
                 return GeoReportWriter.Error(format, 400, $"At most {MaxRequestIds} service_request_id values a request.");
             }
 
-            rows.AddRange(await RequestRows(given, grains));
+            rows.AddRange(await RequestRows(given, grains, texts));
             return GeoReportWriter.List(format, "service_requests", "request", rows);
         }
 
@@ -194,7 +195,7 @@ public static class Open311Api
                 if (codes is not null && !codes.Contains(incident.Category)) continue;
                 if (status is "closed") continue;
                 if (incident.ReportedAt < start || (end is not null && incident.ReportedAt > end)) continue;
-                rows.Add(SummaryRow(incident));
+                rows.Add(SummaryRow(incident, texts));
             }
         }
 
@@ -206,7 +207,7 @@ public static class Open311Api
     /// The rows of the requests that exist, in the order given; malformed and unknown ids are left
     /// out. The directory is asked first, so an unknown id activates no incident.
     /// </summary>
-    private static async Task<List<IReadOnlyDictionary<string, object?>>> RequestRows(IReadOnlyList<string> ids, IGrainFactory grains)
+    private static async Task<List<IReadOnlyDictionary<string, object?>>> RequestRows(IReadOnlyList<string> ids, IGrainFactory grains, Translations texts)
     {
         var keys = ids.Select(id => WireFormat.TryParseId(id, out var key) ? key : null).ToList();
         var existing = (await IncidentCommands.ExistingAsync(grains, keys.OfType<string>().Distinct(StringComparer.Ordinal).ToList()))
@@ -214,30 +215,30 @@ public static class Open311Api
         var rows = new List<IReadOnlyDictionary<string, object?>>();
         foreach (var key in keys)
         {
-            if (key is not null && existing.Contains(key) && await RequestRow(key, grains) is { } row) rows.Add(row);
+            if (key is not null && existing.Contains(key) && await RequestRow(key, grains, texts) is { } row) rows.Add(row);
         }
 
         return rows;
     }
 
-    private static async Task<IReadOnlyDictionary<string, object?>?> RequestRow(string key, IGrainFactory grains)
+    private static async Task<IReadOnlyDictionary<string, object?>?> RequestRow(string key, IGrainFactory grains, Translations texts)
     {
         var outcome = await grains.GetGrain<IIncidentGrain>(key).GetAsync(PublicReader);
         if (outcome.Value is not { } v) return null;
-        var row = SummaryRow(new IncidentSummary(v.Id, v.Category, v.Status, v.Severity, v.Location, v.LocationBlurred, v.Neighbourhood, v.ReportedAt, v.UpdatedAt, 0));
+        var row = SummaryRow(new IncidentSummary(v.Id, v.Category, v.Status, v.Severity, v.Location, v.LocationBlurred, v.Neighbourhood, v.ReportedAt, v.UpdatedAt, 0), texts);
         row["description"] = v.Description;
         return row;
     }
 
-    private static Dictionary<string, object?> SummaryRow(IncidentSummary i) => new()
+    private static Dictionary<string, object?> SummaryRow(IncidentSummary i, Translations texts) => new()
     {
         ["service_request_id"] = i.Id,
         ["status"] = i.IsActive ? "open" : "closed",
         ["status_notes"] = WireFormat.Name(i.Status),
-        ["service_name"] = Categories.Get(i.Category).NameIn(Languages.Default),
+        ["service_name"] = texts.CategoryName(i.Category, Translations.RequestLanguage),
         ["service_code"] = i.Category,
         ["description"] = null,
-        ["agency_responsible"] = Categories.Get(i.Category).CouncilConcern ? "Council and police" : "Police",
+        ["agency_responsible"] = texts.Get(Categories.IsKnown(i.Category) && Categories.Get(i.Category).CouncilConcern ? "open311.agency.council-and-police" : "open311.agency.police", Translations.RequestLanguage),
         ["service_notice"] = null,
         ["requested_datetime"] = WireFormat.Time(i.ReportedAt),
         ["updated_datetime"] = WireFormat.Time(i.UpdatedAt),
@@ -250,15 +251,15 @@ public static class Open311Api
         ["media_url"] = null,
     };
 
-    private static Dictionary<string, object?> Service(Categories.Category c) => new()
+    private static Dictionary<string, object?> Service(Categories.Category c, Translations texts, string language) => new()
     {
         ["service_code"] = c.Code,
-        ["service_name"] = c.NameIn(Languages.Default),
-        ["description"] = $"Report {c.NameIn(Languages.Default).ToLowerInvariant()} to the police and the city.",
+        ["service_name"] = texts.CategoryName(c.Code, language),
+        ["description"] = texts.Format("open311.service_description", language, texts.CategoryName(c.Code, language)),
         ["metadata"] = false,
         ["type"] = "realtime",
         ["keywords"] = c.Code,
-        ["group"] = c.CouncilConcern ? "Public space" : "Safety",
+        ["group"] = texts.Get(c.CouncilConcern ? "open311.group.public-space" : "open311.group.safety", language),
     };
 
     private static bool FixedTimeEquals(string expected, string given) =>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Collab.Common;
+using Collab.Gateway.Localization;
 using Collab.Gateway.Operations;
 using Collab.Gateway.Wire;
 using Collab.Realtime;
@@ -19,7 +20,8 @@ public sealed partial class LiveStreams(
     IHubContext<CollabHub, ICollabClient> hub,
     IOptions<GatewayRealtimeOptions> options,
     ILogger<LiveStreams> logger,
-    CollabMetrics metrics) : IStreamObserver
+    CollabMetrics metrics,
+    Translations texts) : IStreamObserver
 {
     private const int PageSize = 1_000;
 
@@ -156,7 +158,7 @@ public sealed partial class LiveStreams(
                 foreach (var e in page.Events)
                 {
                     if (e.Seq > current) break;
-                    await client.Event(EnvelopeMapper.Map(e, language));
+                    await client.Event(EnvelopeMapper.Map(e, language, texts));
                     cursor = e.Seq;
                     replayed++;
                     sent = true;
@@ -373,7 +375,7 @@ public sealed partial class LiveStreams(
         foreach (var language in live.LanguagesOf(audience))
         {
             // Mapped (and translated) once per group.
-            var envelope = EnvelopeMapper.Map(e, language);
+            var envelope = EnvelopeMapper.Map(e, language, texts);
             // One message per group, serialized once per protocol for all members. The send starts
             // under the gate, which fixes each member's order (a connection's writes are queued in
             // the order they start), and completes at once: CollabHubLifetimeManager hands it to

@@ -52,7 +52,9 @@ public sealed record IncidentResponse(
     [property: Key("assignedUnit")] string? AssignedUnit,
     [property: Key("notes")] IReadOnlyList<NoteDto> Notes,
     [property: Key("seq")] long Seq,
-    [property: Key("isOwnReport")] bool IsOwnReport);
+    [property: Key("isOwnReport")] bool IsOwnReport,
+    [property: Key("statusName")] string StatusName,
+    [property: Key("severityName")] string SeverityName);
 
 /// <summary>The reporter, revealed to police only, each read audited. <c>sub</c> is null once the reporter erased their data.</summary>
 public sealed record ReporterDto(string? Sub, string? Name, bool Erased);
