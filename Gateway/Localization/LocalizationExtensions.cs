@@ -1,5 +1,8 @@
 using System.Globalization;
 using Collab.Gateway.Auth;
+using Collab.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Localization;
 
 namespace Collab.Gateway.Localization;
@@ -16,6 +19,7 @@ public static class LocalizationExtensions
     {
         services.AddLocalization();
         services.AddSingleton<Translations>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CityOptions>, CategoryTextsValidator>());
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture(CultureInfo.InvariantCulture, Translations.Resolve(null));

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
+using Collab.Categories;
 using Collab.Common;
 using Collab.Incidents;
 using Collab.Gateway.Wire;
@@ -16,7 +17,7 @@ namespace Collab.Gateway.Localization;
 /// REST reads the request's language (<see cref="RequestLanguage"/>, from <c>Accept-Language</c>);
 /// pushes pass the connection's.
 /// </summary>
-public sealed class Translations(IStringLocalizer<Texts> localizer)
+public sealed class Translations(IStringLocalizer<Texts> localizer, CityCategories categories)
 {
     private static readonly FrozenDictionary<string, CultureInfo> Cultures =
         Texts.Languages.ToFrozenDictionary(l => l, CultureInfo.GetCultureInfo, StringComparer.OrdinalIgnoreCase);
@@ -70,8 +71,29 @@ public sealed class Translations(IStringLocalizer<Texts> localizer)
     public string Format(string key, string language, params object[] arguments) =>
         string.Format(Resolve(language), Get(key, language), arguments);
 
-    /// <summary>A category's name; a code no resource names (e.g. one a city no longer lists) reads as itself.</summary>
-    public string CategoryName(string code, string language) => Find("category." + code, language) ?? code;
+    /// <summary>
+    /// A category's name: the city's own (its configuration, per BCP 47 lookup), else the resources',
+    /// else the city's English one; a code nothing names (e.g. one the city no longer lists) reads as itself.
+    /// </summary>
+    public string CategoryName(string code, string language)
+    {
+        var names = categories.Find(code)?.Names;
+        return names?.In(language) ?? Find("category." + code, language) ?? names?.In(Languages.Default) ?? code;
+    }
+
+    /// <summary>A category's question (Open311's attribute <c>description</c>), the same way.</summary>
+    public string AttributeQuestion(CategoryAttribute attribute, string language) =>
+        attribute.Descriptions.In(language) ?? Find("attribute." + attribute.Code, language) ?? attribute.Descriptions.In(Languages.Default) ?? attribute.Code;
+
+    /// <summary>An answer's name, the same way.</summary>
+    public string AttributeValueName(CategoryAttribute attribute, AttributeValue value, string language) =>
+        value.Names.In(language) ?? Find($"attribute.{attribute.Code}.{value.Key}", language) ?? value.Names.In(Languages.Default) ?? value.Key;
+
+    /// <summary>Whether the council may act on a category (false for a code the city no longer lists).</summary>
+    public bool ConcernsCouncil(string code) => categories.ConcernsCouncil(code);
+
+    /// <summary>Open311's <c>group</c>: a code the resources name (<c>open311.group.{code}</c>), else as the city wrote it.</summary>
+    public string? GroupName(string? group, string language) => group is null ? null : Find("open311.group." + group, language) ?? group;
 
     public string StatusName(IncidentStatus status, string language) => Get("status." + WireFormat.Name(status), language);
 

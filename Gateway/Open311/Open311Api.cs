@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Collab.Categories;
 using System.Text;
 using Collab.Common;
 using Collab.Gateway.Incidents;
@@ -74,24 +75,40 @@ public static class Open311Api
         });
     }
 
-    private static IResult ListServices(string format, Translations texts)
+    private static IResult ListServices(string format, CityCategories categories, Translations texts)
     {
         if (!Known(format)) return Problems.NotFound("format-not-supported", "Use .json or .xml.");
-        return GeoReportWriter.List(format, "services", "service", Categories.List.Select(c => Service(c, texts, Translations.RequestLanguage)));
+        return GeoReportWriter.List(format, "services", "service", categories.All.Select(c => Service(c, texts, Translations.RequestLanguage)));
     }
 
-    private static IResult GetServiceDefinition(string code, string format)
+    /// <summary>A service's definition: its category's questions, in the reader's language.</summary>
+    private static IResult GetServiceDefinition(string code, string format, CityCategories categories, Translations texts)
     {
         if (!Known(format)) return Problems.NotFound("format-not-supported", "Use .json or .xml.");
-        if (!Categories.IsKnown(code)) return GeoReportWriter.Error(format, 404, $"Unknown service_code '{code}'.");
+        if (categories.Find(code) is not { } category) return GeoReportWriter.Error(format, 404, $"Unknown service_code '{code}'.");
+        var language = Translations.RequestLanguage;
         return GeoReportWriter.Single(format, "service_definition", new Dictionary<string, object?>
         {
             ["service_code"] = code,
-            ["attributes"] = Array.Empty<IReadOnlyDictionary<string, object?>>(),
+            ["attributes"] = category.Attributes.Select((a, i) => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>
+            {
+                ["variable"] = true,
+                ["code"] = a.Code,
+                ["datatype"] = a.Datatype.ToString().ToLowerInvariant(),
+                ["required"] = a.Required,
+                ["datatype_description"] = null,
+                ["order"] = i + 1,
+                ["description"] = texts.AttributeQuestion(a, language),
+                ["values"] = a.Values.Select(v => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>
+                {
+                    ["key"] = v.Key,
+                    ["name"] = texts.AttributeValueName(a, v, language),
+                }).ToList(),
+            }).ToList(),
         });
     }
 
-    private static async Task<IResult> CreateServiceRequest(string format, HttpRequest request, IGrainFactory grains, IOptions<Open311Options> options, Translations texts)
+    private static async Task<IResult> CreateServiceRequest(string format, HttpRequest request, IGrainFactory grains, IOptions<Open311Options> options, CityCategories categories, Translations texts)
     {
         if (!Known(format)) return Problems.NotFound("format-not-supported", "Use .json or .xml.");
         IFormCollection form;
@@ -108,7 +125,8 @@ public static class Open311Api
         var client = options.Value.ApiKeys.FirstOrDefault(k => Field("api_key") is { Length: > 0 } key && FixedTimeEquals(k.Value, key)).Key;
         if (client is null) return GeoReportWriter.Error(format, 403, "A valid api_key is required.");
         var code = Field("service_code");
-        if (!Categories.IsKnown(code)) return GeoReportWriter.Error(format, 400, $"Unknown service_code '{code}'.");
+        if (!categories.IsKnown(code)) return GeoReportWriter.Error(format, 400, $"Unknown service_code '{code}'.");
+        if (Attributes(form) is not { } attributes) return GeoReportWriter.Error(format, 400, "attribute[code] names a question once, with one value unless it is a multivaluelist (attribute[code][]).");
         if (!double.TryParse(Field("lat"), System.Globalization.CultureInfo.InvariantCulture, out var lat)
             || !double.TryParse(Field("long"), System.Globalization.CultureInfo.InvariantCulture, out var lon))
         {
@@ -137,7 +155,8 @@ public static class Open311Api
         // As REST's report: the id comes from (reporter, key) and the grain remembers the key, so a retry answers the same request.
         var id = IdempotencyKeys.IncidentId(actor, key);
         var outcome = await grains.GetGrain<IIncidentGrain>(id).ReportAsync(new ReportIncident(
-            IdempotencyKeys.OrNew(key), actor, code!, Field("description") ?? "", new GeoPoint(lat, lon), Severity.Medium, Languages.Default));
+            IdempotencyKeys.OrNew(key), actor, code!, Field("description") ?? "", new GeoPoint(lat, lon), Severity.Medium, Languages.Default,
+            attributes.Count > 0 ? attributes : null));
         if (outcome.Error is { } error)
         {
             return GeoReportWriter.Error(format, error.Kind switch
@@ -154,6 +173,25 @@ public static class Open311Api
         [
             new Dictionary<string, object?> { ["service_request_id"] = id, ["service_notice"] = texts.Get("open311.service_notice", Translations.RequestLanguage), ["account_id"] = null },
         ], 201);
+    }
+
+    /// <summary>
+    /// The answers of a form, <c>attribute[code]=value</c> and, for a multivaluelist,
+    /// <c>attribute[code][]=key</c> once per key (joined with commas); null when a question is answered twice.
+    /// </summary>
+    private static Dictionary<string, string>? Attributes(IFormCollection form)
+    {
+        var answers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, values) in form)
+        {
+            if (!name.StartsWith("attribute[", StringComparison.Ordinal)) continue;
+            var multi = name.EndsWith("][]", StringComparison.Ordinal);
+            var code = multi ? name["attribute[".Length..^3] : name.EndsWith(']') ? name["attribute[".Length..^1] : null;
+            if (string.IsNullOrEmpty(code) || code.Contains('[') || code.Contains(']')) return null;
+            if ((!multi && values.Count != 1) || !answers.TryAdd(code, string.Join(',', values.Select(v => v ?? "")))) return null;
+        }
+
+        return answers;
     }
 
     private static async Task<IResult> GetServiceRequest(string id, string format, IGrainFactory grains, Translations texts)
@@ -238,7 +276,7 @@ public static class Open311Api
         ["service_name"] = texts.CategoryName(i.Category, Translations.RequestLanguage),
         ["service_code"] = i.Category,
         ["description"] = null,
-        ["agency_responsible"] = texts.Get(Categories.IsKnown(i.Category) && Categories.Get(i.Category).CouncilConcern ? "open311.agency.council-and-police" : "open311.agency.police", Translations.RequestLanguage),
+        ["agency_responsible"] = texts.Get(texts.ConcernsCouncil(i.Category) ? "open311.agency.council-and-police" : "open311.agency.police", Translations.RequestLanguage),
         ["service_notice"] = null,
         ["requested_datetime"] = WireFormat.Time(i.ReportedAt),
         ["updated_datetime"] = WireFormat.Time(i.UpdatedAt),
@@ -251,15 +289,15 @@ public static class Open311Api
         ["media_url"] = null,
     };
 
-    private static Dictionary<string, object?> Service(Categories.Category c, Translations texts, string language) => new()
+    private static Dictionary<string, object?> Service(CityCategory c, Translations texts, string language) => new()
     {
         ["service_code"] = c.Code,
         ["service_name"] = texts.CategoryName(c.Code, language),
         ["description"] = texts.Format("open311.service_description", language, texts.CategoryName(c.Code, language)),
-        ["metadata"] = false,
+        ["metadata"] = c.Attributes.Count > 0,
         ["type"] = "realtime",
-        ["keywords"] = c.Code,
-        ["group"] = texts.Get(c.CouncilConcern ? "open311.group.public-space" : "open311.group.safety", language),
+        ["keywords"] = string.Join(',', c.Keywords),
+        ["group"] = texts.GroupName(c.Group, language),
     };
 
     private static bool FixedTimeEquals(string expected, string given) =>

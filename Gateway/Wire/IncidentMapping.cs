@@ -26,5 +26,6 @@ public static class IncidentMapping
         v.Seq,
         v.IsOwnReport,
         texts.StatusName(v.Status, language),
-        texts.SeverityName(v.Severity, language));
+        texts.SeverityName(v.Severity, language),
+        v.Attributes);
 }

@@ -2,7 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Resources;
 using System.Text.RegularExpressions;
-using Collab.Common;
+using Collab.Categories;
 using Collab.Gateway.Localization;
 using Collab.Incidents;
 using Collab.Tests.Operations;
@@ -49,7 +49,8 @@ public sealed partial class TranslationResourceTests
     public void EveryCategoryStatusSeverityAndNotificationHasAText()
     {
         var english = Read(CultureInfo.InvariantCulture);
-        var keys = Categories.List.Select(c => "category." + c.Code)
+        var keys = CityCategories.Demo.All.Select(c => "category." + c.Code)
+            .Concat(CityCategories.Demo.All.SelectMany(c => c.Attributes).SelectMany(a => a.Values.Select(v => $"attribute.{a.Code}.{v.Key}").Append("attribute." + a.Code)))
             .Concat(Enum.GetNames<IncidentStatus>().Select(s => "status." + s.ToLowerInvariant()))
             .Concat(Enum.GetNames<Severity>().Select(s => "severity." + s.ToLowerInvariant()))
             .Concat(new[] { "report.received", "report.note_added", "report.status_changed", "report.assigned" }.Select(k => "notification." + k))

@@ -55,7 +55,7 @@ public sealed class SerializationTests
         new StreamBatch("incident:i-1", [new AudienceEvent(Audience.Police, Event)], new StreamHead(1, 2, 4)),
         new StreamHead(1, 2, 3),
         new StreamPage(true, [Event], 4, false),
-        new ReportIncident("k", Actor, "noise", "Loud", Point, Severity.Low, "en"),
+        new ReportIncident("k", Actor, "noise", "Loud", Point, Severity.Low, "en", new Dictionary<string, string> { ["crowd"] = "many" }),
         new AddNote("k", Actor, "text", NoteVisibility.Police, "en"),
         new ChangeStatus("k", Actor, IncidentStatus.Resolved, "done"),
         new AssignUnit("k", Actor, "Unit 9"),
@@ -63,7 +63,8 @@ public sealed class SerializationTests
         new ReporterView("c-1", "Ana"),
         Note,
         Summary,
-        new IncidentView("i-1", Audience.Police, "noise", "Loud", IncidentStatus.Reported, Severity.Critical, Point, false, "centrum", "en", At, At, "U1", [Note], 7, false),
+        new IncidentView("i-1", Audience.Police, "noise", "Loud", IncidentStatus.Reported, Severity.Critical, Point, false, "centrum", "en", At, At, "U1", [Note], 7, false,
+            new Dictionary<string, string> { ["injured"] = "no" }),
         new IncidentReportedData(Summary, "Loud"),
         new NoteAddedData("i-1", Note),
         new StatusChangedData("i-1", IncidentStatus.Acknowledged, IncidentStatus.Dispatched, null),
@@ -90,7 +91,7 @@ public sealed class SerializationTests
         new Collab.Alerts.AlertState { Alert = Alert },
         new Collab.Alerts.CityState { Timeline = TimelineSample(Alert) },
         new Collab.Access.RevocationState { IssuedBefore = new() { ["c-1"] = At } },
-        new IncidentReported("noise", "Loud party", Point, Severity.High, "nl", "centrum"),
+        new IncidentReported("noise", "Loud party", Point, Severity.High, "nl", "centrum", new Dictionary<string, string> { ["crowd"] = "few" }),
         new LegacyIncidentFact(IncidentStatus.Reported, IncidentStatus.Acknowledged, "U1", "e-1", "why", "noise", "Loud party", Point, Severity.High, "nl", "centrum", "A note", NoteVisibility.Authorities),
         new NoteAdded("A note", NoteVisibility.Authorities, "nl"),
         new StatusChanged(IncidentStatus.Reported, IncidentStatus.Acknowledged, "why"),
@@ -158,6 +159,7 @@ public sealed class SerializationTests
         Timeline = TimelineSample<IncidentEvent>(new StatusChanged(IncidentStatus.Reported, IncidentStatus.Acknowledged, null)),
         ProcessedKeys = ["c-1\nk"],
         Version = 2,
+        Attributes = new() { ["injured"] = "yes" },
     };
 
     private static NeighbourhoodState NeighbourhoodStateSample() => new()
