@@ -56,7 +56,7 @@ public static class AlertApi
         var outcome = await FindAsync(id, grains);
         if (outcome.Error is { } error) return Problems.From(error);
         var alert = outcome.Value!;
-        var xml = CapDocument.Render(alert, map.Find(alert.Neighbourhood)!, map.Name, texts);
+        var xml = CapDocument.Render(alert, map.Find(alert.Neighbourhood)!, map.AreaOf(alert.Neighbourhood)!, map.Name, texts);
         return TypedResults.Text(xml.Declaration + Environment.NewLine + xml.ToString(), CapDocument.ContentType, Encoding.UTF8);
     }
 

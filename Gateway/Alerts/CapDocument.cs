@@ -3,6 +3,7 @@ using System.Xml.Linq;
 using Collab.Alerts;
 using Collab.Gateway.Localization;
 using Collab.Neighbourhoods;
+using NetTopologySuite.Geometries;
 
 namespace Collab.Gateway.Alerts;
 
@@ -12,7 +13,7 @@ public static class CapDocument
     public const string ContentType = "application/cap+xml";
     private static readonly XNamespace Cap = "urn:oasis:names:tc:emergency:cap:1.2";
 
-    public static XDocument Render(AlertView alert, NeighbourhoodInfo area, string cityName, Translations texts)
+    public static XDocument Render(AlertView alert, NeighbourhoodInfo area, Geometry shape, string cityName, Translations texts)
     {
         var infos = alert.Texts
             .OrderBy(t => t.Key == alert.Language ? 0 : 1)
@@ -30,7 +31,7 @@ public static class CapDocument
                 new XElement(Cap + "description", t.Value.Description),
                 new XElement(Cap + "area",
                     new XElement(Cap + "areaDesc", area.Name),
-                    new XElement(Cap + "polygon", Polygon(area)))));
+                    Polygons(shape).Select(p => new XElement(Cap + "polygon", p)))));
         return new XDocument(
             new XDeclaration("1.0", "utf-8", null),
             new XElement(Cap + "alert",
@@ -47,7 +48,11 @@ public static class CapDocument
     public static string Time(DateTimeOffset t) =>
         t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) + "-00:00";
 
-    /// <summary>The outer ring as "lat,lon" pairs, first and last equal, as CAP wants.</summary>
-    private static string Polygon(NeighbourhoodInfo area) =>
-        string.Join(' ', area.Boundary[0].Select(p => string.Create(CultureInfo.InvariantCulture, $"{p[1]},{p[0]}")));
+    /// <summary>
+    /// Each part's outer ring as "lat,lon" pairs, first and last equal, as CAP wants (one
+    /// <c>polygon</c> per part of a multipolygon; CAP has no holes, so an alert covers them too).
+    /// </summary>
+    private static IEnumerable<string> Polygons(Geometry shape) =>
+        Enumerable.Range(0, shape.NumGeometries).Select(shape.GetGeometryN).OfType<Polygon>().Select(polygon =>
+            string.Join(' ', polygon.ExteriorRing.Coordinates.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Y},{c.X}"))));
 }

@@ -6,10 +6,16 @@ using Collab.Gateway.Wire;
 using Collab.Incidents;
 using Collab.Neighbourhoods;
 using Microsoft.AspNetCore.Http.HttpResults;
+using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
+using System.Text.Json;
 
 namespace Collab.Gateway.Neighbourhoods;
 
-/// <summary>Neighbourhoods: the map, live picture, and a GeoJSON feed. Open to anyone; anonymous callers get the public view.</summary>
+/// <summary>
+/// Neighbourhoods: the map, live picture, and a GeoJSON feed. Open to anyone; anonymous callers get
+/// the public view. Boundaries and feeds are written by NetTopologySuite's GeoJSON writer (RFC 7946).
+/// </summary>
 public static class NeighbourhoodApi
 {
     public const string GeoJsonContentType = "application/geo+json";
@@ -20,7 +26,7 @@ public static class NeighbourhoodApi
         group.MapGet("/", ListNeighbourhoods).WithName("ListNeighbourhoods");
         group.MapGet("/{slug}", GetNeighbourhood).WithName("GetNeighbourhood");
         group.MapGet("/{slug}/incidents.geojson", GetNeighbourhoodIncidentFeed).WithName("GetNeighbourhoodIncidentFeed")
-            .Produces<FeatureCollection>(StatusCodes.Status200OK, GeoJsonContentType);
+            .Produces<Wire.FeatureCollection>(StatusCodes.Status200OK, GeoJsonContentType);
         return app;
     }
 
@@ -40,7 +46,7 @@ public static class NeighbourhoodApi
             v.Info.Slug,
             v.Info.Name,
             LocationDto.From(v.Info.Centre),
-            new GeoJsonGeometry("Polygon", v.Info.Boundary),
+            Boundary(map.AreaOf(slug)!),
             WireFormat.Name(audience),
             v.ActiveIncidents.Select(i => Summary(i, language, texts)).ToList(),
             v.CountsLast24h,
@@ -54,12 +60,12 @@ public static class NeighbourhoodApi
         var outcome = await grains.GetGrain<INeighbourhoodGrain>(slug).GetAsync(audience);
         if (outcome.Error is { } error) return Problems.From(error);
         var language = Translations.RequestLanguage;
-        var features = outcome.Value!.ActiveIncidents.Select(i => new Feature(
-            "Feature",
-            i.Id,
-            new GeoJsonGeometry("Point", new[] { i.Location.Lon, i.Location.Lat }),
-            new Dictionary<string, object?>
+        var features = new NetTopologySuite.Features.FeatureCollection();
+        foreach (var i in outcome.Value!.ActiveIncidents)
+        {
+            features.Add(new NetTopologySuite.Features.Feature(CityMapReader.Factory.CreatePoint(new Coordinate(i.Location.Lon, i.Location.Lat)), new AttributesTable(new Dictionary<string, object?>
             {
+                ["id"] = i.Id,
                 ["category"] = i.Category,
                 ["categoryName"] = texts.CategoryName(i.Category, language),
                 ["status"] = WireFormat.Name(i.Status),
@@ -70,8 +76,17 @@ public static class NeighbourhoodApi
                 ["accuracyM"] = i.Location.AccuracyM,
                 ["reportedAt"] = WireFormat.Time(i.ReportedAt),
                 ["updatedAt"] = WireFormat.Time(i.UpdatedAt),
-            })).ToList();
-        return TypedResults.Json(new FeatureCollection("FeatureCollection", features), contentType: GeoJsonContentType);
+            }!)));
+        }
+
+        return TypedResults.Text(JsonSerializer.Serialize(features, CityMapReader.GeoJson), GeoJsonContentType, System.Text.Encoding.UTF8);
+    }
+
+    /// <summary>A neighbourhood's area as RFC 7946 writes it: a Polygon (holes after the outer ring) or a MultiPolygon.</summary>
+    private static GeoJsonGeometry Boundary(Geometry area)
+    {
+        var geometry = JsonSerializer.SerializeToElement(area, CityMapReader.GeoJson);
+        return new GeoJsonGeometry(geometry.GetProperty("type").GetString()!, geometry.GetProperty("coordinates"));
     }
 
     private static IncidentSummaryDto Summary(IncidentSummary s, string language, Translations texts) => new(

@@ -40,7 +40,7 @@ public static class CollabServiceExtensions
             }
 
             using var stream = File.OpenRead(file);
-            return CityMap.Load(stream);
+            return CityMap.Load(stream, $"Collab:City:MapFile '{file}'");
         });
         return services;
     }
