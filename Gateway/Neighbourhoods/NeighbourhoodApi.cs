@@ -63,23 +63,31 @@ public static class NeighbourhoodApi
         var features = new NetTopologySuite.Features.FeatureCollection();
         foreach (var i in outcome.Value!.ActiveIncidents)
         {
-            features.Add(new NetTopologySuite.Features.Feature(CityMapReader.Factory.CreatePoint(new Coordinate(i.Location.Lon, i.Location.Lat)), new AttributesTable(new Dictionary<string, object?>
-            {
-                ["id"] = i.Id,
-                ["category"] = i.Category,
-                ["categoryName"] = texts.CategoryName(i.Category, language),
-                ["status"] = WireFormat.Name(i.Status),
-                ["statusName"] = texts.StatusName(i.Status, language),
-                ["severity"] = WireFormat.Name(i.Severity),
-                ["severityName"] = texts.SeverityName(i.Severity, language),
-                ["locationBlurred"] = i.LocationBlurred,
-                ["accuracyM"] = i.Location.AccuracyM,
-                ["reportedAt"] = WireFormat.Time(i.ReportedAt),
-                ["updatedAt"] = WireFormat.Time(i.UpdatedAt),
-            }!)));
+            var point = CityMapReader.Factory.CreatePoint(new Coordinate(i.Location.Lon, i.Location.Lat));
+            features.Add(new NetTopologySuite.Features.Feature(point, Properties(i, language, texts)));
         }
 
         return TypedResults.Text(JsonSerializer.Serialize(features, CityMapReader.GeoJson), GeoJsonContentType, System.Text.Encoding.UTF8);
+    }
+
+    /// <summary>An incident's feature properties; <c>id</c> is written as the feature's own id.</summary>
+    private static AttributesTable Properties(IncidentSummary i, string language, Translations texts)
+    {
+        var properties = new Dictionary<string, object?>
+        {
+            ["id"] = i.Id,
+            ["category"] = i.Category,
+            ["categoryName"] = texts.CategoryName(i.Category, language),
+            ["status"] = WireFormat.Name(i.Status),
+            ["statusName"] = texts.StatusName(i.Status, language),
+            ["severity"] = WireFormat.Name(i.Severity),
+            ["severityName"] = texts.SeverityName(i.Severity, language),
+            ["locationBlurred"] = i.LocationBlurred,
+            ["accuracyM"] = i.Location.AccuracyM,
+            ["reportedAt"] = WireFormat.Time(i.ReportedAt),
+            ["updatedAt"] = WireFormat.Time(i.UpdatedAt),
+        };
+        return new AttributesTable(properties!);
     }
 
     /// <summary>A neighbourhood's area as RFC 7946 writes it: a Polygon (holes after the outer ring) or a MultiPolygon.</summary>
