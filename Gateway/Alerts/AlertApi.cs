@@ -2,6 +2,7 @@ using System.Text;
 using Collab.Alerts;
 using Collab.Common;
 using Collab.Gateway.Auth;
+using Collab.Gateway.Localization;
 using Collab.Gateway.Security;
 using Collab.Gateway.Wire;
 using Collab.Neighbourhoods;
@@ -50,12 +51,12 @@ public static class AlertApi
         return outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(ToResponse(outcome.Value!));
     }
 
-    private static async Task<IResult> GetAlertCap(string id, IGrainFactory grains, CityMap map)
+    private static async Task<IResult> GetAlertCap(string id, IGrainFactory grains, CityMap map, Translations texts)
     {
         var outcome = await FindAsync(id, grains);
         if (outcome.Error is { } error) return Problems.From(error);
         var alert = outcome.Value!;
-        var xml = CapDocument.Render(alert, map.Find(alert.Neighbourhood)!, map.Name);
+        var xml = CapDocument.Render(alert, map.Find(alert.Neighbourhood)!, map.AreaOf(alert.Neighbourhood)!, map.Name, texts);
         return TypedResults.Text(xml.Declaration + Environment.NewLine + xml.ToString(), CapDocument.ContentType, Encoding.UTF8);
     }
 

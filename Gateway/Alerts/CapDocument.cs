@@ -1,17 +1,19 @@
 using System.Globalization;
 using System.Xml.Linq;
 using Collab.Alerts;
+using Collab.Gateway.Localization;
 using Collab.Neighbourhoods;
+using NetTopologySuite.Geometries;
 
 namespace Collab.Gateway.Alerts;
 
-/// <summary>Renders an alert as an OASIS CAP 1.2 message with one <c>info</c> block per language.</summary>
+/// <summary>Renders an alert as an OASIS CAP 1.2 message with one <c>info</c> block per language, its <c>event</c> in that language.</summary>
 public static class CapDocument
 {
     public const string ContentType = "application/cap+xml";
     private static readonly XNamespace Cap = "urn:oasis:names:tc:emergency:cap:1.2";
 
-    public static XDocument Render(AlertView alert, NeighbourhoodInfo area, string cityName)
+    public static XDocument Render(AlertView alert, NeighbourhoodInfo area, Geometry shape, string cityName, Translations texts)
     {
         var infos = alert.Texts
             .OrderBy(t => t.Key == alert.Language ? 0 : 1)
@@ -19,7 +21,7 @@ public static class CapDocument
             .Select(t => new XElement(Cap + "info",
                 new XElement(Cap + "language", t.Key),
                 new XElement(Cap + "category", "Safety"),
-                new XElement(Cap + "event", "Neighbourhood safety alert"),
+                new XElement(Cap + "event", texts.Get("alert.event", t.Key)),
                 new XElement(Cap + "urgency", alert.Urgency),
                 new XElement(Cap + "severity", alert.Severity),
                 new XElement(Cap + "certainty", alert.Certainty),
@@ -29,7 +31,7 @@ public static class CapDocument
                 new XElement(Cap + "description", t.Value.Description),
                 new XElement(Cap + "area",
                     new XElement(Cap + "areaDesc", area.Name),
-                    new XElement(Cap + "polygon", Polygon(area)))));
+                    Polygons(shape).Select(p => new XElement(Cap + "polygon", p)))));
         return new XDocument(
             new XDeclaration("1.0", "utf-8", null),
             new XElement(Cap + "alert",
@@ -46,7 +48,11 @@ public static class CapDocument
     public static string Time(DateTimeOffset t) =>
         t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) + "-00:00";
 
-    /// <summary>The outer ring as "lat,lon" pairs, first and last equal, as CAP wants.</summary>
-    private static string Polygon(NeighbourhoodInfo area) =>
-        string.Join(' ', area.Boundary[0].Select(p => string.Create(CultureInfo.InvariantCulture, $"{p[1]},{p[0]}")));
+    /// <summary>
+    /// Each part's outer ring as "lat,lon" pairs, first and last equal, as CAP wants (one
+    /// <c>polygon</c> per part of a multipolygon; CAP has no holes, so an alert covers them too).
+    /// </summary>
+    private static IEnumerable<string> Polygons(Geometry shape) =>
+        Enumerable.Range(0, shape.NumGeometries).Select(shape.GetGeometryN).OfType<Polygon>().Select(polygon =>
+            string.Join(' ', polygon.ExteriorRing.Coordinates.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Y},{c.X}"))));
 }

@@ -1,5 +1,6 @@
 using Collab.Federation;
 using Collab.Gateway.Auth;
+using Collab.Gateway.Localization;
 using Collab.Gateway.Wire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -38,7 +39,7 @@ public static class PartnerApi
 
     /// <summary>The partner's shared incidents as the caller's audience sees them: citizens only those the partner shares publicly.</summary>
     private static async Task<Results<Ok<List<SharedIncidentDto>>, ProblemHttpResult>> GetPartnerIncidents(
-        string cityId, Caller caller, IOptions<FederationOptions> options, IGrainFactory grains)
+        string cityId, Caller caller, IOptions<FederationOptions> options, IGrainFactory grains, Translations texts)
     {
         if (!options.Value.Partners.ContainsKey(cityId))
         {
@@ -46,6 +47,6 @@ public static class PartnerApi
         }
 
         var incidents = await grains.GetGrain<IPartnerMirrorGrain>(cityId).GetIncidentsAsync(caller.Audience);
-        return TypedResults.Ok(incidents.Select(i => SharedIncidentDto.From(i, caller.Language)).ToList());
+        return TypedResults.Ok(incidents.Select(i => SharedIncidentDto.From(i, texts.CategoryName(i.Category, Translations.RequestLanguage))).ToList());
     }
 }

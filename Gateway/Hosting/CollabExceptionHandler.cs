@@ -35,6 +35,13 @@ internal sealed partial class CollabExceptionHandler(IProblemDetailsService prob
         }
 
         httpContext.Response.StatusCode = status;
+        if (Open311.GeoReportWriter.IsOpen311(httpContext.Request))
+        {
+            // Open311 clients read the standard's error array, not problem details.
+            await Open311.GeoReportWriter.WriteErrorAsync(httpContext, status, detail);
+            return true;
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,

@@ -5,6 +5,7 @@ using Collab.Federation;
 using Collab.Gateway.Citizens;
 using Collab.Gateway.Federation;
 using Collab.Gateway.Incidents;
+using Collab.Gateway.Localization;
 using Collab.Gateway.Neighbourhoods;
 using Collab.Gateway.Open311;
 using Collab.Gateway.Operations;
@@ -35,6 +36,7 @@ public static class GatewayExtensions
         builder.AddCollabTelemetry();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
 
+        builder.Services.AddCollabLocalization();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.FillDefaults);
         builder.Services.AddExceptionHandler<CollabExceptionHandler>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -96,6 +98,8 @@ public static class GatewayExtensions
         app.UseGatewayDrain();
         app.UseWebSockets();
         app.UseAuthentication();
+        // After authentication: a token's lang is the language when Accept-Language names none translated.
+        app.UseRequestLocalization();
         app.UseAuthorization();
         app.UseRateLimiter();
         return app;

@@ -1,5 +1,6 @@
 using Collab.Common;
 using Collab.Gateway.Auth;
+using Collab.Gateway.Localization;
 using Collab.Gateway.Security;
 using Collab.Gateway.Wire;
 using Collab.Incidents;
@@ -31,12 +32,12 @@ public static class IncidentApi
     }
 
     private static async Task<Results<Created<IncidentResponse>, ProblemHttpResult>> ReportIncident(
-        ReportRequest request, Caller caller, IGrainFactory grains,
+        ReportRequest request, Caller caller, IGrainFactory grains, Translations texts,
         [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey)
     {
         var outcome = await IncidentCommands.ReportAsync(grains, caller.Actor, request, idempotencyKey);
         if (outcome.Error is { } error) return Problems.From(error);
-        return TypedResults.Created($"/api/incidents/{outcome.Value!.Id}", outcome.Value.ToResponse(caller.Language));
+        return TypedResults.Created($"/api/incidents/{outcome.Value!.Id}", outcome.Value.ToResponse(Translations.RequestLanguage, texts));
     }
 
     /// <summary>
@@ -45,18 +46,18 @@ public static class IncidentApi
     /// </summary>
     private static Delegate OnIncident<TRequest>(Func<IGrainFactory, Actor, string?, TRequest?, string?, Task<Outcome<IncidentView>>> command)
         where TRequest : class =>
-        async Task<Results<Ok<IncidentResponse>, ProblemHttpResult>> (string id, TRequest request, Caller caller, IGrainFactory grains,
+        async Task<Results<Ok<IncidentResponse>, ProblemHttpResult>> (string id, TRequest request, Caller caller, IGrainFactory grains, Translations texts,
             [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey) =>
-            Respond(await command(grains, caller.Actor, id, request, idempotencyKey), caller);
+            Respond(await command(grains, caller.Actor, id, request, idempotencyKey), texts);
 
-    private static async Task<Results<Ok<IncidentResponse>, ProblemHttpResult>> GetIncident(string id, Caller caller, IGrainFactory grains)
+    private static async Task<Results<Ok<IncidentResponse>, ProblemHttpResult>> GetIncident(string id, Caller caller, IGrainFactory grains, Translations texts)
     {
         if (await Grain(grains, id) is not { } grain) return UnknownIncident();
-        return Respond(await grain.GetAsync(caller.Actor), caller);
+        return Respond(await grain.GetAsync(caller.Actor), texts);
     }
 
     private static async Task<Results<Ok<EventsResponse>, ProblemHttpResult>> GetIncidentEvents(
-        string id, Caller caller, IGrainFactory grains, long? afterSeq, int? limit)
+        string id, Caller caller, IGrainFactory grains, Translations texts, long? afterSeq, int? limit)
     {
         if (!WireFormat.TryParseId(id, out _)) return UnknownIncident();
         if (afterSeq is < 0) return Problems.Invalid("afterSeq-invalid", "'afterSeq' must not be negative.");
@@ -69,7 +70,7 @@ public static class IncidentApi
             WireFormat.Name(caller.Audience),
             page.Head,
             page.Truncated,
-            page.Events.Select(e => EnvelopeMapper.Map(e, caller.Language)).ToList()));
+            page.Events.Select(e => EnvelopeMapper.Map(e, Translations.RequestLanguage, texts)).ToList()));
     }
 
     /// <summary>Police only; the read is written to the incident's audit trail before the identity is returned.</summary>
@@ -94,6 +95,6 @@ public static class IncidentApi
 
     private static ProblemHttpResult UnknownIncident() => Problems.From(IncidentCommands.UnknownIncident);
 
-    private static Results<Ok<IncidentResponse>, ProblemHttpResult> Respond(Outcome<IncidentView> outcome, Caller caller) =>
-        outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(outcome.Value!.ToResponse(caller.Language));
+    private static Results<Ok<IncidentResponse>, ProblemHttpResult> Respond(Outcome<IncidentView> outcome, Translations texts) =>
+        outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(outcome.Value!.ToResponse(Translations.RequestLanguage, texts));
 }

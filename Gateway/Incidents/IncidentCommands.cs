@@ -16,9 +16,9 @@ public static class IncidentCommands
     {
         if (IdempotencyKeys.Check(idempotencyKey) is { } badKey) return badKey;
         if (request is null) return BodyRequired;
-        if (!Categories.IsKnown(request.Category))
+        if (string.IsNullOrEmpty(request.Category))
         {
-            return CommandError.Invalid("unknown-category", $"Unknown category '{request.Category}'. Known: {string.Join(", ", Categories.List.Select(c => c.Code))}.");
+            return CommandError.Invalid("unknown-category", "'category' is required.");
         }
 
         if (request.Location is not { Lat: { } lat, Lon: { } lon } location)
@@ -45,7 +45,8 @@ public static class IncidentCommands
             request.Description ?? "",
             new GeoPoint(lat, lon, location.AccuracyM),
             severity,
-            request.Language ?? actor.Language));
+            request.Language ?? actor.Language,
+            request.Attributes));
         if (outcome.Value is { } reported)
         {
             KnownTo(grains).Add(reported.Id);

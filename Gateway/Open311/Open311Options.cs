@@ -8,4 +8,10 @@ public sealed class Open311Options
 
     /// <summary>Shown in discovery.</summary>
     public string Contact { get; set; } = "Collab city operations";
+
+    /// <summary>
+    /// The one jurisdiction this endpoint serves (<c>jurisdiction_id</c>); empty for the city's id
+    /// (<c>Collab:City:Id</c>). A request naming another is refused.
+    /// </summary>
+    public string? JurisdictionId { get; set; }
 }

@@ -2,6 +2,7 @@ using Collab.Common;
 using Collab.Gateway.Access;
 using Collab.Gateway.Auth;
 using Collab.Gateway.Incidents;
+using Collab.Gateway.Localization;
 using Collab.Gateway.Operations;
 using Collab.Gateway.Security;
 using Collab.Gateway.Wire;
@@ -31,10 +32,12 @@ public sealed class CollabHub : Hub<ICollabClient>
     private readonly HubConnections _connections;
     private readonly CollabMetrics _metrics;
     private readonly GatewayDrain _drain;
+    private readonly Translations _texts;
 
     public CollabHub(LiveStreams streams, StreamRouter router, RevocationList revocations, IGrainFactory grains, IOptions<SecurityOptions> security,
-        HubConnections connections, CollabMetrics metrics, GatewayDrain drain)
+        HubConnections connections, CollabMetrics metrics, GatewayDrain drain, Translations texts)
     {
+        _texts = texts;
         _drain = drain;
         _connections = connections;
         _metrics = metrics;
@@ -148,7 +151,7 @@ public sealed class CollabHub : Hub<ICollabClient>
         }
 
         _metrics.Command(name, CommandChannels.Hub, CommandOutcomes.Ok);
-        return outcome.Value!.ToResponse(caller.Language);
+        return outcome.Value!.ToResponse(caller.Language, _texts);
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Collab.Common;
+using Collab.Gateway.Localization;
 using Collab.Gateway.Operations;
 using Collab.Gateway.Wire;
 using Collab.Realtime;
@@ -20,7 +21,8 @@ public sealed partial class LiveStreams(
     IHubContext<CollabHub, ICollabClient> hub,
     IOptions<GatewayRealtimeOptions> options,
     ILogger<LiveStreams> logger,
-    CollabMetrics metrics) : IStreamObserver
+    CollabMetrics metrics,
+    Translations texts) : IStreamObserver
 {
     /// <summary>Batches one stream may hold waiting for delivery; more are dropped and repaired from the grain later.</summary>
     private const int MaxPendingBatches = 10_000;
@@ -30,7 +32,7 @@ public sealed partial class LiveStreams(
 
     private readonly ConcurrentDictionary<StreamName, LiveStream> _streams = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<StreamName, (Audience Audience, string Language)>> _connections = new(StringComparer.Ordinal);
-    private readonly StreamDelivery _delivery = new(hub, options, metrics);
+    private readonly StreamDelivery _delivery = new(hub, options, metrics, texts);
     private readonly Lock _referenceLock = new();
     private IStreamObserver? _reference;
 

@@ -1,4 +1,5 @@
 using Collab.Common;
+using Collab.Gateway.Localization;
 using Collab.Gateway.Operations;
 using Collab.Gateway.Wire;
 using Collab.Realtime;
@@ -15,7 +16,8 @@ namespace Collab.Gateway.Realtime;
 internal sealed class StreamDelivery(
     IHubContext<CollabHub, ICollabClient> hub,
     IOptions<GatewayRealtimeOptions> options,
-    CollabMetrics metrics)
+    CollabMetrics metrics,
+    Translations texts)
 {
     private const int PageSize = 1_000;
 
@@ -25,7 +27,7 @@ internal sealed class StreamDelivery(
         foreach (var language in live.LanguagesOf(audience))
         {
             // Mapped (and translated) once per group.
-            var envelope = EnvelopeMapper.Map(e, language);
+            var envelope = EnvelopeMapper.Map(e, language, texts);
             // One message per group, serialized once per protocol for all members. The send starts
             // under the gate, which fixes each member's order (a connection's writes are queued in
             // the order they start), and completes at once: CollabHubLifetimeManager hands it to
@@ -117,7 +119,7 @@ internal sealed class StreamDelivery(
             foreach (var e in page.Events)
             {
                 if (e.Seq > current) break;
-                await client.Event(EnvelopeMapper.Map(e, language));
+                await client.Event(EnvelopeMapper.Map(e, language, texts));
                 cursor = e.Seq;
                 replayed++;
                 sent = true;

@@ -53,6 +53,12 @@ public static class RateLimits
                 }
 
                 var what = context.HttpContext.Request.Path.StartsWithSegments("/hubs") ? "hub connection attempts" : "requests";
+                if (Open311.GeoReportWriter.IsOpen311(context.HttpContext.Request))
+                {
+                    await Open311.GeoReportWriter.WriteErrorAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, $"Too many {what}; slow down and retry later.");
+                    return;
+                }
+
                 await Problems.Problem(StatusCodes.Status429TooManyRequests, "too-many-requests", $"Too many {what}; slow down and retry later.")
                     .ExecuteAsync(context.HttpContext);
             };

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Collab.Alerts;
-using Collab.Common;
+using Collab.Citizens;
+using Collab.Gateway.Localization;
+using Collab.Incidents;
 using Collab.Realtime;
 
 namespace Collab.Gateway.Wire;
@@ -13,28 +15,51 @@ namespace Collab.Gateway.Wire;
 public static class EnvelopeMapper
 {
     /// <summary>
-    /// The envelope for readers of <paramref name="language"/>: category names in that language and,
-    /// for alerts, the headline and description of the best matching translation. Called once per
-    /// (stream, audience, language) group, never per connection.
+    /// The envelope for readers of <paramref name="language"/>: category, status and severity names
+    /// and a reporter's notification in that language (<paramref name="texts"/>) and, for alerts, the
+    /// headline and description of the best matching translation. Called once per (stream,
+    /// audience, language) group, never per connection.
     /// </summary>
-    public static EventEnvelope Map(StreamEvent e, string language)
+    public static EventEnvelope Map(StreamEvent e, string language, Translations texts)
     {
         var data = ToPlain(JsonSerializer.SerializeToElement(e.Data, e.Data.GetType(), WireFormat.EventData))!;
         if (data is Dictionary<string, object?> fields)
         {
-            Localize(e.Data, fields, language);
+            Localize(e.Data, fields, language, texts);
         }
 
         return new(e.Stream, e.Seq, e.Id, e.Type, WireFormat.Time(e.OccurredAt), new ActorDto(WireFormat.Name(e.Actor.Role), e.Actor.Name), data);
     }
 
-    private static void Localize(EventData source, Dictionary<string, object?> data, string language)
+    private static void Localize(EventData source, Dictionary<string, object?> data, string language, Translations texts)
     {
-        if (data.GetValueOrDefault("incident") is Dictionary<string, object?> incident
-            && incident.GetValueOrDefault("category") is string code
-            && Categories.IsKnown(code))
+        if (data.GetValueOrDefault("incident") is Dictionary<string, object?> incident)
         {
-            incident["categoryName"] = Categories.Get(code).NameIn(language);
+            if (incident.GetValueOrDefault("category") is string code)
+            {
+                incident["categoryName"] = texts.CategoryName(code, language);
+            }
+
+            if (incident.GetValueOrDefault("status") is string status && WireFormat.TryParse<IncidentStatus>(status, out var s))
+            {
+                incident["statusName"] = texts.StatusName(s, language);
+            }
+
+            if (incident.GetValueOrDefault("severity") is string severity && WireFormat.TryParse<Severity>(severity, out var v))
+            {
+                incident["severityName"] = texts.SeverityName(v, language);
+            }
+        }
+
+        if (source is StatusChangedData changed)
+        {
+            data["fromName"] = texts.StatusName(changed.From, language);
+            data["toName"] = texts.StatusName(changed.To, language);
+        }
+
+        if (source is CitizenNotification notification && texts.Notification(notification.Kind, notification.Status, language) is { } message)
+        {
+            data["message"] = message;
         }
 
         if (source is AlertIssuedData { Alert: var alert } && data.GetValueOrDefault("alert") is Dictionary<string, object?> fields)

@@ -37,12 +37,13 @@ public sealed record SharedIncidentDto(
     string? AssignedUnit,
     IReadOnlyList<NoteDto> Notes)
 {
-    public static SharedIncidentDto From(SharedIncident i, string language) => new(
+    /// <summary>The shared incident, with its category's name in the reader's language when this city knows one.</summary>
+    public static SharedIncidentDto From(SharedIncident i, string? categoryName) => new(
         i.Id,
         i.Origin,
         WireFormat.Name(i.Audience),
         i.Category,
-        Categories.IsKnown(i.Category) ? Categories.Get(i.Category).NameIn(language) : null,
+        categoryName,
         i.Description,
         WireFormat.Name(i.Status),
         WireFormat.Name(i.Severity),

@@ -7,9 +7,10 @@ namespace Collab.Gateway.Wire;
 // The records the hub takes and answers carry MessagePack keys: MessagePack clients use the same
 // camelCase names as JSON ones (System.Text.Json ignores these attributes).
 
-/// <summary><c>POST /api/incidents</c>.</summary>
+/// <summary><c>POST /api/incidents</c>. <c>attributes</c> answers the category's questions (code → value; a multivaluelist's keys comma-separated).</summary>
 [MessagePackObject]
-public sealed record ReportRequest([property: Key("category")] string? Category, [property: Key("description")] string? Description, [property: Key("location")] LocationDto? Location, [property: Key("severity")] string? Severity, [property: Key("language")] string? Language);
+public sealed record ReportRequest([property: Key("category")] string? Category, [property: Key("description")] string? Description, [property: Key("location")] LocationDto? Location, [property: Key("severity")] string? Severity, [property: Key("language")] string? Language,
+    [property: Key("attributes")] Dictionary<string, string>? Attributes = null);
 
 /// <summary>A WGS 84 position.</summary>
 [MessagePackObject]
@@ -52,7 +53,10 @@ public sealed record IncidentResponse(
     [property: Key("assignedUnit")] string? AssignedUnit,
     [property: Key("notes")] IReadOnlyList<NoteDto> Notes,
     [property: Key("seq")] long Seq,
-    [property: Key("isOwnReport")] bool IsOwnReport);
+    [property: Key("isOwnReport")] bool IsOwnReport,
+    [property: Key("statusName")] string StatusName,
+    [property: Key("severityName")] string SeverityName,
+    [property: Key("attributes")] IReadOnlyDictionary<string, string>? Attributes);
 
 /// <summary>The reporter, revealed to police only, each read audited. <c>sub</c> is null once the reporter erased their data.</summary>
 public sealed record ReporterDto(string? Sub, string? Name, bool Erased);

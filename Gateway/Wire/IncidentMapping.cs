@@ -1,3 +1,4 @@
+using Collab.Gateway.Localization;
 using Collab.Incidents;
 
 namespace Collab.Gateway.Wire;
@@ -5,11 +6,12 @@ namespace Collab.Gateway.Wire;
 /// <summary>Explicit mapping of an incident view to the DTO REST and the hub answer with.</summary>
 public static class IncidentMapping
 {
-    public static IncidentResponse ToResponse(this IncidentView v, string language) => new(
+    /// <summary>Names (category, status, severity) in <paramref name="language"/>.</summary>
+    public static IncidentResponse ToResponse(this IncidentView v, string language, Translations texts) => new(
         v.Id,
         WireFormat.Name(v.Audience),
         v.Category,
-        Collab.Common.Categories.Get(v.Category).NameIn(language),
+        texts.CategoryName(v.Category, language),
         v.Description,
         WireFormat.Name(v.Status),
         WireFormat.Name(v.Severity),
@@ -22,5 +24,8 @@ public static class IncidentMapping
         v.AssignedUnit,
         v.Notes.Select(NoteDto.From).ToList(),
         v.Seq,
-        v.IsOwnReport);
+        v.IsOwnReport,
+        texts.StatusName(v.Status, language),
+        texts.SeverityName(v.Severity, language),
+        v.Attributes);
 }

@@ -26,7 +26,10 @@ public sealed record IncidentSummaryDto(
     LocationDto Location,
     bool LocationBlurred,
     string ReportedAt,
-    string UpdatedAt);
+    string UpdatedAt,
+    string CategoryName,
+    string StatusName,
+    string SeverityName);
 
 /// <summary>RFC 7946 FeatureCollection.</summary>
 public sealed record FeatureCollection(string Type, IReadOnlyList<Feature> Features);

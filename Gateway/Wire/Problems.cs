@@ -1,4 +1,5 @@
 using Collab.Common;
+using Collab.Gateway.Localization;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Collab.Gateway.Wire;
@@ -31,14 +32,17 @@ public static class Problems
             extensions: new Dictionary<string, object?> { ["code"] = code });
 
     /// <summary>
-    /// Problems the framework writes itself (401, 403 and 404 from routing and auth, 413 from
-    /// Kestrel) get the same stable <c>type</c> and <c>code</c> as ours.
+    /// Every problem written gets a <c>title</c> in the request's language (its code's, else its
+    /// status's; <c>detail</c> stays English, for developers). Problems the framework writes itself
+    /// (401, 403 and 404 from routing and auth, 413 from Kestrel) get the same stable <c>type</c>
+    /// and <c>code</c> as ours.
     /// </summary>
     public static void FillDefaults(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
-        if (problem.Extensions.ContainsKey("code"))
+        if (problem.Extensions.TryGetValue("code", out var given))
         {
+            Localize(context, given as string);
             return;
         }
 
@@ -62,6 +66,16 @@ public static class Problems
 
         problem.Type = TypePrefix + code;
         problem.Extensions["code"] = code;
+        Localize(context, code);
+    }
+
+    private static void Localize(ProblemDetailsContext context, string? code)
+    {
+        var texts = context.HttpContext.RequestServices.GetService<Translations>();
+        if (texts?.ProblemTitle(code, context.ProblemDetails.Status, Translations.LanguageOf(context.HttpContext)) is { } title)
+        {
+            context.ProblemDetails.Title = title;
+        }
     }
 
     private static string Title(string code) =>

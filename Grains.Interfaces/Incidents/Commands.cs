@@ -2,7 +2,10 @@ using Collab.Common;
 
 namespace Collab.Incidents;
 
-/// <summary>A new report. The incident id is the grain key.</summary>
+/// <summary>
+/// A new report. The incident id is the grain key. <see cref="Attributes"/> answers the
+/// category's questions (code → value; a multivaluelist's keys comma-separated).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("collab.ReportIncident")]
 public sealed record ReportIncident(
     [property: Id(0)] string IdempotencyKey,
@@ -11,7 +14,8 @@ public sealed record ReportIncident(
     [property: Id(3)] string Description,
     [property: Id(4)] GeoPoint Location,
     [property: Id(5)] Severity Severity,
-    [property: Id(6)] string Language);
+    [property: Id(6)] string Language,
+    [property: Id(7)] IReadOnlyDictionary<string, string>? Attributes = null);
 
 /// <summary>A note on an incident.</summary>
 [GenerateSerializer, Immutable, Alias("collab.AddNote")]

@@ -6,7 +6,8 @@ namespace Collab.Incidents;
 /// An incident as one audience sees it. The public view never holds the reporter's identity or
 /// non-public notes and may blur the location; council sees public and authorities notes;
 /// police see everything but the reporter's identity, which only an audited reveal returns.
-/// Id 13 (the reporter) is retired: identity lives apart from the incident.
+/// Id 13 (the reporter) is retired: identity lives apart from the incident. <see cref="Attributes"/>
+/// (the report's answers to its category's questions) are for council, police and the reporter.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("collab.IncidentView")]
 public sealed record IncidentView(
@@ -25,4 +26,5 @@ public sealed record IncidentView(
     [property: Id(12)] string? AssignedUnit,
     [property: Id(14)] IReadOnlyList<NoteView> Notes,
     [property: Id(15)] long Seq,
-    [property: Id(16)] bool IsOwnReport);
+    [property: Id(16)] bool IsOwnReport,
+    [property: Id(17)] IReadOnlyDictionary<string, string>? Attributes = null);

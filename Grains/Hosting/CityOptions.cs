@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Collab.Categories;
 
 namespace Collab.Hosting;
 
@@ -11,4 +12,10 @@ public sealed class CityOptions
 
     /// <summary>A GeoJSON file of the neighbourhoods; empty for the shipped demo city.</summary>
     public string? MapFile { get; set; }
+
+    /// <summary>The city's incident categories; when empty, those of <see cref="CategoriesFile"/>, else the demo city's.</summary>
+    public List<CategoryOptions> Categories { get; set; } = [];
+
+    /// <summary>A JSON file <c>{ "Categories": [ ... ] }</c> of the city's categories, used when <see cref="Categories"/> is empty.</summary>
+    public string? CategoriesFile { get; set; }
 }

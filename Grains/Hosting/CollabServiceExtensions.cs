@@ -1,3 +1,4 @@
+using Collab.Categories;
 using Collab.Neighbourhoods;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,9 +19,17 @@ public static class CollabServiceExtensions
     public static IServiceCollection AddCollabWireExceptions(this IServiceCollection services) =>
         services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
 
+    /// <summary>The city's settings, map and categories; once, though an embedded gateway and its silo both ask (lists bound twice would repeat).</summary>
     public static IServiceCollection AddCollabCity(this IServiceCollection services)
     {
+        if (services.Any(d => d.ServiceType == typeof(CityCategories)))
+        {
+            return services;
+        }
+
         services.AddOptions<CityOptions>().BindConfiguration("Collab:City").ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CityOptions>, CityOptionsValidator>());
+        services.TryAddSingleton(sp => CityCategories.Load(sp.GetRequiredService<IOptions<CityOptions>>().Value));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp =>
         {
@@ -31,7 +40,7 @@ public static class CollabServiceExtensions
             }
 
             using var stream = File.OpenRead(file);
-            return CityMap.Load(stream);
+            return CityMap.Load(stream, $"Collab:City:MapFile '{file}'");
         });
         return services;
     }

@@ -13,8 +13,11 @@ namespace Collab.Incidents;
 /// </summary>
 internal static class CommandFingerprint
 {
-    public static string Of(ReportIncident c) =>
-        Hash("report", c.Category, c.Description, c.Location.Lat, c.Location.Lon, c.Location.AccuracyM, c.Severity.ToString(), c.Language);
+    /// <summary>A report without attributes hashes as before they existed, so keys remembered then still match.</summary>
+    public static string Of(ReportIncident c) => c.Attributes is not { Count: > 0 } attributes
+        ? Hash("report", c.Category, c.Description, c.Location.Lat, c.Location.Lon, c.Location.AccuracyM, c.Severity.ToString(), c.Language)
+        : Hash("report", c.Category, c.Description, c.Location.Lat, c.Location.Lon, c.Location.AccuracyM, c.Severity.ToString(), c.Language,
+            attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => new[] { a.Key, a.Value }).ToArray());
 
     public static string Of(AddNote c) => Hash("note", c.Text, c.Visibility.ToString(), c.Language);
 

@@ -52,7 +52,8 @@ internal sealed record IncidentReported(
     [property: Id(2), JsonPropertyName("location")] GeoPoint Location,
     [property: Id(3), JsonPropertyName("severity")] Severity Severity,
     [property: Id(4), JsonPropertyName("language")] string Language,
-    [property: Id(5), JsonPropertyName("neighbourhood")] string Neighbourhood) : IncidentEvent
+    [property: Id(5), JsonPropertyName("neighbourhood")] string Neighbourhood,
+    [property: Id(6), JsonPropertyName("attributes")] IReadOnlyDictionary<string, string>? Attributes = null) : IncidentEvent
 {
     public override void Apply(IncidentState state, TimelineEntry<IncidentEvent> entry)
     {
@@ -63,6 +64,7 @@ internal sealed record IncidentReported(
         state.Severity = Severity;
         state.Language = Language;
         state.Neighbourhood = Neighbourhood;
+        state.Attributes = Attributes is null ? null : new Dictionary<string, string>(Attributes, StringComparer.Ordinal);
         state.Status = IncidentStatus.Reported;
         state.ReportedAt = entry.OccurredAt;
         state.Touch(entry.OccurredAt);

@@ -1,3 +1,4 @@
+using Collab.Categories;
 using Collab.Citizens;
 using Collab.Common;
 using Collab.Federation;
@@ -19,6 +20,7 @@ internal sealed partial class IncidentGrain(
     [PersistentState("reporter", StorageNames.Collab)] IPersistentState<ReporterState> reporter,
     [PersistentState("audit", StorageNames.Collab)] IPersistentState<AuditState> audit,
     CityMap map,
+    CityCategories categories,
     IOptions<PrivacyOptions> privacy,
     IOptions<ModerationOptions> moderation,
     IOptions<RealtimeOptions> realtime,
@@ -34,7 +36,7 @@ internal sealed partial class IncidentGrain(
     private IncidentState S => state.State;
     private ReporterState R => reporter.State;
     private string IncidentId => this.GetPrimaryKeyString();
-    private IncidentProjection Projection => new(IncidentId, S, privacy.Value);
+    private IncidentProjection Projection => new(IncidentId, S, privacy.Value, categories);
     private IncidentNotifier Notifier => field ??= new(IncidentId, GrainFactory, neighbourhoods, logger);
     private static CommandError NoSuchIncident => CommandError.NotFound("incident-not-found", "No such incident.");
 
@@ -78,7 +80,7 @@ internal sealed partial class IncidentGrain(
                 : CommandError.Conflict("already-reported", "An incident with this id already exists.");
         }
 
-        if (IncidentRules.CheckReport(command) is { } refused) return Unreported(refused);
+        if (IncidentRules.CheckReport(command, categories) is { } refused) return Unreported(refused);
         if (map.Locate(command.Location) is not { } neighbourhood)
         {
             return Unreported(CommandError.Invalid("outside-city", "The location is not inside the city."));
@@ -86,7 +88,7 @@ internal sealed partial class IncidentGrain(
 
         R.Set(actor);
         var reported = Record(new IncidentReported(command.Category, command.Description.Trim(), command.Location, command.Severity,
-            command.Language, neighbourhood.Slug), actor, key.Record);
+            command.Language, neighbourhood.Slug, ReportAttributes.Normalized(command.Attributes)), actor, key.Record);
         // Identity first: an incident never exists without knowing whom to notify.
         await StoreAsync(before: () => reporter.WriteStateAsync());
         LogReported(logger, IncidentId, S.Category, S.Neighbourhood);
@@ -130,7 +132,7 @@ internal sealed partial class IncidentGrain(
         var actor = command.Actor;
         var key = CommandKey.Of(S, command);
         if (Answered(actor, key) is { } answered) return await Shared(answered);
-        if (IncidentRules.CheckStatusChange(command, S.Category, S.Status) is { } refused) return refused;
+        if (IncidentRules.CheckStatusChange(command, S.Category, categories.ConcernsCouncil(S.Category), S.Status) is { } refused) return refused;
 
         var from = S.Status;
         var changed = Record(new StatusChanged(from, command.Status, command.Reason), actor, key.Record);

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Collab.Categories;
 using Collab.Common;
 using Collab.Realtime;
 
@@ -10,7 +11,7 @@ namespace Collab.Incidents;
 /// (<see cref="PersonalDataMask"/>); council adds authorities notes and the assigned unit; police
 /// see everything but the reporter's identity, which only an audited reveal returns.
 /// </summary>
-internal readonly record struct IncidentProjection(string IncidentId, IncidentState State, PrivacyOptions Privacy)
+internal readonly record struct IncidentProjection(string IncidentId, IncidentState State, PrivacyOptions Privacy, CityCategories Categories)
 {
     /// <summary>The narrowest audience that reads a note of this visibility.</summary>
     public static Audience AudienceOf(NoteVisibility visibility) => visibility switch
@@ -62,13 +63,14 @@ internal readonly record struct IncidentProjection(string IncidentId, IncidentSt
             audience >= Audience.Council ? State.AssignedUnit : null,
             notes,
             State.Timeline.Head.For(audience),
-            isOwnReport);
+            isOwnReport,
+            audience >= Audience.Council || isOwnReport ? State.Attributes : null);
     }
 
     public IncidentSummary Summary(Audience audience)
     {
         var blurred = audience == Audience.Public;
-        var location = blurred ? LocationBlur.Blur(State.Location, State.Category, Privacy) : State.Location;
+        var location = blurred ? LocationBlur.Blur(State.Location, Categories.IsSensitive(State.Category), Privacy) : State.Location;
         return new IncidentSummary(IncidentId, State.Category, State.Status, State.Severity, location, blurred, State.Neighbourhood,
             State.ReportedAt, State.UpdatedAt, State.Version);
     }

@@ -1,3 +1,4 @@
+using Collab.Categories;
 using Collab.Common;
 
 namespace Collab.Incidents;
@@ -29,19 +30,21 @@ internal static class IncidentRules
         [IncidentStatus.Duplicate] = [],
     };
 
-    public static CommandError? CheckReport(ReportIncident command)
+    public static CommandError? CheckReport(ReportIncident command, CityCategories categories)
     {
         if (command.Actor.Role is not (ActorRole.Citizen or ActorRole.Police or ActorRole.Council))
         {
             return CommandError.Forbidden("role", "Only citizens, police and council report incidents.");
         }
 
-        if (!Categories.IsKnown(command.Category))
+        if (categories.Find(command.Category) is not { } category)
         {
-            return CommandError.Invalid("unknown-category", $"Unknown category '{command.Category}'.");
+            return CommandError.Invalid("unknown-category",
+                $"Unknown category '{command.Category}'. Known: {string.Join(", ", categories.All.Select(c => c.Code))}.");
         }
 
-        return CheckText(command.Description, MaxDescription, "description") ?? CheckLocation(command.Location);
+        return CheckText(command.Description, MaxDescription, "description") ?? CheckLocation(command.Location)
+            ?? ReportAttributes.Check(category, command.Attributes);
     }
 
     /// <summary>The reporter, police and council add notes; police-only notes are written by police.</summary>
@@ -61,8 +64,8 @@ internal static class IncidentRules
             ?? (notes >= MaxNotes ? CommandError.Conflict("too-many-notes", $"An incident holds at most {MaxNotes} notes.") : null);
     }
 
-    public static CommandError? CheckStatusChange(ChangeStatus command, string category, IncidentStatus from) =>
-        CheckTransition(command.Actor, category, from, command.Status) ?? CheckOptionalText(command.Reason, MaxReason, "reason");
+    public static CommandError? CheckStatusChange(ChangeStatus command, string category, bool councilConcern, IncidentStatus from) =>
+        CheckTransition(command.Actor, category, councilConcern, from, command.Status) ?? CheckOptionalText(command.Reason, MaxReason, "reason");
 
     /// <summary>Police assign units, to incidents that are still open and not yet resolved.</summary>
     public static CommandError? CheckAssign(AssignUnit command, IncidentStatus status)
@@ -132,7 +135,7 @@ internal static class IncidentRules
     /// Police may make every transition. Council may act on the categories that concern public
     /// space, except dispatching, which is police work. Citizens and operators make none.
     /// </summary>
-    public static CommandError? CheckTransition(Actor actor, string category, IncidentStatus from, IncidentStatus to)
+    public static CommandError? CheckTransition(Actor actor, string category, bool councilConcern, IncidentStatus from, IncidentStatus to)
     {
         if (!Transitions[from].Contains(to))
         {
@@ -144,7 +147,7 @@ internal static class IncidentRules
             ActorRole.Police => null,
             ActorRole.Council when to == IncidentStatus.Dispatched =>
                 CommandError.Forbidden("police-only", "Only police dispatch units."),
-            ActorRole.Council when !Categories.Get(category).CouncilConcern =>
+            ActorRole.Council when !councilConcern =>
                 CommandError.Forbidden("not-council-category", $"Incidents of category '{category}' are handled by police."),
             ActorRole.Council => null,
             _ => CommandError.Forbidden("role", "Only police and council change an incident's status."),

@@ -44,6 +44,9 @@ internal sealed class IncidentState
     /// </summary>
     [Id(19)] public long SharedThrough { get; set; }
 
+    /// <summary>The report's answers to its category's questions (code → value); null when none.</summary>
+    [Id(20)] public Dictionary<string, string>? Attributes { get; set; }
+
     private const int RememberedKeys = 500;
 
     /// <summary>Moves a snapshot's legacy timeline into <see cref="Timeline"/>; true when there was one.</summary>

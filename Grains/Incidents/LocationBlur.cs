@@ -5,9 +5,9 @@ namespace Collab.Incidents;
 /// <summary>Snaps a location to the centre of a grid cell, so the public never sees an exact address.</summary>
 internal static class LocationBlur
 {
-    public static GeoPoint Blur(GeoPoint exact, string category, PrivacyOptions options)
+    public static GeoPoint Blur(GeoPoint exact, bool sensitive, PrivacyOptions options)
     {
-        var grid = Categories.IsKnown(category) && Categories.Get(category).Sensitive
+        var grid = sensitive
             ? options.SensitiveGridDegrees
             : options.PublicGridDegrees;
         if (grid <= 0)

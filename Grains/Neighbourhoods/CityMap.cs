@@ -1,99 +1,73 @@
-using System.Text.Json;
 using Collab.Common;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Geometries.Prepared;
+using NetTopologySuite.Index.Strtree;
 
 namespace Collab.Neighbourhoods;
 
 /// <summary>
-/// The city's neighbourhoods and their polygons, read once from a GeoJSON FeatureCollection whose
-/// features carry <c>slug</c> and <c>name</c> properties. Finds a report's neighbourhood from its location.
+/// The city's neighbourhoods and their areas (polygons with holes, or multipolygons), read once
+/// from a GeoJSON FeatureCollection (<see cref="CityMapReader"/>) whose features carry <c>slug</c>
+/// and <c>name</c> properties. Finds a report's neighbourhood from its location through an
+/// STR-tree of the areas' envelopes and a prepared geometry per area.
 /// </summary>
 public sealed class CityMap
 {
-    private readonly Dictionary<string, NeighbourhoodInfo> _bySlug;
+    private readonly Dictionary<string, Area> _bySlug;
+    private readonly STRtree<Area> _index = new();
 
-    public CityMap(string cityName, IReadOnlyList<NeighbourhoodInfo> neighbourhoods)
+    /// <summary>A neighbourhood with its area, prepared for repeated point tests; <see cref="Order"/> is its place on the map.</summary>
+    private sealed record Area(int Order, NeighbourhoodInfo Info, Geometry Geometry, IPreparedGeometry Prepared);
+
+    public CityMap(string cityName, IReadOnlyList<(NeighbourhoodInfo Info, Geometry Geometry)> neighbourhoods)
     {
         Name = cityName;
-        All = neighbourhoods;
-        _bySlug = neighbourhoods.ToDictionary(n => n.Slug, StringComparer.Ordinal);
+        var areas = neighbourhoods.Select((n, i) => new Area(i, n.Info, n.Geometry, PreparedGeometryFactory.Prepare(n.Geometry))).ToList();
+        All = areas.Select(a => a.Info).ToList();
+        _bySlug = areas.ToDictionary(a => a.Info.Slug, StringComparer.Ordinal);
+        foreach (var area in areas)
+        {
+            _index.Insert(area.Geometry.EnvelopeInternal, area);
+        }
+
+        _index.Build();
     }
 
     public string Name { get; }
 
     public IReadOnlyList<NeighbourhoodInfo> All { get; }
 
-    public NeighbourhoodInfo? Find(string slug) => _bySlug.GetValueOrDefault(slug);
+    public NeighbourhoodInfo? Find(string slug) => _bySlug.GetValueOrDefault(slug)?.Info;
 
-    /// <summary>The neighbourhood containing the point, or null when it is outside the city.</summary>
+    /// <summary>A neighbourhood's area (WGS 84, x = longitude, y = latitude), or null for an unknown slug.</summary>
+    public Geometry? AreaOf(string slug) => _bySlug.GetValueOrDefault(slug)?.Geometry;
+
+    /// <summary>
+    /// The neighbourhood whose area covers the point (holes excluded, a shared boundary going to
+    /// the first on the map), or null when it is outside the city.
+    /// </summary>
     public NeighbourhoodInfo? Locate(GeoPoint point)
     {
-        foreach (var n in All)
+        var location = CityMapReader.Factory.CreatePoint(new Coordinate(point.Lon, point.Lat));
+        Area? found = null;
+        foreach (var candidate in _index.Query(location.EnvelopeInternal))
         {
-            if (Contains(n.Boundary, point.Lon, point.Lat))
+            if ((found is null || candidate.Order < found.Order) && candidate.Prepared.Covers(location))
             {
-                return n;
+                found = candidate;
             }
         }
 
-        return null;
+        return found?.Info;
     }
 
-    /// <summary>Even-odd rule over every ring, so holes are honoured.</summary>
-    private static bool Contains(IReadOnlyList<IReadOnlyList<double[]>> rings, double x, double y)
-    {
-        var inside = false;
-        foreach (var ring in rings)
-        {
-            for (int i = 0, j = ring.Count - 1; i < ring.Count; j = i++)
-            {
-                double xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
-                if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi)
-                {
-                    inside = !inside;
-                }
-            }
-        }
-
-        return inside;
-    }
-
-    public static CityMap Load(Stream geoJson)
-    {
-        using var doc = JsonDocument.Parse(geoJson);
-        var root = doc.RootElement;
-        var cityName = root.TryGetProperty("name", out var cn) ? cn.GetString() ?? "City" : "City";
-        var list = new List<NeighbourhoodInfo>();
-        foreach (var feature in root.GetProperty("features").EnumerateArray())
-        {
-            var props = feature.GetProperty("properties");
-            var slug = props.GetProperty("slug").GetString() ?? throw new InvalidDataException("A neighbourhood has no slug.");
-            var name = props.GetProperty("name").GetString() ?? slug;
-            var geometry = feature.GetProperty("geometry");
-            if (geometry.GetProperty("type").GetString() != "Polygon")
-            {
-                throw new InvalidDataException($"Neighbourhood '{slug}' must be a Polygon.");
-            }
-
-            var rings = geometry.GetProperty("coordinates").EnumerateArray()
-                .Select(ring => (IReadOnlyList<double[]>)ring.EnumerateArray()
-                    .Select(p => new[] { p[0].GetDouble(), p[1].GetDouble() })
-                    .ToList())
-                .ToList();
-            var outer = rings[0];
-            var centre = new GeoPoint(
-                Math.Round(outer.Take(outer.Count - 1).Average(p => p[1]), 6),
-                Math.Round(outer.Take(outer.Count - 1).Average(p => p[0]), 6));
-            list.Add(new NeighbourhoodInfo(slug, name, centre, rings));
-        }
-
-        return new CityMap(cityName, list);
-    }
+    public static CityMap Load(Stream geoJson, string source = "the map") => CityMapReader.Read(geoJson, source);
 
     /// <summary>The demo city shipped with the project.</summary>
     public static CityMap LoadDemo()
     {
         using var stream = typeof(CityMap).Assembly.GetManifestResourceStream("Collab.demo-city.geojson")
             ?? throw new InvalidOperationException("The demo city resource is missing.");
-        return Load(stream);
+        return Load(stream, "the demo city's map");
     }
 }

@@ -57,6 +57,9 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
         [("GET", "/open311/v2/services/{code}.{format}")] = [200, 200, 200, 200, 200, 200],
         [("GET", "/open311/v2/requests.{format}")] = [200, 200, 200, 200, 200, 200],
         [("GET", "/open311/v2/requests/{id}.{format}")] = [200, 200, 200, 200, 200, 200],
+        [("GET", "/open311/v2/tokens/{token}.{format}")] = [200, 200, 200, 200, 200, 200],
+        // Any other path under Open311, whatever the method: the standard's 404 error array.
+        [("*", "/open311/v2/{**rest}")] = [404, 404, 404, 404, 404, 404],
         // Open311 clients authenticate with an api_key, not a token: without one, nobody may post.
         [("POST", "/open311/v2/requests.{format}")] = [Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
         // Between cities: public keys for anyone; batches only with a partner's signature, never a user's token.
@@ -160,7 +163,7 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
             id = (await (await fx.Http(council.Token).PostJsonAsync("/api/neighbourhoods/centrum/alerts", SampleAlert)).JsonAsync(HttpStatusCode.Created)).Str("id");
         }
 
-        var path = route.Replace("{id}", id).Replace("{slug}", "centrum").Replace("{documentName}", "v1").Replace("{format}", "json").Replace("{code}", "noise").Replace("{cityId}", "nowhere");
+        var path = route.Replace("{id}", id).Replace("{slug}", "centrum").Replace("{documentName}", "v1").Replace("{format}", "json").Replace("{code}", "noise").Replace("{cityId}", "nowhere").Replace("{token}", id);
         object? body = (method, route) switch
         {
             ("POST", "/api/incidents/") => Sample.Report(),

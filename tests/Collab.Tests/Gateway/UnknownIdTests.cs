@@ -112,7 +112,17 @@ public sealed class UnknownIdTests(GatewayFixture fx)
             foreach (var path in paths.Append($"/open311/v2/requests/{Guid.NewGuid():D}.json").Append("/api/neighbourhoods/centrum/incidents.geojson"))
             {
                 var refused = await anonymous.GetAsync(path);
-                await refused.ProblemAsync(HttpStatusCode.TooManyRequests, "too-many-requests");
+                if (path.StartsWith("/open311", StringComparison.Ordinal))
+                {
+                    // Open311 clients get the standard's error array.
+                    Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+                    Assert.Equal(429, System.Text.Json.JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement[0].GetProperty("code").GetInt32());
+                }
+                else
+                {
+                    await refused.ProblemAsync(HttpStatusCode.TooManyRequests, "too-many-requests");
+                }
+
                 Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero, $"{path}: 429 without Retry-After.");
             }
 

@@ -46,6 +46,18 @@ public sealed class IncidentLogPayloadTests
     }
 
     [Fact]
+    public void AReportsAnswersAreLoggedAndReadBackWhileRowsWithoutThemReadAsNone()
+    {
+        var reported = new IncidentReported("violence", "Fight", new GeoPoint(52.0712, 4.2811, 10), Severity.High, "nl", "centrum",
+            new Dictionary<string, string> { ["injured"] = "yes" });
+        var json = JsonSerializer.Serialize(reported, EventLogJson.Options);
+        Assert.Contains("\"attributes\":{\"injured\":\"yes\"}", json);
+        var read = JsonSerializer.Deserialize<IncidentReported>(json, EventLogJson.Options)!;
+        Assert.Equal("yes", read.Attributes!["injured"]);
+        Assert.DoesNotContain("attributes", JsonSerializer.Serialize(reported with { Attributes = null }, EventLogJson.Options));
+    }
+
+    [Fact]
     public void ARowOfAnUnknownTypeFailsInsteadOfBeingSkipped()
     {
         var row = Row("incident.teleported", """{"visibility":"Public","seqPublic":1,"seqCouncil":1,"actor":{"role":"Police","userId":"p-1","language":"nl"},"fact":{}}""");
