@@ -1,15 +1,13 @@
 // The console's entry point: language, sign-in, the live connection and the view of the role.
 
 import { el, field, options } from './dom.js';
-import { LANGUAGES, preferredLanguage, setLanguage, language, t } from './i18n.js';
+import { LANGUAGES, NATIVE_NAMES, preferredLanguage, setLanguage, language, t } from './i18n.js';
 import { createApi } from './api.js';
 import { ROLES, loadSession, saveSession, clearSession, sessionFrom, devSignIn, oidcSignIn, completeOidcSignIn } from './auth.js';
 import { Live } from './live.js';
 import { authorityView } from './authority.js';
 import { citizenView } from './citizen.js';
 import { operatorView } from './operator.js';
-
-const NATIVE_NAMES = { en: 'English', nl: 'Nederlands', fr: 'Français', de: 'Deutsch', it: 'Italiano', pt: 'Português', es: 'Español' };
 
 const main = document.getElementById('main');
 const liveState = document.getElementById('live-state');
@@ -37,7 +35,11 @@ async function start(newSession) {
   session = newSession;
   saveSession(session);
   showWho();
-  live = new Live(() => session.token, setLiveState, message => showProblem(message));
+  live = new Live(
+    () => (session && (!session.exp || session.exp * 1000 > Date.now()) ? session.token : null),
+    setLiveState,
+    message => showProblem(message),
+    () => signOut(t('signin.expired')));
   live.start();
   const ctx = { api, live, session, language, signOut };
   main.replaceChildren(el('p', { class: 'hint', text: t('loading') }));

@@ -2,7 +2,7 @@
 // incident (timeline, notes, actions) and the alert form.
 
 import { el, field, options, say } from './dom.js';
-import { t, formatTime } from './i18n.js';
+import { t, formatTime, LANGUAGES, NATIVE_NAMES } from './i18n.js';
 import { CityMap, CATEGORY_GLYPHS } from './map.js';
 import { City, CATEGORIES, STATUSES, ACTIVE } from './city.js';
 import { IncidentPanel } from './incident.js';
@@ -14,8 +14,9 @@ const CERTAINTIES = ['Observed', 'Likely', 'Possible', 'Unlikely', 'Unknown'];
 export async function authorityView(main, ctx) {
   const filters = { status: 'all', category: 'all', neighbourhood: 'all' };
   let map = null;
-  const list = el('ul', { class: 'incident-list', id: 'incident-list', 'aria-live': 'polite', 'aria-relevant': 'additions' });
-  const count = el('p', { class: 'count', id: 'incident-count' });
+  const list = el('ul', { class: 'incident-list', id: 'incident-list', 'aria-labelledby': 'list-heading' });
+  // The count is announced when it changes; the list itself is not read out on every update.
+  const count = el('p', { class: 'count', id: 'incident-count', role: 'status' });
   const detail = el('section', { class: 'panel detail', id: 'incident-detail', 'aria-label': t('incident.title') });
   const mapBox = el('div', { class: 'map-box', id: 'map' });
   const statusFilter = el('select');
@@ -100,6 +101,9 @@ export async function authorityView(main, ctx) {
     const severity = options(el('select'), SEVERITIES.map(v => [v, t(`cap.severity.${v}`)]), 'Moderate');
     const urgency = options(el('select'), URGENCIES.map(v => [v, t(`cap.urgency.${v}`)]), 'Expected');
     const certainty = options(el('select'), CERTAINTIES.map(v => [v, t(`cap.certainty.${v}`)]), 'Likely');
+    const otherLanguage = options(el('select'), [['', t('alert.noTranslation')], ...LANGUAGES.filter(l => l !== ctx.language()).map(l => [l, NATIVE_NAMES[l]])], '');
+    const otherHeadline = el('input', { type: 'text', maxlength: 200 });
+    const otherDescription = el('textarea', { rows: 2, maxlength: 4000 });
     const form = el('form', {
       class: 'alert-form',
       onsubmit: async e => {
@@ -109,10 +113,12 @@ export async function authorityView(main, ctx) {
           await ctx.api.post(`/api/neighbourhoods/${encodeURIComponent(area.value)}/alerts`, {
             headline: headline.value, description: description.value,
             severity: severity.value, urgency: urgency.value, certainty: certainty.value, language: ctx.language(),
+            translations: otherLanguage.value
+              ? { [otherLanguage.value]: { headline: otherHeadline.value, description: otherDescription.value } }
+              : undefined,
           });
           say(result, t('alert.issued'), true);
-          headline.value = '';
-          description.value = '';
+          for (const control of [headline, description, otherHeadline, otherDescription]) control.value = '';
         } catch (error) {
           say(result, error.message);
         }
@@ -122,6 +128,10 @@ export async function authorityView(main, ctx) {
     field('alert-description', 'alert.description', description, t),
     el('div', { class: 'row' }, field('alert-severity', 'alert.severity', severity, t), field('alert-urgency', 'alert.urgency', urgency, t),
       field('alert-certainty', 'alert.certainty', certainty, t)),
+    el('fieldset', { class: 'translation' }, el('legend', { text: t('alert.translation') }),
+      field('alert-other-language', 'alert.translationLanguage', otherLanguage, t),
+      field('alert-other-headline', 'alert.headline', otherHeadline, t),
+      field('alert-other-description', 'alert.description', otherDescription, t)),
     el('button', { type: 'submit', id: 'alert-button' }, t('alert.issue')), result);
     alertPanel.replaceChildren(el('h2', { id: 'alert-heading', text: t('alert.title') }), form);
     for (const [id, value] of typed) {

@@ -2,6 +2,8 @@
 // Elements carry data-i18n (text), data-i18n-label (aria-label) or data-i18n-placeholder.
 
 export const LANGUAGES = ['en', 'nl', 'fr', 'de', 'it', 'pt', 'es'];
+/** Each language's own name (a name, not a text to translate). */
+export const NATIVE_NAMES = { en: 'English', nl: 'Nederlands', fr: 'Français', de: 'Deutsch', it: 'Italiano', pt: 'Português', es: 'Español' };
 const STORAGE_KEY = 'collab.lang';
 
 let current = 'en';

@@ -16,11 +16,18 @@ export class Live {
   #stopped = false;
   #restarting = null;
   #onFatal;
+  #onUnauthorized;
 
-  constructor(getToken, onState, onFatal) {
+  /**
+   * getToken: the bearer token, or null once it has expired. onFatal(message): the gateway refused
+   * the connection for good (too many connections). onUnauthorized(): the token is no longer
+   * accepted (expired or revoked): the user must sign in again.
+   */
+  constructor(getToken, onState, onFatal, onUnauthorized) {
     this.#getToken = getToken;
     this.#onState = onState;
     this.#onFatal = onFatal;
+    this.#onUnauthorized = onUnauthorized;
   }
 
   get state() {
@@ -38,7 +45,10 @@ export class Live {
       .withUrl(HUB, { accessTokenFactory: () => this.#getToken() })
       .withAutomaticReconnect({
         // Never give up; back off to 5 s, with jitter so a gateway's clients do not return together.
-        nextRetryDelayInMilliseconds: ctx => Math.min(500 * 2 ** Math.min(ctx.previousRetryCount, 4), 5000) + Math.random() * 500,
+        // A refused token ends the retries (onclose then signs the user out).
+        nextRetryDelayInMilliseconds: ctx => (isUnauthorized(ctx.retryReason) || !this.#getToken()
+          ? null
+          : Math.min(500 * 2 ** Math.min(ctx.previousRetryCount, 4), 5000) + Math.random() * 500),
       })
       .configureLogging(signalR.LogLevel.None)
       .build();
@@ -69,12 +79,20 @@ export class Live {
   async #connectLoop() {
     let attempt = 0;
     while (!this.#stopped) {
+      if (!this.#getToken()) {
+        this.#unauthorized();
+        return;
+      }
       this.#connection = this.#build();
       try {
         await this.#connection.start();
         await this.#resumeAll();
         return;
-      } catch {
+      } catch (error) {
+        if (isUnauthorized(error)) {
+          this.#unauthorized();
+          return;
+        }
         this.#setState('reconnecting');
         attempt += 1;
         await delay(Math.min(500 * 2 ** Math.min(attempt, 3), 4000) + Math.random() * 500);
@@ -97,6 +115,12 @@ export class Live {
     })().finally(() => {
       this.#restarting = null;
     });
+  }
+
+  #unauthorized() {
+    this.#stopped = true;
+    this.#setState('offline');
+    this.#onUnauthorized?.();
   }
 
   async stop() {
@@ -174,6 +198,11 @@ export class Live {
       entry.resyncing = false;
     }
   }
+}
+
+/** A 401 from the hub (the negotiation wraps the HTTP error in its message). */
+function isUnauthorized(error) {
+  return error?.statusCode === 401 || /Status code '401'/.test(String(error?.message ?? ''));
 }
 
 export function delay(ms) {

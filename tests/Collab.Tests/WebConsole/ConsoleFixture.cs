@@ -25,6 +25,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
         ["Collab__Shutdown__MaxReconnectDelayMs"] = "500",
         ["Collab__Security__AnonymousReadsPerWindow"] = "100000",
         ["Collab__Security__HubConnectsPerWindow"] = "100000",
+        // Small, so a page that missed more than this while its gateway was down gets Resync (ConsoleReconnectTests).
+        ["Collab__Realtime__MaxReplay"] = ConsoleReconnectTests.MaxReplay.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Collab__Operations__PublicMetrics"] = "true",
     };
 
     private readonly string _clusterId = "console-" + Guid.NewGuid().ToString("N")[..8];

@@ -74,7 +74,16 @@ public sealed class ConsoleFlowTests(ConsoleFixture fx, ITestOutputHelper output
         await police.SelectOptionAsync("#alert-area", "stationsbuurt");
         await police.FillAsync("#alert-headline", $"Square closed tonight {run}");
         await police.FillAsync("#alert-description", "Works on the lighting.");
+        await police.SelectOptionAsync("#alert-other-language", "nl");
+        await police.FillAsync("#alert-other-headline", $"Plein vanavond dicht {run}");
+        await police.FillAsync("#alert-other-description", "Werk aan de verlichting.");
         await police.ClickAsync("#alert-button");
+        await Expect(citizen.Locator("#alerts")).ToContainTextAsync($"Square closed tonight {run}");
+
+        // In the citizen's language: switching to Dutch shows the Dutch text of the same alert.
+        await citizen.SelectOptionAsync("#lang", "nl");
+        await Expect(citizen.Locator("#alerts")).ToContainTextAsync($"Plein vanavond dicht {run}");
+        await citizen.SelectOptionAsync("#lang", "en");
         await Expect(citizen.Locator("#alerts")).ToContainTextAsync($"Square closed tonight {run}");
 
         await fx.ScreenshotAsync(police, "police", output);
@@ -125,6 +134,22 @@ public sealed class ConsoleFlowTests(ConsoleFixture fx, ITestOutputHelper output
         using var policeHttp = await fx.ClientAsync($"officer-{run}", "police");
         var refusal = await (await policeHttp.GetAsync($"/api/incidents/{id}/reporter?reason=")).ProblemAsync(HttpStatusCode.BadRequest);
         await Expect(police.Locator("#incident-detail .problem")).ToHaveTextAsync(refusal.Str("detail"));
+
+        // Council may not act on a theft: the button is there, the gateway says no, the page shows why.
+        var theft = (await (await http.PostJsonAsync("/api/incidents", Gateway.Sample.Report("theft", $"Bike gone {run}", 52.061, 4.32))).JsonAsync(HttpStatusCode.Created)).Str("id");
+        var council = await fx.NewPageAsync();
+        await fx.SignInAsync(council, "council", $"clerk-{run}");
+        await council.ClickAsync($"#incident-list [data-incident-id='{theft}']");
+        await Expect(council.Locator("#incident-detail")).ToHaveAttributeAsync("data-incident-id", theft);
+        await Expect(council.Locator("#assign-button")).ToHaveCountAsync(0);
+        await Expect(council.Locator("#reveal-button")).ToHaveCountAsync(0);
+        await council.ClickAsync("[data-status-action='acknowledged']");
+        using var councilHttp = await fx.ClientAsync($"clerk-{run}", "council");
+        var councilRefusal = await (await councilHttp.PostJsonAsync($"/api/incidents/{theft}/status", new { status = "acknowledged" })).ProblemAsync(HttpStatusCode.Forbidden);
+        await Expect(council.Locator("#incident-detail .problem")).ToHaveTextAsync(councilRefusal.Str("detail"));
+        await Expect(council.Locator("#incident-heading [data-role='status']")).ToHaveAttributeAsync("data-status", "reported");
+        await fx.ScreenshotAsync(council, "council", output);
+        await ConsoleFixture.AssertAccessibleAsync(council, "council", output);
     }
 
     [Fact]
@@ -197,6 +222,14 @@ public sealed class ConsoleFlowTests(ConsoleFixture fx, ITestOutputHelper output
         await fx.ScreenshotAsync(page, "citizen-360-nl", output);
         await ConsoleFixture.AssertAccessibleAsync(page, "citizen (360 px, nl)", output);
         Assert.Empty(fx.Errors[page]);
+
+        // A user whose tokens an operator revokes is signed out: the live connection closes, the
+        // gateway refuses the token, and the console asks to sign in again.
+        using var operatorHttp = await fx.ClientAsync($"operator-{run}", "operator");
+        (await operatorHttp.PostJsonAsync("/api/operator/revocations", new { sub = $"resident-{run}" })).EnsureSuccessStatusCode();
+        await Expect(page.Locator("#signin-problem")).ToHaveTextAsync(ConsoleFiles.Texts("nl")["signin.expired"]);
+        await Expect(page.Locator("#live-state")).ToHaveAttributeAsync("data-state", "offline");
+        Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('collab.session')"));
     }
 
     private static async Task AddNoteAsync(IPage page, string text, string visibility)

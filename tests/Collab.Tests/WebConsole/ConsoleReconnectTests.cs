@@ -10,11 +10,16 @@ namespace Collab.Tests.WebConsole;
 /// <summary>
 /// The console's gateway restarts (SIGTERM with its drain, then SIGKILL) while the silo keeps the
 /// data and commands go on through another gateway: the pages come back live by themselves and
-/// each timeline is exactly the server's, with nothing twice and nothing missing.
+/// each timeline is exactly the server's, with nothing twice and nothing missing. The first time
+/// they missed no more than the gateway replays (they resume from their last seq); the second time
+/// more (the gateway sends Resync and they re-read).
 /// </summary>
 [Collection(ConsoleCollection.Name)]
 public sealed class ConsoleReconnectTests(ConsoleFixture fx, ITestOutputHelper output)
 {
+    /// <summary>The fixture gateways' <c>Collab:Realtime:MaxReplay</c>.</summary>
+    public const int MaxReplay = 4;
+
     [Fact]
     public async Task AfterTheGatewayRestartsThePagesResumeWithNoDuplicateOrMissingTimelineEntry()
     {
@@ -58,7 +63,8 @@ public sealed class ConsoleReconnectTests(ConsoleFixture fx, ITestOutputHelper o
                     (await policeHttp.PostJsonAsync($"/api/incidents/{id}/assign", new { unit = $"Unit {run}" })).EnsureSuccessStatusCode();
                 }
 
-                for (var i = 0; i < 3; i++)
+                // One change above, then notes: within MaxReplay after SIGTERM (a replay), past it after SIGKILL (Resync).
+                for (var i = 0; i < (kill ? MaxReplay : MaxReplay - 2); i++)
                 {
                     await NoteAsync(policeHttp, id, $"while down {++n} {run}");
                 }
@@ -68,6 +74,16 @@ public sealed class ConsoleReconnectTests(ConsoleFixture fx, ITestOutputHelper o
             await Expect(citizen.Locator("#live-state")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 30_000 });
             await NoteAsync(policeHttp, id, $"after {++n} {run}");
             await AssertTimelinesMatchTheServerAsync(police, citizen, policeHttp, citizenHttp, id);
+            var resyncs = await IncidentResyncsAsync(fx.A.Url);
+            output.WriteLine($"Incident resyncs sent by the new gateway A: {resyncs}");
+            if (kill)
+            {
+                Assert.True(resyncs >= 1, "More was missed than the gateway replays: the page should have been sent Resync and re-read.");
+            }
+            else
+            {
+                Assert.Equal(0, resyncs);
+            }
         }
 
         await Expect(citizen.Locator($"#my-reports [data-incident-id='{id}']")).ToHaveAttributeAsync("data-status", "acknowledged");
@@ -87,6 +103,16 @@ public sealed class ConsoleReconnectTests(ConsoleFixture fx, ITestOutputHelper o
             var shown = await page.Locator("#timeline li").EvaluateAllAsync<string[]>("items => items.map(li => `${li.dataset.seq}:${li.dataset.eventId}`)");
             Assert.Equal(expected, shown);
         }
+    }
+
+    /// <summary><c>collab_resyncs_total</c> of incident streams on a gateway (a fresh process counts from zero).</summary>
+    private static async Task<double> IncidentResyncsAsync(Uri gateway)
+    {
+        using var http = new HttpClient { BaseAddress = gateway };
+        var text = await http.GetStringAsync("/metrics");
+        return text.Split('\n')
+            .Where(l => l.StartsWith("collab_resyncs_total{", StringComparison.Ordinal) && l.Contains("kind=\"incident\"", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static async Task NoteAsync(HttpClient http, string id, string text) =>
