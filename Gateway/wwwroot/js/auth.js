@@ -31,7 +31,8 @@ export function readClaims(token) {
 export function sessionFrom(token) {
   try {
     const claims = readClaims(token.trim());
-    const role = Array.isArray(claims.role) ? claims.role[0] : claims.role;
+    // One role, as the gateway reads it (a one-element array is the same claim).
+    const role = Array.isArray(claims.role) ? (claims.role.length === 1 ? claims.role[0] : null) : claims.role;
     if (!ROLES.includes(role) || typeof claims.sub !== 'string') return null;
     if (typeof claims.exp === 'number' && claims.exp * 1000 < Date.now()) return null;
     return { token: token.trim(), role, sub: claims.sub, name: claims.name ?? null, exp: claims.exp ?? null };

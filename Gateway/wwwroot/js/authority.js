@@ -28,7 +28,7 @@ export async function authorityView(main, ctx) {
     if (incident) map?.upsert(incident);
     else for (const i of city.incidents.values()) map?.upsert(i);
     renderList();
-  });
+  }, id => map?.remove(id));
   const panel = new IncidentPanel(detail, {
     ...ctx,
     neighbourhoodName: slug => city.name(slug),

@@ -17,7 +17,7 @@ export async function citizenView(main, ctx) {
   const city = new City(ctx, incident => {
     if (incident) map?.upsert(incident);
     else for (const i of city.incidents.values()) map?.upsert(i);
-  });
+  }, id => map?.remove(id));
 
   const mapBox = el('div', { class: 'map-box', id: 'map' });
   const reportPanel = el('section', { class: 'panel report', 'aria-labelledby': 'report-heading' });

@@ -11,10 +11,13 @@ export class City {
   neighbourhoods = [];
   incidents = new Map();
 
-  /** onChange(incident | null): called after each change (null: many at once). */
-  constructor(ctx, onChange) {
+  #onRemove;
+
+  /** onChange(incident | null): called after each change (null: many at once); onRemove(id): one is gone. */
+  constructor(ctx, onChange, onRemove) {
     this.#ctx = ctx;
     this.#onChange = onChange;
+    this.#onRemove = onRemove;
   }
 
   name(slug) {
@@ -45,6 +48,14 @@ export class City {
       envelope => this.#event(envelope),
       async () => {
         const fresh = await this.#ctx.api.get(`/api/neighbourhoods/${encodeURIComponent(snapshot.slug)}`);
+        // The snapshot is the truth: what it no longer lists is no longer active here.
+        const active = new Set((fresh.activeIncidents ?? []).map(i => i.id));
+        for (const [id, incident] of this.incidents) {
+          if (incident.neighbourhood === fresh.slug && !active.has(id)) {
+            this.incidents.delete(id);
+            this.#onRemove?.(id);
+          }
+        }
         this.#take(fresh);
         this.#onChange(null);
         await this.#follow(fresh);

@@ -207,7 +207,12 @@ public sealed class ConsoleFixture : IAsyncLifetime
     }
 }
 
-[CollectionDefinition(Name)]
+/// <summary>
+/// Runs alone, after the parallel collections: a browser, a silo and two gateway processes share
+/// two cores, and the 2 s bound of a report's way to the police page measures the system, not the
+/// load of the other collections.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class ConsoleCollection : ICollectionFixture<ConsoleFixture>
 {
     public const string Name = "console";
