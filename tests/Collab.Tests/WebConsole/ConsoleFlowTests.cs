@@ -41,6 +41,7 @@ public sealed class ConsoleFlowTests(ConsoleFixture fx, ITestOutputHelper output
         var mine = citizen.Locator("#my-reports [data-incident-id]");
         await Expect(mine).ToHaveCountAsync(1);
         var id = await mine.GetAttributeAsync("data-incident-id");
+        output.WriteLine($"Report answered in the citizen page after {clock.Elapsed.TotalMilliseconds:0} ms");
         var remaining = Math.Max(1, 2_000 - (float)clock.Elapsed.TotalMilliseconds);
         await Expect(police.Locator($"#incident-list [data-incident-id='{id}']")).ToBeVisibleAsync(new() { Timeout = remaining });
         await Expect(police.Locator($"#map .marker[data-incident-id='{id}']")).ToHaveCountAsync(1, new() { Timeout = Math.Max(1, 2_000 - (float)clock.Elapsed.TotalMilliseconds) });
@@ -67,6 +68,9 @@ public sealed class ConsoleFlowTests(ConsoleFixture fx, ITestOutputHelper output
         await Expect(citizen.Locator("#notes")).ToContainTextAsync(publicText);
         await Expect(citizen.Locator("#timeline")).ToContainTextAsync(publicText);
         Assert.DoesNotContain(secret, await citizen.ContentAsync());
+        var flagged = citizen.Locator("#notes li", new() { HasText = publicText }).Locator("[data-flag]");
+        await flagged.ClickAsync();
+        await Expect(citizen.Locator("#incident-detail .problem.ok")).ToHaveTextAsync(ConsoleFiles.Texts("en")["note.flagged"]);
 
         // Alerts reach the citizen who follows the neighbourhood.
         await citizen.CheckAsync("#follow-stationsbuurt");
@@ -103,6 +107,18 @@ public sealed class ConsoleFlowTests(ConsoleFixture fx, ITestOutputHelper output
         await Expect(police.Locator($"#notes li[data-event-id='{noteId}']")).ToHaveAttributeAsync("data-hidden", "true");
         Assert.Empty(fx.Errors[police]);
         Assert.Empty(fx.Errors[citizen]);
+
+        // Erasure asks first: cancelled, nothing happens; confirmed, the data is gone and the page signs out.
+        await citizen.ClickAsync("#erase-button");
+        await citizen.ClickAsync("#erase-cancel");
+        await Expect(citizen.Locator("main")).ToHaveAttributeAsync("data-view", "citizen");
+        await citizen.ClickAsync("#erase-button");
+        await citizen.ClickAsync("#erase-confirm");
+        await Expect(citizen.Locator("#signin-problem")).ToHaveTextAsync(ConsoleFiles.Texts("en")["erase.done"]);
+        using var resident = await fx.ClientAsync($"resident-{run}", "citizen");
+        var profile = await (await resident.GetAsync("/api/me")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(0, profile.GetProperty("reports").GetArrayLength());
+        Assert.Equal(0, profile.GetProperty("follows").GetArrayLength());
     }
 
     [Fact]
@@ -179,7 +195,7 @@ public sealed class ConsoleFlowTests(ConsoleFixture fx, ITestOutputHelper output
     {
         await fx.ClosePagesAsync();
         var run = Guid.NewGuid().ToString("N")[..8];
-        var page = await fx.NewPageAsync(360, 780);
+        var page = await fx.NewPageAsync(360, 780, new Geolocation { Latitude = 52.0712f, Longitude = 4.2811f, Accuracy = 25 });
         await page.GotoAsync("/");
         await Expect(page.Locator("#dev-signin-button")).ToBeVisibleAsync();
         await fx.ScreenshotAsync(page, "sign-in", output);
@@ -209,6 +225,11 @@ public sealed class ConsoleFlowTests(ConsoleFixture fx, ITestOutputHelper output
         }
 
         await page.SelectOptionAsync("#lang", "nl");
+
+        // The device's location (permission granted) fills the report's point.
+        await page.ClickAsync("#locate-button");
+        await Expect(page.Locator("#report-lat")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex(@"^52\.071"));
+        await Expect(page.Locator("#report-lon")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex(@"^4\.281"));
 
         // The map is keyboard operable: Enter on a neighbourhood follows it.
         await page.Locator(".area-group[data-slug='centrum']").FocusAsync();
