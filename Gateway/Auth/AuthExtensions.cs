@@ -29,12 +29,15 @@ public static class AuthExtensions
                     jwt.Authority = authority;
                 }
 
+                var oidc = auth.Value.Authority is { Length: > 0 };
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
-                    ValidIssuer = auth.Value.Authority is { Length: > 0 } ? null : auth.Value.Issuer,
+                    ValidIssuer = oidc ? null : auth.Value.Issuer,
                     ValidAudience = auth.Value.Audience,
-                    IssuerSigningKey = keys.Key,
-                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    // An identity provider signs with its published asymmetric keys (RS256 and the like),
+                    // never with a shared secret: with an authority, only those keys and algorithms count.
+                    IssuerSigningKey = oidc ? null : keys.Key,
+                    ValidAlgorithms = oidc ? ProviderAlgorithms : [SecurityAlgorithms.HmacSha256],
                     RequireSignedTokens = true,
                     RequireExpirationTime = true,
                     ClockSkew = TimeSpan.FromSeconds(30),
@@ -87,6 +90,14 @@ public static class AuthExtensions
             .AddPolicy(Roles.OperatorOnly, CallerIn(ActorRole.Operator));
         return builder;
     }
+
+    /// <summary>What an OpenID Connect provider may sign access tokens with.</summary>
+    internal static readonly string[] ProviderAlgorithms =
+    [
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
+        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+    ];
 
     private static AuthorizationPolicy CallerIn(params ActorRole[] roles) => new AuthorizationPolicyBuilder()
         .RequireAuthenticatedUser()

@@ -3,6 +3,7 @@ using Collab.Gateway.Alerts;
 using Collab.Gateway.Auth;
 using Collab.Federation;
 using Collab.Gateway.Citizens;
+using Collab.Gateway.WebConsole;
 using Collab.Gateway.Federation;
 using Collab.Gateway.Incidents;
 using Collab.Gateway.Localization;
@@ -47,6 +48,7 @@ public static class GatewayExtensions
         builder.Services.AddCollabRateLimits();
         builder.Services.AddOptions<Open311Options>().BindConfiguration("Collab:Open311");
         builder.Services.AddCollabOrigins();
+        builder.Services.AddCollabConsole();
         builder.Services.AddSingleton<HubRateLimitFilter>();
         builder.Services.AddSingleton<HubErrorLogFilter>();
         // A refused hub call is the client's mistake, not a server error: HubErrorLogFilter logs each failure once.
@@ -95,6 +97,7 @@ public static class GatewayExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCollabOrigins();
+        app.UseCollabConsole();
         app.UseGatewayDrain();
         app.UseWebSockets();
         app.UseAuthentication();
@@ -126,6 +129,8 @@ public static class GatewayExtensions
         app.MapNeighbourhoodApi();
         app.MapMeApi();
         app.MapOperatorApi();
+        app.MapClusterStatusApi();
+        app.MapConsoleApi();
         app.MapAlertApi();
         app.MapOpen311Api();
         app.MapFederationApi();

@@ -19,6 +19,7 @@ internal static class TryItBanner
             Console.WriteLine($"""
 
                 Collab gateway is up ({mode} mode) at {url}
+                  Console:  {url}/
                   OpenAPI:  {url}/openapi/v1.json      Hub: {url}/hubs/collab
                 """);
             if (!devTokens)

@@ -76,8 +76,16 @@ public sealed class CollabMetrics : IDisposable
         Alive.TryAdd(this, 0);
     }
 
-    public void Delivered(StreamName stream, Audience audience) =>
+    private long _delivered;
+
+    /// <summary>Events this gateway sent to SignalR groups since it started (the operator console's deliveries/s).</summary>
+    public long DeliveredTotal => Interlocked.Read(ref _delivered);
+
+    public void Delivered(StreamName stream, Audience audience)
+    {
+        Interlocked.Increment(ref _delivered);
         Deliveries.Add(1, new("kind", stream.Kind.Name), new("audience", WireFormat.Name(audience)));
+    }
 
     public void Resynced(StreamName stream, string reason) =>
         Resyncs.Add(1, new("kind", stream.Kind.Name), new("reason", reason));

@@ -46,6 +46,9 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
         [("GET", "/api/alerts/{id}")] = [200, 200, 200, 200, 200, 200],
         [("GET", "/api/alerts/{id}/cap")] = [200, 200, 200, 200, 200, 200],
         [("POST", "/api/operator/revocations")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, 200],
+        [("GET", "/api/operator/status")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, 200],
+        // The browser console's sign-in settings: before anyone has signed in.
+        [("GET", "/console/config.json")] = [200, 200, 200, 200, 200, 200],
         [("POST", "/dev/token")] = [200, 200, 200, 200, 200, 200],
         [("*", "/health/startup")] = [200, 200, 200, 200, 200, 200],
         [("*", "/health/ready")] = [200, 200, 200, 200, 200, 200],

@@ -54,6 +54,41 @@ public sealed class StartupConfigurationTests
         app.Services.GetRequiredService<IStartupValidator>().Validate();
     }
 
+    /// <summary>
+    /// With an identity provider, tokens are checked against its published keys with the asymmetric
+    /// algorithms providers sign with, never the shared secret (the console's sign-in depends on it);
+    /// without one, only HS256 with the configured key.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void TokensAreCheckedWithTheProvidersKeysOrTheSigningKey(bool withAuthority)
+    {
+        using var app = Build("Production", new()
+        {
+            ["Collab:Auth:DevTokens"] = "false",
+            ["Collab:Auth:SigningKey"] = withAuthority ? null : GatewayFixture.SigningKey,
+            ["Collab:Auth:Authority"] = withAuthority ? "https://login.example.org/realms/collab" : null,
+        });
+        var jwt = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerOptions>>()
+            .Get(Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerDefaults.AuthenticationScheme);
+        var algorithms = jwt.TokenValidationParameters.ValidAlgorithms.ToList();
+        if (withAuthority)
+        {
+            Assert.Equal("https://login.example.org/realms/collab", jwt.Authority);
+            Assert.Null(jwt.TokenValidationParameters.IssuerSigningKey);
+            Assert.Contains("RS256", algorithms);
+            Assert.Contains("ES256", algorithms);
+            Assert.DoesNotContain(algorithms, a => a.StartsWith("HS", StringComparison.Ordinal) || a == "none");
+        }
+        else
+        {
+            Assert.Null(jwt.Authority);
+            Assert.NotNull(jwt.TokenValidationParameters.IssuerSigningKey);
+            Assert.Equal(["HS256"], algorithms);
+        }
+    }
+
     /// <summary>Builds and starts the gateway as <c>Program</c> does and returns why it would not (or fails if it did).</summary>
     private static Task<OptionsValidationException> StartupFailureAsync(string environment, Dictionary<string, string?> settings) =>
         Assert.ThrowsAsync<OptionsValidationException>(async () =>

@@ -29,10 +29,14 @@ public sealed class GatewayProcess : IDisposable
     /// <summary>What the process wrote so far (for failure messages).</summary>
     public string Output => _output.ToString();
 
-    /// <summary>Starts a gateway in front of <paramref name="silo"/>; settings in <paramref name="settings"/> (as environment variable names) win.</summary>
-    public static GatewayProcess Start(SiloProcess silo, string clusterId, Dictionary<string, string>? settings = null)
+    /// <summary>
+    /// Starts a gateway in front of <paramref name="silo"/>; settings in <paramref name="settings"/> (as
+    /// environment variable names) win. <paramref name="url"/> (default: a free port) lets a gateway
+    /// come back where a stopped one listened.
+    /// </summary>
+    public static GatewayProcess Start(SiloProcess silo, string clusterId, Dictionary<string, string>? settings = null, Uri? url = null)
     {
-        var url = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
+        url ??= new Uri($"http://127.0.0.1:{FreePorts.Next()}");
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { GatewayAssembly },
