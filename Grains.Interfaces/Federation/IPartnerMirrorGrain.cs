@@ -21,4 +21,12 @@ public interface IPartnerMirrorGrain : IStreamGrain
     /// <summary>The partner's currently shared incidents as <paramref name="audience"/> may see them (none for the public where the partner shares with authorities only).</summary>
     [Alias("GetIncidents"), ReadOnly]
     Task<IReadOnlyList<SharedIncident>> GetIncidentsAsync(Audience audience);
+
+    /// <summary>
+    /// Starts a backfill from the partner (<c>GET /federation/v1/streams/{cityId}</c>, signed) unless
+    /// one runs, and keeps a reminder that probes the partner periodically: a mirror that restarted
+    /// empty, or missed events, repairs itself without waiting for the partner's next change.
+    /// </summary>
+    [Alias("Sync")]
+    Task SyncAsync();
 }

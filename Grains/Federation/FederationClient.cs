@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
@@ -7,6 +8,9 @@ namespace Collab.Federation;
 
 /// <summary>What a partner answered to a batch: where it has applied through, or why delivery failed.</summary>
 internal readonly record struct DeliveryResult(long? AppliedThrough, bool Refused, string? Error);
+
+/// <summary>What a partner answered to a backfill request: a batch of its outbox for this city, or why not.</summary>
+internal readonly record struct FetchResult(FederatedBatch? Batch, string? Error);
 
 /// <summary>
 /// Posts signed batches to partners through the <c>collab-federation</c> HTTP client, whose
@@ -43,6 +47,37 @@ internal sealed partial class FederationClient(IHttpClientFactory http, Federati
         {
             LogFailed(logger, partnerId, ex.GetType().Name, ex.Message);
             return new(null, false, $"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    /// <summary>Reads back up to <paramref name="limit"/> events after <paramref name="afterSeq"/> of what the partner shares with this city (signed GET).</summary>
+    public async Task<FetchResult> FetchAsync(string partnerId, string baseUrl, long afterSeq, int limit, CancellationToken cancellationToken)
+    {
+        var path = FederationSignature.StreamRequest(signer.CityId, afterSeq, limit);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(baseUrl.TrimEnd('/') + "/"), path.TrimStart('/')));
+        request.Headers.TryAddWithoutValidation("Authorization", signer.Sign(partnerId, "GET", path, []));
+        try
+        {
+            using var response = await http.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                return new(null, response.StatusCode == HttpStatusCode.Unauthorized
+                    ? "The partner refused our signature (401): check the keys each side configured."
+                    : $"The partner answered {(int)response.StatusCode} to a backfill.");
+            }
+
+            var batch = await response.Content.ReadFromJsonAsync<FederatedBatch>(FederationJson.Options, cancellationToken);
+            return FederatedBatchRules.Check(batch, partnerId) is { } invalid ? new(null, $"The partner's backfill is not valid: {invalid}") : new(batch, null);
+        }
+        catch (JsonException ex)
+        {
+            return new(null, $"The partner's backfill is not JSON: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or TimeoutException or Polly.CircuitBreaker.BrokenCircuitException
+            or Polly.Timeout.TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
+        {
+            LogFailed(logger, partnerId, ex.GetType().Name, ex.Message);
+            return new(null, $"{ex.GetType().Name}: {ex.Message}");
         }
     }
 

@@ -16,4 +16,6 @@ internal sealed class PartnerMirrorState
     [Id(2)] public string? Epoch { get; set; }
     [Id(3)] public long AppliedThrough { get; set; }
     [Id(4)] public Audience SharedAudience { get; set; }
+    /// <summary>When a batch last added events.</summary>
+    [Id(5)] public DateTimeOffset? LastAppliedAt { get; set; }
 }

@@ -62,6 +62,7 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
         // Between cities: public keys for anyone; batches only with a partner's signature, never a user's token.
         [("GET", "/federation/v1/keys")] = [200, 200, 200, 200, 200, 200],
         [("POST", "/federation/v1/events")] = [Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized],
+        [("GET", "/federation/v1/streams/{cityId}")] = [Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized],
         [("GET", "/api/partners/")] = [Unauthorized, Forbidden, Forbidden, 200, 200, 200],
         // This gateway has no partners: whoever may read a partner's incidents learns there is no such partner.
         [("GET", "/api/partners/{cityId}/incidents")] = [Unauthorized, 404, 404, 404, 404, Forbidden],
