@@ -1,4 +1,6 @@
 using Collab.Common;
+using Collab.Federation;
+using Collab.Gateway.Federation;
 using Collab.Gateway.Auth;
 using Collab.Gateway.Security;
 using Collab.Gateway.Wire;
@@ -6,6 +8,7 @@ using Collab.Incidents;
 using Collab.Realtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace Collab.Gateway.Incidents;
 
@@ -49,10 +52,19 @@ public static class IncidentApi
             [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey) =>
             Respond(await command(grains, caller.Actor, id, request, idempotencyKey), caller);
 
-    private static async Task<Results<Ok<IncidentResponse>, ProblemHttpResult>> GetIncident(string id, Caller caller, IGrainFactory grains)
+    /// <summary>The caller's view of an incident of this city, or of one a partner city shared (then with its <c>origin</c>).</summary>
+    private static async Task<Results<Ok<IncidentResponse>, Ok<SharedIncidentDto>, ProblemHttpResult>> GetIncident(
+        string id, Caller caller, IGrainFactory grains, IOptions<FederationOptions> federation)
     {
-        if (await Grain(grains, id) is not { } grain) return UnknownIncident();
-        return Respond(await grain.GetAsync(caller.Actor), caller);
+        if (await Grain(grains, id) is { } grain)
+        {
+            var outcome = await grain.GetAsync(caller.Actor);
+            return outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(outcome.Value!.ToResponse(caller.Language));
+        }
+
+        return await MirroredIncidents.FindAsync(grains, federation.Value, id, caller) is { } mirrored
+            ? TypedResults.Ok(SharedIncidentDto.From(mirrored.Incident, caller.Language))
+            : UnknownIncident();
     }
 
     private static async Task<Results<Ok<EventsResponse>, ProblemHttpResult>> GetIncidentEvents(

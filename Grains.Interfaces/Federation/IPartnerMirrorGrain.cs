@@ -18,7 +18,14 @@ public interface IPartnerMirrorGrain : IStreamGrain
     [Alias("Apply")]
     Task<InboundResult> ApplyAsync(FederatedBatch batch);
 
-    /// <summary>The partner's currently shared incidents as <paramref name="audience"/> may see them (none for the public where the partner shares with authorities only).</summary>
+    /// <summary>
+    /// One incident the partner shared, active or not (the mirror keeps the most recently updated,
+    /// <c>Collab:Federation:MirrorCapacity</c>), if <paramref name="audience"/> may see it; else null.
+    /// </summary>
+    [Alias("GetIncident"), ReadOnly]
+    Task<SharedIncident?> GetIncidentAsync(string id, Audience audience);
+
+    /// <summary>The partner's currently shared (active) incidents as <paramref name="audience"/> may see them (none for the public where the partner shares with authorities only).</summary>
     [Alias("GetIncidents"), ReadOnly]
     Task<IReadOnlyList<SharedIncident>> GetIncidentsAsync(Audience audience);
 

@@ -10,7 +10,7 @@ namespace Collab.Federation;
 /// What one partner shares with this city. Applies the partner's outbox in order, each seq once:
 /// a duplicate batch changes nothing, a batch that skips ahead is refused with the seq to resume
 /// after, and a new epoch (the partner's outbox restarted empty) starts over from its first event.
-/// Every applied change is kept (incidents, bounded) and published on <c>partner:{cityId}</c>,
+/// Every applied change is kept (the latest view of each incident, active or not, bounded) and published on <c>partner:{cityId}</c>,
 /// visible to the audience whose view the partner shares (public, or council and police).
 /// Snapshot only: a batch is one write, and the partner's outbox is what a lost snapshot is
 /// repaired from. The mirror repairs itself too: on a gap, after a start (a startup task calls
@@ -67,9 +67,12 @@ internal sealed partial class PartnerMirrorGrain(
 
     public Task<IReadOnlyList<SharedIncident>> GetIncidentsAsync(Audience audience) =>
         Task.FromResult<IReadOnlyList<SharedIncident>>(S.Incidents.Values
-            .Where(i => audience >= (i.Audience == Audience.Public ? Audience.Public : Audience.Council))
+            .Where(i => IsActive(i) && MaySee(audience, i))
             .OrderByDescending(i => i.UpdatedAt)
             .ToList());
+
+    public Task<SharedIncident?> GetIncidentAsync(string id, Audience audience) =>
+        Task.FromResult(S.Incidents.GetValueOrDefault(id) is { } incident && MaySee(audience, incident) ? incident : null);
 
     public async Task SyncAsync()
     {
@@ -137,14 +140,7 @@ internal sealed partial class PartnerMirrorGrain(
         foreach (var e in events.Where(e => e.Seq > S.AppliedThrough))
         {
             var incident = e.Incident with { Origin = PartnerId };
-            if (incident.Status is IncidentStatus.Reported or IncidentStatus.Acknowledged or IncidentStatus.Dispatched)
-            {
-                S.Incidents[incident.Id] = incident;
-            }
-            else
-            {
-                S.Incidents.Remove(incident.Id);
-            }
+            S.Incidents[incident.Id] = incident;
 
             var visibility = incident.Audience == Audience.Public ? Audience.Public : Audience.Council;
             entries.Add(Stream.Append(EventTypes.PartnerIncidentUpdated, WellKnownActors.Platform, visibility,
@@ -255,6 +251,11 @@ internal sealed partial class PartnerMirrorGrain(
             S.Incidents.Remove(id);
         }
     }
+
+    private static bool IsActive(SharedIncident incident) => incident.Status is IncidentStatus.Reported or IncidentStatus.Acknowledged or IncidentStatus.Dispatched;
+
+    /// <summary>Police and council see what a partner shares; the public only what it shares publicly.</summary>
+    private static bool MaySee(Audience audience, SharedIncident incident) => audience >= (incident.Audience == Audience.Public ? Audience.Public : Audience.Council);
 
     private static (EventActor, EventData) Project(TimelineEntry<SharedChange> entry, Audience audience) =>
         (new EventActor(ActorRole.Operator, null), new PartnerIncidentData(entry.Payload.Type, entry.Payload.Incident));

@@ -4,7 +4,7 @@ using Collab.Realtime;
 namespace Collab.Federation;
 
 /// <summary>
-/// Persisted mirror of one partner: its currently shared (active) incidents, bounded by
+/// Persisted mirror of one partner: the latest view of each incident it shared (active or not), bounded by
 /// <see cref="FederationOptions.MirrorCapacity"/>; the <c>partner:{cityId}</c> timeline; and how far
 /// the partner's outbox (of <see cref="Epoch"/>) has been applied.
 /// </summary>
