@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Collab.Federation;
+using Collab.Gateway.Auth;
 using Collab.Gateway.Wire;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -23,8 +24,28 @@ public static partial class FederationApi
         group.MapGet("/keys", GetFederationKeys).WithName("GetFederationKeys");
         group.MapPost("/events", ReceiveFederationEvents).WithName("ReceiveFederationEvents").DisableAntiforgery();
         group.MapGet("/streams/{cityId}", ReadFederationStream).WithName("ReadFederationStream");
+        // For this city's operators (a user token), unlike the rest of /federation/v1.
+        app.MapGet("/federation/v1/status", GetFederationStatus).WithTags("Federation").RequireAuthorization(Roles.OperatorOnly).WithName("GetFederationStatus");
         return app;
     }
+
+    /// <summary>Each partner's outbound link and inbound mirror, read now (and the metrics' reading refreshed with it).</summary>
+    private static async Task<Ok<FederationStatusResponse>> GetFederationStatus(FederationStatus status, FederationKeys keys, TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        var partners = (await status.ReadAsync()).Select(p => new PartnerStatusDto(
+            p.CityId,
+            p.Url,
+            new OutboundStatusDto(p.Outbound.Head, p.Outbound.DeliveredThrough, p.Outbound.Lag,
+                Time(p.Outbound.OldestUndeliveredAt),
+                p.Outbound.OldestUndeliveredAt is { } oldest ? Math.Max(0, (now - oldest).TotalSeconds) : null,
+                Time(p.Outbound.LastSuccessAt), p.Outbound.LastError, Time(p.Outbound.LastErrorAt), WireFormat.Name(p.Outbound.Circuit)),
+            new InboundStatusDto(p.Inbound.Epoch, p.Inbound.AppliedThrough, Time(p.Inbound.LastAppliedAt), Time(p.Inbound.LastBackfillAt), p.Inbound.LastBackfillError)))
+            .ToList();
+        return TypedResults.Ok(new FederationStatusResponse(keys.CityId, partners));
+    }
+
+    private static string? Time(DateTimeOffset? at) => at is { } t ? WireFormat.Time(t) : null;
 
     private static Ok<JwksResponse> GetFederationKeys(FederationKeys keys) => TypedResults.Ok(new JwksResponse(keys.CityId, keys.Published));
 

@@ -36,4 +36,8 @@ public interface IPartnerMirrorGrain : IStreamGrain
     /// </summary>
     [Alias("Sync")]
     Task SyncAsync();
+
+    /// <summary>How far this city has applied the partner's outbox, and the last read-back.</summary>
+    [Alias("GetStatus"), ReadOnly]
+    Task<PartnerMirrorStatus> GetStatusAsync();
 }

@@ -130,8 +130,18 @@ internal sealed partial class PartnerLinkGrain(
         return new FederatedBatch(city.Value.Id, S.Epoch, audience, RetainedFrom, entries.Select(ToWire).ToList(), S.Timeline.HeadPolice);
     }
 
-    public Task<PartnerLinkHealth> GetHealthAsync() =>
-        Task.FromResult(new PartnerLinkHealth(PartnerId, S.Timeline.HeadPolice, S.DeliveredThrough, S.LastSuccessAt, S.LastError, S.LastErrorAt));
+    public async Task<PartnerLinkHealth> GetHealthAsync()
+    {
+        DateTimeOffset? oldest = null;
+        if (S.DeliveredThrough < S.Timeline.HeadPolice)
+        {
+            var next = await ReadAfterAsync(Math.Max(S.DeliveredThrough, Journaled ? 0 : S.Timeline.DroppedPolice), 1);
+            oldest = next?.FirstOrDefault()?.OccurredAt;
+        }
+
+        var circuit = _failures == 0 ? LinkCircuit.Closed : clock.GetUtcNow() < _nextAttempt ? LinkCircuit.Open : LinkCircuit.HalfOpen;
+        return new PartnerLinkHealth(PartnerId, S.Timeline.HeadPolice, S.DeliveredThrough, S.LastSuccessAt, S.LastError, S.LastErrorAt, oldest, circuit);
+    }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {

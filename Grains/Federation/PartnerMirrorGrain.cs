@@ -47,7 +47,7 @@ internal sealed partial class PartnerMirrorGrain(
     private PartnerOptions? Partner => options.Value.Partners.GetValueOrDefault(PartnerId);
 
     /// <summary>The last backfill attempt and its error (null when it succeeded); for the operators' status.</summary>
-    internal (DateTimeOffset? At, string? Error) LastSync { get; private set; }
+    private (DateTimeOffset? At, string? Error) _lastSync;
 
     private JournaledStream<SharedChange> Stream => field ??= new(
         this, StreamNames.OfPartner(PartnerId), () => S.Timeline, TimelineCapacity, Project, log: null, realtime.Value.ObserverExpiry, logger);
@@ -90,6 +90,9 @@ internal sealed partial class PartnerMirrorGrain(
         StartSync();
         return Task.CompletedTask;
     }
+
+    public Task<PartnerMirrorStatus> GetStatusAsync() =>
+        Task.FromResult(new PartnerMirrorStatus(PartnerId, S.Epoch, S.AppliedThrough, S.LastAppliedAt, _lastSync.At, _lastSync.Error));
 
     public Task<StreamHead> SubscribeAsync(IStreamObserver observer) => Stream.SubscribeAsync(observer);
 
@@ -195,7 +198,7 @@ internal sealed partial class PartnerMirrorGrain(
                     fetched = await client.FetchAsync(PartnerId, url, 0, batchSize, cancellationToken);
                 }
 
-                LastSync = (clock.GetUtcNow(), fetched.Error);
+                _lastSync = (clock.GetUtcNow(), fetched.Error);
                 if (fetched.Batch is not { } batch)
                 {
                     _failures++;

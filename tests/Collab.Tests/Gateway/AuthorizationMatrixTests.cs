@@ -63,6 +63,8 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
         [("GET", "/federation/v1/keys")] = [200, 200, 200, 200, 200, 200],
         [("POST", "/federation/v1/events")] = [Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized],
         [("GET", "/federation/v1/streams/{cityId}")] = [Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized],
+        // For this city's operators: each partner's links (none here).
+        [("GET", "/federation/v1/status")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, 200],
         [("GET", "/api/partners/")] = [Unauthorized, Forbidden, Forbidden, 200, 200, 200],
         // This gateway has no partners: whoever may read a partner's incidents learns there is no such partner.
         [("GET", "/api/partners/{cityId}/incidents")] = [Unauthorized, 404, 404, 404, 404, Forbidden],

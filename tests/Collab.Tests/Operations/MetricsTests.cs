@@ -104,7 +104,7 @@ public sealed partial class MetricsTests(GatewayFixture fx)
     }
 
     /// <summary>Series (name and labels, without OpenTelemetry's own scope labels) to value, summed over what was dropped.</summary>
-    private static Dictionary<string, double> Parse(string text)
+    internal static Dictionary<string, double> Parse(string text)
     {
         var series = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (Match m in SeriesLine().Matches(text))
