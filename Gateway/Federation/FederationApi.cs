@@ -24,6 +24,7 @@ public static partial class FederationApi
         group.MapGet("/keys", GetFederationKeys).WithName("GetFederationKeys");
         group.MapPost("/events", ReceiveFederationEvents).WithName("ReceiveFederationEvents").DisableAntiforgery();
         group.MapGet("/streams/{cityId}", ReadFederationStream).WithName("ReadFederationStream");
+        group.MapPartnerNotes();
         // For this city's operators (a user token), unlike the rest of /federation/v1.
         app.MapGet("/federation/v1/status", GetFederationStatus).WithTags("Federation").RequireAuthorization(Roles.OperatorOnly).WithName("GetFederationStatus");
         return app;

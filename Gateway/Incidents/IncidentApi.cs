@@ -25,7 +25,7 @@ public static class IncidentApi
 
         var commands = incidents.MapCommandGroup();
         commands.MapPost("/", ReportIncident).RequireAuthorization(Roles.Reporters).WithName("ReportIncident");
-        commands.MapPost("/{id}/notes", OnIncident<NoteRequest>(IncidentCommands.AddNoteAsync)).RequireAuthorization(Roles.Reporters).WithName("AddNote");
+        commands.MapPost("/{id}/notes", AddNote).RequireAuthorization(Roles.Reporters).WithName("AddNote");
         commands.MapPost("/{id}/status", OnIncident<StatusRequest>(IncidentCommands.ChangeStatusAsync)).RequireAuthorization(Roles.Authorities).WithName("ChangeStatus");
         commands.MapPost("/{id}/assign", OnIncident<AssignRequest>(IncidentCommands.AssignAsync)).RequireAuthorization(Roles.PoliceOnly).WithName("AssignUnit");
         commands.MapPost("/{id}/moderation", OnIncident<ModerationRequest>(IncidentCommands.ModerateAsync)).RequireAuthorization(Roles.Authorities).WithName("ModerateNote");
@@ -51,6 +51,20 @@ public static class IncidentApi
         async Task<Results<Ok<IncidentResponse>, ProblemHttpResult>> (string id, TRequest request, Caller caller, IGrainFactory grains,
             [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey) =>
             Respond(await command(grains, caller.Actor, id, request, idempotencyKey), caller);
+
+    /// <summary>A note on an incident of this city, or (mutual aid, police only) on one a partner city shared, which goes to that city.</summary>
+    private static async Task<Results<Ok<IncidentResponse>, Ok<SharedIncidentDto>, ProblemHttpResult>> AddNote(
+        string id, NoteRequest request, Caller caller, IGrainFactory grains, IOptions<FederationOptions> federation, HttpContext http,
+        [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey)
+    {
+        if (await Grain(grains, id) is null && await MirroredIncidents.FindAsync(grains, federation.Value, id, caller) is { } mirrored)
+        {
+            return await MutualAidApi.SendAsync(grains, http, caller, mirrored.Partner, mirrored.Incident.Id, request, idempotencyKey);
+        }
+
+        var outcome = await IncidentCommands.AddNoteAsync(grains, caller.Actor, id, request, idempotencyKey);
+        return outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(outcome.Value!.ToResponse(caller.Language));
+    }
 
     /// <summary>The caller's view of an incident of this city, or of one a partner city shared (then with its <c>origin</c>).</summary>
     private static async Task<Results<Ok<IncidentResponse>, Ok<SharedIncidentDto>, ProblemHttpResult>> GetIncident(
