@@ -144,6 +144,10 @@ internal sealed partial class PartnerMirrorGrain(
         {
             var incident = e.Incident with { Origin = PartnerId };
             S.Incidents[incident.Id] = incident;
+            if (e.Type == EventTypes.ReporterErased)
+            {
+                Anonymise(incident);
+            }
 
             var visibility = incident.Audience == Audience.Public ? Audience.Public : Audience.Council;
             entries.Add(Stream.Append(EventTypes.PartnerIncidentUpdated, WellKnownActors.Platform, visibility,
@@ -255,6 +259,26 @@ internal sealed partial class PartnerMirrorGrain(
         }
     }
 
+    /// <summary>
+    /// The reporter of <paramref name="erased"/> erased their data at the origin: every view of the
+    /// incident this mirror keeps (its stream's retained entries) takes the anonymised note authors.
+    /// A citizen can note only their own report, so every citizen author there is the reporter.
+    /// </summary>
+    private void Anonymise(SharedIncident erased)
+    {
+        var authors = erased.Notes.ToDictionary(n => n.EventId, n => n.Author, StringComparer.Ordinal);
+        var formerResident = new EventActor(ActorRole.Citizen, WellKnownActors.FormerResidentName);
+        foreach (var entry in S.Timeline.Entries.Where(e => e.Payload.Incident.Id == erased.Id))
+        {
+            var notes = entry.Payload.Incident.Notes
+                .Select(n => n with { Author = authors.GetValueOrDefault(n.EventId) ?? (n.Author.Role == ActorRole.Citizen ? formerResident : n.Author) })
+                .ToList();
+            entry.Payload = entry.Payload with { Incident = entry.Payload.Incident with { Notes = notes } };
+        }
+
+        LogAnonymised(logger, PartnerId, erased.Id);
+    }
+
     private static bool IsActive(SharedIncident incident) => incident.Status is IncidentStatus.Reported or IncidentStatus.Acknowledged or IncidentStatus.Dispatched;
 
     /// <summary>Police and council see what a partner shares; the public only what it shares publicly.</summary>
@@ -268,6 +292,9 @@ internal sealed partial class PartnerMirrorGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partner {PartnerId} no longer keeps events {From}..{Through}; they are skipped")]
     private static partial void LogLost(ILogger logger, string partnerId, long from, long through);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partner {PartnerId}: the reporter of incident {IncidentId} erased their data; its views here are anonymised")]
+    private static partial void LogAnonymised(ILogger logger, string partnerId, string incidentId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Partner {PartnerId}: read back {Applied} missed events, applied through {AppliedThrough}")]
     private static partial void LogBackfilled(ILogger logger, string partnerId, int applied, long appliedThrough);
