@@ -285,7 +285,7 @@ internal sealed partial class PartnerMirrorGrain(
     private static bool MaySee(Audience audience, SharedIncident incident) => audience >= (incident.Audience == Audience.Public ? Audience.Public : Audience.Council);
 
     private static (EventActor, EventData) Project(TimelineEntry<SharedChange> entry, Audience audience) =>
-        (new EventActor(ActorRole.Operator, null), new PartnerIncidentData(entry.Payload.Type, entry.Payload.Incident));
+        (new EventActor(ActorRole.Operator, null), new PartnerIncidentData(entry.Payload.Type, entry.Payload.Incident, entry.Payload.EventId));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Partner {PartnerId} started a new outbox epoch {Epoch}")]
     private static partial void LogNewEpoch(ILogger logger, string partnerId, string epoch);

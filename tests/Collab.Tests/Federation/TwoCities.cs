@@ -92,6 +92,9 @@ public sealed class City(string id, CityKey key, int httpPort)
         _settings["ConnectionStrings:Collab"] = connectionString;
     }
 
+    /// <summary>Sets (or overrides) one setting from the next start on.</summary>
+    public void Set(string key, string? value) => _settings[key] = value;
+
     public void Partner(City other, string[] neighbourhoods, string[] categories, string audience)
     {
         var at = $"Collab:Federation:Partners:{other.Id}";

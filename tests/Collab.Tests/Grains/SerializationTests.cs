@@ -41,7 +41,7 @@ public sealed class SerializationTests
         new FederatedEvent(3, "e-5", EventTypes.NoteAdded, At, Shared with { Audience = Audience.Council, AssignedUnit = "U1" }),
         new FederatedBatch("city-b", "epoch-1", Audience.Public, 1, [new FederatedEvent(1, "e-6", EventTypes.IncidentReported, At, Shared)], Head: 7),
         new InboundResult(false, 41, 0),
-        new PartnerIncidentData(EventTypes.IncidentReported, Shared),
+        new PartnerIncidentData(EventTypes.IncidentReported, Shared, "e-7"),
         new PartnerLinkHealth("city-b", 10, 7, At, "HTTP 503", At, At, LinkCircuit.HalfOpen),
         new PartnerNote("n-1", "Unit 7 of city-b is on its way", "nl", "Officer"),
         new PartnerMirrorStatus("city-b", "epoch-1", 12, At, At, "timeout"),
