@@ -16,12 +16,20 @@ internal static class Driver
         var total = Stopwatch.StartNew();
         using var budget = new CancellationTokenSource(plan.Quick ? TimeSpan.FromMinutes(3) : TimeSpan.FromMinutes(40));
         var (rows, idleKilobytes, postgresUnavailable) = await RunAllAsync(options, plan, budget.Token);
+        Targets.Verdict? soak = null;
+        if (options.Runs("federation-soak"))
+        {
+            var (soakRow, verdict) = await FederationSoak.RunAsync(options, budget.Token);
+            rows.Add(Show(soakRow));
+            soak = verdict;
+        }
 
         Console.WriteLine();
         Console.WriteLine(Report.Table(rows));
         Console.WriteLine("Latency is from each message's intended send time (open loop) to receipt; 'allN' is until the last of N clients had it.");
         Console.WriteLine("srv µs/msg: CPU of the server child per delivered message (e2e: silo + gateway in one process); cli: this process (clients + sender).");
-        var verdicts = Targets.Evaluate(rows, idleKilobytes, postgresUnavailable);
+        var verdicts = Targets.Evaluate(rows, idleKilobytes, postgresUnavailable).ToList();
+        if (soak is not null) verdicts.Add(soak);
         if (options.JsonFile is { } file)
         {
             await Report.WriteJsonAsync(file, new

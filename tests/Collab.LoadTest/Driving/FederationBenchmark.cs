@@ -43,7 +43,7 @@ internal static class FederationBenchmark
     }
 
     /// <summary>A city's settings for its server child (environment variables, read by both of its hosts).</summary>
-    private static Dictionary<string, string?> City(string id, string url, ECDsa key, string partner, string partnerUrl, ECDsa partnerKey)
+    internal static Dictionary<string, string?> City(string id, string url, ECDsa key, string partner, string partnerUrl, ECDsa partnerKey)
     {
         var at = $"Collab__Federation__Partners__{partner}";
         return new Dictionary<string, string?>
