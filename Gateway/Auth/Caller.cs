@@ -55,10 +55,18 @@ public sealed record Caller(Actor Actor)
     public const string ReservedSubject = "open311";
 
     /// <summary>
+    /// The actor ids of partner cities (<c>partner:{cityId}</c>: their police adding mutual-aid notes,
+    /// on this city's incidents), reserved as <see cref="ReservedSubject"/> is: a token naming one
+    /// would share that partner's idempotency keys and erasure.
+    /// </summary>
+    public const string PartnerSubjectPrefix = "partner:";
+
+    /// <summary>
     /// A subject every store and key can carry and no gateway-made actor uses: 1 to
     /// <see cref="MaxSubjectLength"/> characters, not blank, without control characters (newline
     /// included: idempotency keys are scoped as <c>"{sub}\n{key}"</c>), bidi overrides or broken
-    /// Unicode, and neither <see cref="ReservedSubject"/> nor under it (<c>open311:…</c>).
+    /// Unicode, neither <see cref="ReservedSubject"/> nor under it (<c>open311:…</c>), and not a
+    /// partner city's (<see cref="PartnerSubjectPrefix"/>).
     /// </summary>
     public static bool IsValidSubject(string? sub) =>
         sub is { Length: > 0 and <= MaxSubjectLength }
@@ -66,7 +74,8 @@ public sealed record Caller(Actor Actor)
         && !sub.Any(char.IsControl)
         && TextRules.IsValid(sub)
         && sub != ReservedSubject
-        && !sub.StartsWith(ReservedSubject + ":", StringComparison.Ordinal);
+        && !sub.StartsWith(ReservedSubject + ":", StringComparison.Ordinal)
+        && !sub.StartsWith(PartnerSubjectPrefix, StringComparison.Ordinal);
 
     /// <summary>The value of the one string claim of <paramref name="type"/>; null when there is none, several, or it is not a string.</summary>
     private static string? Single(ClaimsPrincipal user, string type)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Collab.Federation;
+using Collab.Gateway.Auth;
 using Collab.Gateway.Wire;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -7,8 +8,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Collab.Gateway.Federation;
 
 /// <summary>
-/// The API between cities (<c>/federation/v1</c>): this city's public keys, and partners' signed
-/// batches of shared events. No user token: a batch is authenticated by its signature
+/// The API between cities (<c>/federation/v1</c>): this city's public keys, partners' signed
+/// batches of shared events, and partners' signed reads of what this city shares with them
+/// (backfill). No user token: a request is authenticated by its signature
 /// (<see cref="FederationVerifier"/>), and anything unsigned, forged or stale is 401 with nothing applied.
 /// </summary>
 public static partial class FederationApi
@@ -21,8 +23,30 @@ public static partial class FederationApi
         var group = app.MapGroup("/federation/v1").WithTags("Federation").AllowAnonymous();
         group.MapGet("/keys", GetFederationKeys).WithName("GetFederationKeys");
         group.MapPost("/events", ReceiveFederationEvents).WithName("ReceiveFederationEvents").DisableAntiforgery();
+        group.MapGet("/streams/{cityId}", ReadFederationStream).WithName("ReadFederationStream");
+        group.MapPartnerNotes();
+        // For this city's operators (a user token), unlike the rest of /federation/v1.
+        app.MapGet("/federation/v1/status", GetFederationStatus).WithTags("Federation").RequireAuthorization(Roles.OperatorOnly).WithName("GetFederationStatus");
         return app;
     }
+
+    /// <summary>Each partner's outbound link and inbound mirror, read now (and the metrics' reading refreshed with it).</summary>
+    private static async Task<Ok<FederationStatusResponse>> GetFederationStatus(FederationStatus status, FederationKeys keys, TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        var partners = (await status.ReadAsync()).Select(p => new PartnerStatusDto(
+            p.CityId,
+            p.Url,
+            new OutboundStatusDto(p.Outbound.Head, p.Outbound.DeliveredThrough, p.Outbound.Lag,
+                Time(p.Outbound.OldestUndeliveredAt),
+                p.Outbound.OldestUndeliveredAt is { } oldest ? Math.Max(0, (now - oldest).TotalSeconds) : null,
+                Time(p.Outbound.LastSuccessAt), p.Outbound.LastError, Time(p.Outbound.LastErrorAt), WireFormat.Name(p.Outbound.Circuit)),
+            new InboundStatusDto(p.Inbound.Epoch, p.Inbound.AppliedThrough, Time(p.Inbound.LastAppliedAt), Time(p.Inbound.LastBackfillAt), p.Inbound.LastBackfillError)))
+            .ToList();
+        return TypedResults.Ok(new FederationStatusResponse(keys.CityId, partners));
+    }
+
+    private static string? Time(DateTimeOffset? at) => at is { } t ? WireFormat.Time(t) : null;
 
     private static Ok<JwksResponse> GetFederationKeys(FederationKeys keys) => TypedResults.Ok(new JwksResponse(keys.CityId, keys.Published));
 
@@ -56,7 +80,7 @@ public static partial class FederationApi
             batch = null;
         }
 
-        if (Invalid(batch, partner) is { } problem)
+        if (FederatedBatchRules.Check(batch, partner) is { } problem)
         {
             return Problems.Invalid("federation-batch-invalid", problem);
         }
@@ -72,23 +96,51 @@ public static partial class FederationApi
                 extensions: new Dictionary<string, object?> { ["code"] = "federation-out-of-order", ["appliedThrough"] = result.AppliedThrough });
     }
 
-    /// <summary>Why a verified batch cannot be applied, or null: from its signer, at most 100 contiguous events, each a whole incident.</summary>
-    private static string? Invalid(FederatedBatch? batch, string partner)
+    /// <summary>
+    /// <c>GET /federation/v1/streams/{cityId}?afterSeq=N&amp;limit=M</c>: a partner reads back its own
+    /// outbox here (what this city's policy shares with it, in its audience's view), as batches of
+    /// the same shape it is posted. Signed like a batch, the query included; a partner reads only the
+    /// stream shared with itself.
+    /// </summary>
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ReadFederationStream(
+        string cityId, HttpContext http, FederationVerifier verifier, IGrainFactory grains, ILoggerFactory loggers)
     {
-        if (batch is null || batch.Events is null || batch.Origin is null || string.IsNullOrEmpty(batch.Epoch)) return "The body is not a federation batch.";
-        if (batch.Origin != partner) return "The batch's origin is not its signer.";
-        if (batch.Events.Count > 100) return "A batch holds at most 100 events.";
-        if (batch.Audience is not (Collab.Common.Audience.Public or Collab.Common.Audience.Council)) return "A partner shares the public or the council view only.";
-        for (var i = 0; i < batch.Events.Count; i++)
+        var verified = await verifier.VerifyAsync(http.Request.Headers.Authorization, "GET", http.Request.Path + http.Request.QueryString, ReadOnlyMemory<byte>.Empty);
+        if (!verified.IsValid)
         {
-            var e = batch.Events[i];
-            if (e is null || e.Incident is null || e.Id is null || e.Type is null || e.Incident.Notes is null || e.Incident.Location is null) return $"Event {i} is incomplete.";
-            if (e.Seq < 1 || (i > 0 && e.Seq != batch.Events[i - 1].Seq + 1)) return "The events' seqs must be contiguous and positive.";
-            if (e.Incident.Origin != partner) return $"Event {i} is not the partner's own incident.";
-            if (e.Incident.Audience is not (Collab.Common.Audience.Public or Collab.Common.Audience.Council)) return $"Event {i} is not a shareable view.";
+            LogRefused(loggers.CreateLogger(typeof(FederationApi)), verified.Error!);
+            return Problems.Problem(StatusCodes.Status401Unauthorized, "federation-signature-invalid", verified.Error!);
         }
 
-        return null;
+        if (verified.PartnerId != cityId)
+        {
+            return Problems.Problem(StatusCodes.Status403Forbidden, "federation-stream-forbidden", "A partner reads only what this city shares with it.");
+        }
+
+        if (!TryQuery(http.Request.Query, "afterSeq", 0, 0, long.MaxValue, out var afterSeq))
+        {
+            return Problems.Invalid("afterSeq-invalid", "'afterSeq' must be a whole number, not negative.");
+        }
+
+        if (!TryQuery(http.Request.Query, "limit", FederatedBatchRules.MaxEvents, 1, FederatedBatchRules.MaxEvents, out var limit))
+        {
+            return Problems.Invalid("limit-invalid", $"'limit' must be between 1 and {FederatedBatchRules.MaxEvents}.");
+        }
+
+        var batch = await grains.GetGrain<IPartnerLinkGrain>(cityId).ReadAsync(afterSeq, (int)limit);
+        return TypedResults.Bytes(JsonSerializer.SerializeToUtf8Bytes(batch, FederationJson.Options), "application/json");
+    }
+
+    private static bool TryQuery(IQueryCollection query, string name, long absent, long min, long max, out long value)
+    {
+        value = absent;
+        if (!query.TryGetValue(name, out var values))
+        {
+            return true;
+        }
+
+        return values.Count == 1 && long.TryParse(values[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value)
+            && value >= min && value <= max;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Federation request refused: {Reason}")]

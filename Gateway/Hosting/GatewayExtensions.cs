@@ -65,6 +65,8 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<HubConnections>();
         builder.Services.AddGatewayDrain();
         builder.Services.AddSingleton<CollabMetrics>();
+        builder.Services.AddSingleton<FederationStatus>();
+        builder.Services.AddHostedService<FederationStatusMonitor>();
         builder.Services.AddSingleton<LiveStreams>();
         // Sends never wait for a connection; a connection that falls too far behind is cut off.
         builder.Services.AddSingleton<HubLifetimeManager<CollabHub>, CollabHubLifetimeManager>();

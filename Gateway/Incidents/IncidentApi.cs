@@ -1,4 +1,6 @@
 using Collab.Common;
+using Collab.Federation;
+using Collab.Gateway.Federation;
 using Collab.Gateway.Auth;
 using Collab.Gateway.Localization;
 using Collab.Gateway.Security;
@@ -7,6 +9,7 @@ using Collab.Incidents;
 using Collab.Realtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace Collab.Gateway.Incidents;
 
@@ -23,7 +26,7 @@ public static class IncidentApi
 
         var commands = incidents.MapCommandGroup();
         commands.MapPost("/", ReportIncident).RequireAuthorization(Roles.Reporters).WithName("ReportIncident");
-        commands.MapPost("/{id}/notes", OnIncident<NoteRequest>(IncidentCommands.AddNoteAsync)).RequireAuthorization(Roles.Reporters).WithName("AddNote");
+        commands.MapPost("/{id}/notes", AddNote).RequireAuthorization(Roles.Reporters).WithName("AddNote");
         commands.MapPost("/{id}/status", OnIncident<StatusRequest>(IncidentCommands.ChangeStatusAsync)).RequireAuthorization(Roles.Authorities).WithName("ChangeStatus");
         commands.MapPost("/{id}/assign", OnIncident<AssignRequest>(IncidentCommands.AssignAsync)).RequireAuthorization(Roles.PoliceOnly).WithName("AssignUnit");
         commands.MapPost("/{id}/moderation", OnIncident<ModerationRequest>(IncidentCommands.ModerateAsync)).RequireAuthorization(Roles.Authorities).WithName("ModerateNote");
@@ -50,10 +53,31 @@ public static class IncidentApi
             [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey) =>
             Respond(await command(grains, caller.Actor, id, request, idempotencyKey), texts);
 
-    private static async Task<Results<Ok<IncidentResponse>, ProblemHttpResult>> GetIncident(string id, Caller caller, IGrainFactory grains, Translations texts)
+    /// <summary>A note on an incident of this city, or (mutual aid, police only) on one a partner city shared, which goes to that city.</summary>
+    private static async Task<Results<Ok<IncidentResponse>, Ok<SharedIncidentDto>, ProblemHttpResult>> AddNote(
+        string id, NoteRequest request, Caller caller, IGrainFactory grains, Translations texts, IOptions<FederationOptions> federation, HttpContext http,
+        [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey)
     {
-        if (await Grain(grains, id) is not { } grain) return UnknownIncident();
-        return Respond(await grain.GetAsync(caller.Actor), texts);
+        if (await Grain(grains, id) is null && await MirroredIncidents.FindAsync(grains, federation.Value, id, caller) is { } mirrored)
+        {
+            return await MutualAidApi.SendAsync(grains, http, caller, texts, mirrored.Partner, mirrored.Incident.Id, request, idempotencyKey);
+        }
+
+        return Local(await IncidentCommands.AddNoteAsync(grains, caller.Actor, id, request, idempotencyKey), texts);
+    }
+
+    /// <summary>The caller's view of an incident of this city, or of one a partner city shared (then with its <c>origin</c>).</summary>
+    private static async Task<Results<Ok<IncidentResponse>, Ok<SharedIncidentDto>, ProblemHttpResult>> GetIncident(
+        string id, Caller caller, IGrainFactory grains, Translations texts, IOptions<FederationOptions> federation)
+    {
+        if (await Grain(grains, id) is { } grain)
+        {
+            return Local(await grain.GetAsync(caller.Actor), texts);
+        }
+
+        return await MirroredIncidents.FindAsync(grains, federation.Value, id, caller) is { } mirrored
+            ? TypedResults.Ok(SharedIncidentDto.From(mirrored.Incident, texts.CategoryName(mirrored.Incident.Category, Translations.RequestLanguage)))
+            : UnknownIncident();
     }
 
     private static async Task<Results<Ok<EventsResponse>, ProblemHttpResult>> GetIncidentEvents(
@@ -94,6 +118,9 @@ public static class IncidentApi
     private static Task<IIncidentGrain?> Grain(IGrainFactory grains, string id) => IncidentCommands.FindAsync(grains, id);
 
     private static ProblemHttpResult UnknownIncident() => Problems.From(IncidentCommands.UnknownIncident);
+
+    private static Results<Ok<IncidentResponse>, Ok<SharedIncidentDto>, ProblemHttpResult> Local(Outcome<IncidentView> outcome, Translations texts) =>
+        outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(outcome.Value!.ToResponse(Translations.RequestLanguage, texts));
 
     private static Results<Ok<IncidentResponse>, ProblemHttpResult> Respond(Outcome<IncidentView> outcome, Translations texts) =>
         outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(outcome.Value!.ToResponse(Translations.RequestLanguage, texts));

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Collab.Common;
+using Collab.Federation;
+using Collab.Gateway.Federation;
 using Collab.Gateway.Realtime;
 using Collab.Gateway.Wire;
 using Collab.Realtime;
@@ -10,7 +12,7 @@ namespace Collab.Gateway.Operations;
 /// <summary>
 /// The gateway's own instruments, on the meter <c>Collab</c> (scraped at <c>/metrics</c>). Labels
 /// are bounded sets: a stream's kind (never its key), an audience, a command's name, a channel, an
-/// outcome; never a user id, an incident id or a stream name.
+/// outcome, a partner city's id (configured, few); never a user id, an incident id or a stream name.
 /// </summary>
 /// <remarks>
 /// One meter for the process, not one per host from <see cref="IMeterFactory"/>: OpenTelemetry
@@ -65,6 +67,27 @@ public sealed class CollabMetrics : IDisposable
     private static readonly Counter<long> DrainNotices = Meter.CreateCounter<long>("collab.drain.reconnects", "{notice}",
         "Clients told to reconnect elsewhere while this gateway drains.");
 
+    // Federation, per partner (a configured city id: a small, fixed set), from the latest reading of
+    // FederationStatus (every few seconds).
+    private static readonly ObservableGauge<long> FederationLag = Meter.CreateObservableGauge("collab.federation.outbound.lag",
+        () => ObservePartners(p => p.Outbound.Lag), "{event}", "Events recorded for a partner and not yet confirmed by it.");
+
+    private static readonly ObservableGauge<double> FederationOldestAge = Meter.CreateObservableGauge("collab.federation.outbound.oldest_undelivered_age",
+        () => ObservePartners(p => p.Outbound.OldestUndeliveredAt is { } at ? Math.Max(0, (DateTimeOffset.UtcNow - at).TotalSeconds) : 0), "s",
+        "Age of the oldest event a partner has not confirmed (0 when none).");
+
+    private static readonly ObservableGauge<double> FederationLastSuccess = Meter.CreateObservableGauge("collab.federation.outbound.last_success_timestamp",
+        () => ObservePartners(p => p.Outbound.LastSuccessAt?.ToUnixTimeMilliseconds() / 1000.0 ?? 0), "s", "When a partner last answered a delivery (Unix time; 0: never).");
+
+    private static readonly ObservableGauge<double> FederationLastError = Meter.CreateObservableGauge("collab.federation.outbound.last_error_timestamp",
+        () => ObservePartners(p => p.Outbound.LastErrorAt?.ToUnixTimeMilliseconds() / 1000.0 ?? 0), "s", "When a delivery to a partner last failed (Unix time; 0: never).");
+
+    private static readonly ObservableGauge<long> FederationCircuit = Meter.CreateObservableGauge("collab.federation.circuit",
+        ObserveCircuits, "{state}", "The outbound link's circuit: 1 for its current state (closed, open, half-open), 0 for the others.");
+
+    private static readonly ObservableGauge<long> FederationApplied = Meter.CreateObservableGauge("collab.federation.inbound.applied_through",
+        () => ObservePartners(p => p.Inbound.AppliedThrough), "{event}", "The last seq of a partner's outbox this city has applied.");
+
     private readonly IServiceProvider _services;
     private readonly TimeProvider _clock;
 
@@ -117,6 +140,23 @@ public sealed class CollabMetrics : IDisposable
     public void ToldToReconnect(int clients) => DrainNotices.Add(clients);
 
     public void Dispose() => Alive.TryRemove(this, out _);
+
+    /// <summary>One reading per partner: in a test process several cities' gateways are alive, each with its own partners.</summary>
+    private static IEnumerable<PartnerStatus> Partners() =>
+        Alive.Keys
+            .Select(m => m._services.GetService<FederationStatus>())
+            .OfType<FederationStatus>()
+            .SelectMany(f => f.Latest)
+            .DistinctBy(p => p.CityId);
+
+    private static IEnumerable<Measurement<T>> ObservePartners<T>(Func<PartnerStatus, T> read) where T : struct =>
+        Partners().Select(p => new Measurement<T>(read(p), new KeyValuePair<string, object?>("partner", p.CityId)));
+
+    private static IEnumerable<Measurement<long>> ObserveCircuits() =>
+        Partners().SelectMany(p => Enum.GetValues<LinkCircuit>().Select(state => new Measurement<long>(
+            p.Outbound.Circuit == state ? 1 : 0,
+            new KeyValuePair<string, object?>("partner", p.CityId),
+            new KeyValuePair<string, object?>("state", WireFormat.Name(state)))));
 
     private static IEnumerable<Measurement<long>> Observe(Func<LiveStreams, IEnumerable<(string Kind, int Count)>> read) =>
         Alive.Keys

@@ -56,3 +56,21 @@ public sealed record SharedIncidentDto(
         i.AssignedUnit,
         i.Notes.Select(NoteDto.From).ToList());
 }
+
+/// <summary><c>GET /federation/v1/status</c>: this city and each partner's links, for operators.</summary>
+public sealed record FederationStatusResponse(string City, IReadOnlyList<PartnerStatusDto> Partners);
+
+/// <summary>One partner: what this city sends it (outbound) and what it sends this city (inbound).</summary>
+public sealed record PartnerStatusDto(string CityId, string Url, OutboundStatusDto Outbound, InboundStatusDto Inbound);
+
+/// <summary>
+/// The outbound link: the outbox's head, what the partner confirmed, the lag in events, when the
+/// oldest undelivered event was recorded and its age, the last success and error, and the circuit
+/// (<c>closed</c>, <c>open</c>: waiting out a backoff after a failure, <c>half-open</c>: the next attempt is a probe).
+/// </summary>
+public sealed record OutboundStatusDto(
+    long Head, long DeliveredThrough, long Lag, string? OldestUndeliveredAt, double? OldestUndeliveredAgeSeconds,
+    string? LastSuccessAt, string? LastError, string? LastErrorAt, string Circuit);
+
+/// <summary>The inbound mirror: the partner's outbox epoch, the seq applied through, the last batch applied and the last read-back.</summary>
+public sealed record InboundStatusDto(string? Epoch, long AppliedThrough, string? LastAppliedAt, string? LastBackfillAt, string? LastBackfillError);

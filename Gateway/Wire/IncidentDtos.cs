@@ -72,7 +72,7 @@ public sealed record AuditEntryDto(string At, string ActorRole, string ActorId, 
 public sealed record NoteDto([property: Key("eventId")] string EventId, [property: Key("text")] string? Text, [property: Key("visibility")] string Visibility, [property: Key("author")] ActorDto Author, [property: Key("createdAt")] string CreatedAt, [property: Key("hidden")] bool Hidden, [property: Key("language")] string Language)
 {
     public static NoteDto From(NoteView n) => new(
-        n.EventId, n.Text, WireFormat.Name(n.Visibility), new ActorDto(WireFormat.Name(n.Author.Role), n.Author.Name), WireFormat.Time(n.CreatedAt), n.Hidden, n.Language);
+        n.EventId, n.Text, WireFormat.Name(n.Visibility), ActorDto.From(n.Author), WireFormat.Time(n.CreatedAt), n.Hidden, n.Language);
 }
 
 /// <summary>The caller's view of a timeline after a sequence number.</summary>

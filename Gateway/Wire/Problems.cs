@@ -16,6 +16,7 @@ public static class Problems
             ErrorKind.NotFound => StatusCodes.Status404NotFound,
             ErrorKind.Conflict => StatusCodes.Status409Conflict,
             ErrorKind.Unprocessable => StatusCodes.Status422UnprocessableEntity,
+            ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status400BadRequest,
         },
         error.Code,

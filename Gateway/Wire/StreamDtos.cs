@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MessagePack;
 
 namespace Collab.Gateway.Wire;
@@ -16,11 +17,15 @@ public sealed record EventEnvelope(
     [property: Key("actor")] ActorDto Actor,
     [property: Key("data")] object Data);
 
-/// <summary>Who caused an event: role, and name where the audience may see it.</summary>
+/// <summary>Who caused an event: role, name where the audience may see it, and the partner city an actor of a partner acts for (absent for this city's own).</summary>
 [MessagePackObject]
 public sealed record ActorDto(
     [property: Key("role")] string Role,
-    [property: Key("name")] string? Name);
+    [property: Key("name")] string? Name,
+    [property: Key("city"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? City = null)
+{
+    public static ActorDto From(Collab.Realtime.EventActor actor) => new(WireFormat.Name(actor.Role), actor.Name, actor.City);
+}
 
 /// <summary>The answer to <c>Subscribe</c>.</summary>
 [MessagePackObject]

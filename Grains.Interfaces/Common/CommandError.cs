@@ -15,4 +15,5 @@ public sealed record CommandError(
     public static CommandError NotFound(string code, string message) => new(ErrorKind.NotFound, code, message);
     public static CommandError Conflict(string code, string message) => new(ErrorKind.Conflict, code, message);
     public static CommandError Unprocessable(string code, string message) => new(ErrorKind.Unprocessable, code, message);
+    public static CommandError Unavailable(string code, string message) => new(ErrorKind.Unavailable, code, message);
 }

@@ -10,4 +10,7 @@ public enum ErrorKind
 
     /// <summary>Well-formed, but not what this key was used for: an idempotency key reused with another command (422).</summary>
     Unprocessable = 4,
+
+    /// <summary>Something the command needs cannot be reached now (a partner city's gateway); retry with the same key (503).</summary>
+    Unavailable = 5,
 }

@@ -19,4 +19,12 @@ public interface IPartnerLinkGrain : IGrainWithStringKey
     /// <summary>The link's health: head, what the partner confirmed, last success and error.</summary>
     [Alias("GetHealth"), ReadOnly]
     Task<PartnerLinkHealth> GetHealthAsync();
+
+    /// <summary>
+    /// Up to <paramref name="max"/> outbox events after <paramref name="afterSeq"/>, as the partner
+    /// receives them in batches (its backfill, <c>GET /federation/v1/streams/{cityId}</c>): from the
+    /// oldest still kept when <paramref name="afterSeq"/> is older, with the outbox's epoch and head.
+    /// </summary>
+    [Alias("Read"), ReadOnly]
+    Task<FederatedBatch> ReadAsync(long afterSeq, int max);
 }

@@ -18,7 +18,26 @@ public interface IPartnerMirrorGrain : IStreamGrain
     [Alias("Apply")]
     Task<InboundResult> ApplyAsync(FederatedBatch batch);
 
-    /// <summary>The partner's currently shared incidents as <paramref name="audience"/> may see them (none for the public where the partner shares with authorities only).</summary>
+    /// <summary>
+    /// One incident the partner shared, active or not (the mirror keeps the most recently updated,
+    /// <c>Collab:Federation:MirrorCapacity</c>), if <paramref name="audience"/> may see it; else null.
+    /// </summary>
+    [Alias("GetIncident"), ReadOnly]
+    Task<SharedIncident?> GetIncidentAsync(string id, Audience audience);
+
+    /// <summary>The partner's currently shared (active) incidents as <paramref name="audience"/> may see them (none for the public where the partner shares with authorities only).</summary>
     [Alias("GetIncidents"), ReadOnly]
     Task<IReadOnlyList<SharedIncident>> GetIncidentsAsync(Audience audience);
+
+    /// <summary>
+    /// Starts a backfill from the partner (<c>GET /federation/v1/streams/{cityId}</c>, signed) unless
+    /// one runs, and keeps a reminder that probes the partner periodically: a mirror that restarted
+    /// empty, or missed events, repairs itself without waiting for the partner's next change.
+    /// </summary>
+    [Alias("Sync")]
+    Task SyncAsync();
+
+    /// <summary>How far this city has applied the partner's outbox, and the last read-back.</summary>
+    [Alias("GetStatus"), ReadOnly]
+    Task<PartnerMirrorStatus> GetStatusAsync();
 }

@@ -52,7 +52,9 @@ public interface IIncidentGrain : IStreamGrain
 
     /// <summary>
     /// Called by the citizen grain when a citizen erases their data: removes their identity from
-    /// this incident and renames them "former resident" on notes and events. Idempotent.
+    /// this incident and renames them "former resident" on notes and events; once the reporter is
+    /// erased, the partner cities this incident is shared with are sent the anonymised view, in
+    /// their outboxes before the call returns. Idempotent.
     /// </summary>
     [Alias("EraseCitizen")]
     Task EraseCitizenAsync(string userId);

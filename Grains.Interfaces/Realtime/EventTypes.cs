@@ -13,4 +13,11 @@ public static class EventTypes
     public const string CitizenNotified = "me.notification";
     public const string AlertIssued = "alert.issued";
     public const string PartnerIncidentUpdated = "partner.incident_updated";
+
+    /// <summary>
+    /// A shared change (never an event of an incident stream): the incident's reporter erased their
+    /// data at the origin, and the partner anonymises what it holds of them. <c>data.change</c> of a
+    /// <c>partner.incident_updated</c>.
+    /// </summary>
+    public const string ReporterErased = "incident.reporter_erased";
 }

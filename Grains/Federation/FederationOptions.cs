@@ -34,7 +34,7 @@ public sealed class FederationOptions
     /// </summary>
     public int OutboxCapacity { get; set; } = 2_000;
 
-    /// <summary>Shared incidents each partner mirror keeps (the most recently updated).</summary>
+    /// <summary>Shared incidents each partner mirror keeps, active or not (the most recently updated).</summary>
     public int MirrorCapacity { get; set; } = 5_000;
 
     /// <summary>The longest pause between delivery attempts to a partner that keeps failing.</summary>

@@ -42,6 +42,29 @@ internal sealed class FederationOutbox(IOptions<FederationOptions> options, IOpt
         incident.SharedThrough = head;
     }
 
+    /// <summary>
+    /// The reporter of <paramref name="incident"/> erased their data: every partner whose policy shares
+    /// the incident (and so received it) gets the anonymised view, to apply to what it holds (GDPR
+    /// Art. 17(2)). One change per incident, named by the incident's id, so a retried erasure is
+    /// recorded once. Throws when an outbox cannot store it; the erasure is then retried whole.
+    /// </summary>
+    internal Task ShareErasureAsync(string incidentId, IncidentState incident, Func<Audience, IncidentView> view, DateTimeOffset at)
+    {
+        if (!Enabled || !incident.Reported)
+        {
+            return Task.CompletedTask;
+        }
+
+        var calls = new List<Task>();
+        foreach (var policy in _policies.Where(p => p.Shares(incident.Neighbourhood, incident.Category)))
+        {
+            var change = new SharedChange($"{incidentId}:reporter-erased", EventTypes.ReporterErased, at, SharedIncident.From(city.Value.Id, view(policy.Audience)));
+            calls.Add(grains.GetGrain<IPartnerLinkGrain>(policy.PartnerId).EnqueueAsync([change]));
+        }
+
+        return Task.WhenAll(calls);
+    }
+
     public Task ShareAsync(string neighbourhood, string category, IReadOnlyList<TimelineEntry<IncidentEvent>> entries, Func<Audience, IncidentView> view)
     {
         var calls = new List<Task>();

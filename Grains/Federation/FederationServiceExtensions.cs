@@ -37,7 +37,9 @@ public static class FederationServiceExtensions
                 o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(10);
                 o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(30);
                 o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(30);
-            });
+            })
+            // A circuit per partner (host and port): one partner down does not cut off the others.
+            .SelectPipelineByAuthority();
         return services;
     }
 }

@@ -21,5 +21,19 @@ public static class FederationSignature
     /// <summary>Where a partner posts its batches (and what the signature's <c>htu</c> names).</summary>
     public const string EventsPath = "/federation/v1/events";
 
+    /// <summary>Where police of a partner add a mutual-aid note to one of this city's incidents (<see cref="PartnerNote"/>).</summary>
+    public const string NotesPathTemplate = "/federation/v1/incidents/{id}/notes";
+
+    /// <summary>Where a partner reads back what this city shares with it: <c>{StreamsPath}/{its city id}?afterSeq=N&amp;limit=M</c>.</summary>
+    public const string StreamsPath = "/federation/v1/streams";
+
+    /// <summary>
+    /// The path and query of a backfill request, as sent and as signed (<c>htu</c>): the query is part
+    /// of what the signature covers, so a captured request cannot be replayed for other events.
+    /// </summary>
+    public static string NotesPath(string incidentId) => $"/federation/v1/incidents/{incidentId}/notes";
+
+    public static string StreamRequest(string cityId, long afterSeq, int limit) => $"{StreamsPath}/{cityId}?afterSeq={afterSeq}&limit={limit}";
+
     public static string BodyHash(ReadOnlySpan<byte> body) => Base64UrlEncoder.Encode(SHA256.HashData(body));
 }

@@ -9,6 +9,9 @@ public sealed class FederationSigner(FederationKeys keys, IOptions<FederationOpt
 {
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
 
+    /// <summary>This city's id: the issuer of what it signs.</summary>
+    public string CityId => keys.CityId;
+
     /// <summary>The <c>Authorization</c> header value for <paramref name="body"/>, sent to <paramref name="partnerId"/> at <paramref name="path"/>.</summary>
     public string Sign(string partnerId, string method, string path, ReadOnlySpan<byte> body)
     {

@@ -120,8 +120,28 @@ internal sealed partial class PartnerLinkGrain(
         await KeepReminderAsync();
     }
 
-    public Task<PartnerLinkHealth> GetHealthAsync() =>
-        Task.FromResult(new PartnerLinkHealth(PartnerId, S.Timeline.HeadPolice, S.DeliveredThrough, S.LastSuccessAt, S.LastError, S.LastErrorAt));
+    public async Task<FederatedBatch> ReadAsync(long afterSeq, int max)
+    {
+        max = Math.Clamp(max, 1, FederatedBatchRules.MaxEvents);
+        var audience = SharingPolicy.AudienceOf(Partner?.Share.Audience ?? "public");
+        // What is no longer kept (memory mode) is read from the oldest kept; the batch says where that is.
+        var from = Math.Max(afterSeq, Journaled ? 0 : S.Timeline.DroppedPolice);
+        var entries = await ReadAfterAsync(from, max) ?? [];
+        return new FederatedBatch(city.Value.Id, S.Epoch, audience, RetainedFrom, entries.Select(ToWire).ToList(), S.Timeline.HeadPolice);
+    }
+
+    public async Task<PartnerLinkHealth> GetHealthAsync()
+    {
+        DateTimeOffset? oldest = null;
+        if (S.DeliveredThrough < S.Timeline.HeadPolice)
+        {
+            var next = await ReadAfterAsync(Math.Max(S.DeliveredThrough, Journaled ? 0 : S.Timeline.DroppedPolice), 1);
+            oldest = next?.FirstOrDefault()?.OccurredAt;
+        }
+
+        var circuit = _failures == 0 ? LinkCircuit.Closed : clock.GetUtcNow() < _nextAttempt ? LinkCircuit.Open : LinkCircuit.HalfOpen;
+        return new PartnerLinkHealth(PartnerId, S.Timeline.HeadPolice, S.DeliveredThrough, S.LastSuccessAt, S.LastError, S.LastErrorAt, oldest, circuit);
+    }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -139,6 +159,11 @@ internal sealed partial class PartnerLinkGrain(
 
         _reminderSet = false;
     }
+
+    /// <summary>The oldest seq this outbox can still send: all of it with PostgreSQL, else what the snapshot keeps.</summary>
+    private long RetainedFrom => Journaled ? 1 : S.Timeline.DroppedPolice + 1;
+
+    private static FederatedEvent ToWire(TimelineEntry<SharedChange> e) => new(e.SeqPolice, e.Payload.EventId, e.Payload.Type, e.Payload.OccurredAt, e.Payload.Incident);
 
     private bool Pending => S.DeliveredThrough < S.Timeline.HeadPolice && Partner is not null;
 
@@ -187,9 +212,8 @@ internal sealed partial class PartnerLinkGrain(
                 return;
             }
 
-            var events = entries.Select(e => new FederatedEvent(e.SeqPolice, e.Payload.EventId, e.Payload.Type, e.Payload.OccurredAt, e.Payload.Incident)).ToList();
             var batch = new FederatedBatch(city.Value.Id, S.Epoch, SharingPolicy.AudienceOf(partner.Share.Audience),
-                Journaled ? 1 : S.Timeline.DroppedPolice + 1, events);
+                RetainedFrom, entries.Select(ToWire).ToList(), S.Timeline.HeadPolice);
             var result = await client.SendAsync(PartnerId, url, batch, cancellationToken);
             var now = clock.GetUtcNow();
             if (result.AppliedThrough is { } applied)

@@ -34,6 +34,11 @@ public static class CollabSiloExtensions
         }
 
         var federation = configuration.GetSection(FederationOptions.Section).Get<FederationOptions>() ?? new FederationOptions();
+        if (federation.Enabled)
+        {
+            silo.AddStartupTask(MirrorStartup.SyncMirrorsAsync);
+        }
+
         silo.Services.AddOptions<RealtimeOptions>().BindConfiguration("Collab:Realtime").ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddOptions<PrivacyOptions>().BindConfiguration("Collab:Privacy").ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddOptions<ModerationOptions>().BindConfiguration("Collab:Moderation").ValidateDataAnnotations().ValidateOnStart();

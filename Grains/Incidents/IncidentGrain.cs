@@ -246,6 +246,12 @@ internal sealed partial class IncidentGrain(
         {
             await state.WriteStateAsync();
         }
+
+        if (R.Erased)
+        {
+            // Partners that received this incident anonymise it too (a retry records nothing twice).
+            await federation.ShareErasureAsync(IncidentId, S, audience => Projection.View(audience, isOwnReport: false), clock.GetUtcNow());
+        }
     }
 
     public Task<StreamHead> SubscribeAsync(IStreamObserver observer)

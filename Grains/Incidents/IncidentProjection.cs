@@ -29,7 +29,7 @@ internal readonly record struct IncidentProjection(string IncidentId, IncidentSt
     {
         _ when WellKnownActors.IsFormerResident(actor) => new(ActorRole.Citizen, WellKnownActors.FormerResidentName),
         { Role: ActorRole.Citizen } => new(ActorRole.Citizen, null),
-        _ => new(actor.Role, audience == Audience.Police ? actor.Name : null),
+        _ => new(actor.Role, audience == Audience.Police ? actor.Name : null, actor.City),
     };
 
     /// <summary>A hidden note keeps its place but shows its text to police only.</summary>

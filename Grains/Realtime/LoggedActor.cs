@@ -11,9 +11,10 @@ internal sealed record LoggedActor(
     [property: JsonPropertyName("role")] ActorRole Role,
     [property: JsonPropertyName("userId")] string UserId,
     [property: JsonPropertyName("name")] string? Name,
-    [property: JsonPropertyName("language")] string Language)
+    [property: JsonPropertyName("language")] string Language,
+    [property: JsonPropertyName("city"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? City = null)
 {
-    public static LoggedActor From(Actor actor) => new(actor.Role, actor.UserId, actor.Name, actor.Language);
+    public static LoggedActor From(Actor actor) => new(actor.Role, actor.UserId, actor.Name, actor.Language, actor.City);
 
-    public Actor ToActor() => new(Role, UserId, Name, Language);
+    public Actor ToActor() => new(Role, UserId, Name, Language, City);
 }

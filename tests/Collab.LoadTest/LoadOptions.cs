@@ -23,10 +23,16 @@ internal sealed class LoadOptions
     /// <summary>Fan-out sizes to sweep.</summary>
     public int[] Sweep { get; private set; } = [];
 
-    /// <summary>Parts to run (orleans, signalr, e2e, commands, idle, pg); empty: all.</summary>
+    /// <summary>Parts to run (orleans, signalr, e2e, commands, idle, pg, federation, federation-soak); empty: all but federation-soak (and federation only in a full run).</summary>
     public HashSet<string> Only { get; private set; } = new(StringComparer.OrdinalIgnoreCase);
 
-    public bool Runs(string part) => Only.Count == 0 || Only.Contains(part);
+    public bool Runs(string part) => part switch
+    {
+        "federation" => Only.Contains(part) || (Only.Count == 0 && !Quick),
+        // Minutes long: only when named.
+        "federation-soak" => Only.Contains(part),
+        _ => Only.Count == 0 || Only.Contains(part),
+    };
 
     /// <summary>Connections for the idle-memory measurement (T4).</summary>
     public int IdleConnections { get; private set; }
@@ -48,7 +54,7 @@ internal sealed class LoadOptions
                 case "--sweep": o.Sweep = [.. Next().Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]; break;
                 case "--only": o.Only = new HashSet<string>(Next().Split(','), StringComparer.OrdinalIgnoreCase); break;
                 case "--idle": o.IdleConnections = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Use --quick, --check, --json FILE, --pg CONNSTRING, --sweep 1,100,1000,5000, --idle 10000, --only orleans,signalr,e2e,commands,idle,pg.");
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Use --quick, --check, --json FILE, --pg CONNSTRING, --sweep 1,100,1000,5000, --idle 10000, --only orleans,signalr,e2e,commands,idle,pg,federation,federation-soak.");
             }
         }
 

@@ -16,12 +16,20 @@ internal static class Driver
         var total = Stopwatch.StartNew();
         using var budget = new CancellationTokenSource(plan.Quick ? TimeSpan.FromMinutes(3) : TimeSpan.FromMinutes(40));
         var (rows, idleKilobytes, postgresUnavailable) = await RunAllAsync(options, plan, budget.Token);
+        Targets.Verdict? soak = null;
+        if (options.Runs("federation-soak"))
+        {
+            var (soakRow, verdict) = await FederationSoak.RunAsync(options, budget.Token);
+            rows.Add(Show(soakRow));
+            soak = verdict;
+        }
 
         Console.WriteLine();
         Console.WriteLine(Report.Table(rows));
         Console.WriteLine("Latency is from each message's intended send time (open loop) to receipt; 'allN' is until the last of N clients had it.");
         Console.WriteLine("srv µs/msg: CPU of the server child per delivered message (e2e: silo + gateway in one process); cli: this process (clients + sender).");
-        var verdicts = Targets.Evaluate(rows, idleKilobytes, postgresUnavailable);
+        var verdicts = Targets.Evaluate(rows, idleKilobytes, postgresUnavailable).ToList();
+        if (soak is not null) verdicts.Add(soak);
         if (options.JsonFile is { } file)
         {
             await Report.WriteJsonAsync(file, new
@@ -49,12 +57,15 @@ internal static class Driver
     private static async Task<(List<ResultRow> Rows, double IdleKilobytes, string? PostgresUnavailable)> RunAllAsync(LoadOptions options, Plan plan, CancellationToken cancellationToken)
     {
         var rows = new List<ResultRow>();
-        var bareStart = ServerProcess.StartAsync(["--serve", "signalr"], null, TimeSpan.FromSeconds(60));
-        var collabStart = ServerProcess.StartAsync(["--serve", "collab", "--storage", "Memory"], null, TimeSpan.FromSeconds(90));
+        // Only the children a selected part uses (--only federation starts its own two).
+        var bareStart = options.Runs("signalr") || options.Runs("commands") ? ServerProcess.StartAsync(["--serve", "signalr"], null, TimeSpan.FromSeconds(60)) : null;
+        var collabStart = new[] { "orleans", "commands", "e2e", "idle" }.Any(options.Runs)
+            ? ServerProcess.StartAsync(["--serve", "collab", "--storage", "Memory"], null, TimeSpan.FromSeconds(90))
+            : null;
         await using var database = await ThrowawayDatabase.ForAsync(options);
         var (postgresStart, postgresUnavailable) = StartPostgres(options, database);
-        await using var bare = await bareStart;
-        await using var collab = await collabStart;
+        await using var bare = bareStart is null ? null : await bareStart;
+        await using var collab = collabStart is null ? null : await collabStart;
         ServerProcess? postgres = null;
         try
         {
@@ -70,31 +81,36 @@ internal static class Driver
                 }
             }
 
-            if (options.Runs("orleans")) rows.Add(Show(await OrleansBaseline.RunAsync(collab, plan, cancellationToken)));
-            if (options.Runs("commands")) rows.Add(Show(await HubEchoBaseline.RunAsync(bare, plan, cancellationToken)));
+            if (options.Runs("orleans")) rows.Add(Show(await OrleansBaseline.RunAsync(collab!, plan, cancellationToken)));
+            if (options.Runs("commands")) rows.Add(Show(await HubEchoBaseline.RunAsync(bare!, plan, cancellationToken)));
 
-            var memory = await CollabTarget.CreateAsync("e2e-memory", collab);
+            var memory = collab is null ? null : await CollabTarget.CreateAsync("e2e-memory", collab);
             // Commands before the sweep: every report grows the neighbourhood's state, and T3 compares with a fresh cluster.
             if (options.Runs("commands"))
             {
-                rows.Add(Show(await CommandsAsync(memory, "e2e-memory-commands", plan, cancellationToken)));
-                if (!plan.Quick) rows.Add(Show(await ReportsAsync(memory, "e2e-memory-reports", plan, cancellationToken)));
+                rows.Add(Show(await CommandsAsync(memory!, "e2e-memory-commands", plan, cancellationToken)));
+                if (!plan.Quick) rows.Add(Show(await ReportsAsync(memory!, "e2e-memory-reports", plan, cancellationToken)));
             }
 
             // Side by side: each (N, protocol, load) runs on every system back to back, so the
             // noise of a shared 2-core box falls on the compared figures alike.
             var targets = new List<IFanOutTarget>();
-            if (options.Runs("signalr")) targets.Add(new BareTarget(bare));
-            if (options.Runs("e2e")) targets.Add(memory);
+            if (options.Runs("signalr")) targets.Add(new BareTarget(bare!));
+            if (options.Runs("e2e")) targets.Add(memory!);
             if (postgres is not null) targets.Add(await CollabTarget.CreateAsync("e2e-postgres", postgres));
             if (targets.Count > 0) rows.AddRange(await SweepAsync(targets, plan, cancellationToken));
 
             var idleKilobytes = double.NaN;
             if (options.Runs("idle"))
             {
-                var (idleRow, kilobytes) = await IdleMemoryAsync(memory, plan, cancellationToken);
+                var (idleRow, kilobytes) = await IdleMemoryAsync(memory!, plan, cancellationToken);
                 rows.Add(Show(idleRow));
                 idleKilobytes = kilobytes;
+            }
+
+            if (options.Runs("federation"))
+            {
+                rows.AddRange(await FederationBenchmark.RunAsync(plan, Show, cancellationToken));
             }
 
             if (postgresUnavailable is not null)

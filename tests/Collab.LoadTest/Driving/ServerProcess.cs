@@ -167,6 +167,16 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGKILL: the child stops at once, nothing flushed (a partner city's crash).</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

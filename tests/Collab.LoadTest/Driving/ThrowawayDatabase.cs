@@ -37,6 +37,13 @@ internal sealed class ThrowawayDatabase : IAsyncDisposable
         }
 
         var admin = options.Postgres ?? server!.AdminConnectionString;
+        var (name, connectionString) = await CreateAsync(admin);
+        return new ThrowawayDatabase(server, admin, name, connectionString);
+    }
+
+    /// <summary>A new database with the current schema on the server of <paramref name="admin"/>: its name and connection string.</summary>
+    public static async Task<(string Name, string ConnectionString)> CreateAsync(string admin)
+    {
         var name = "collab_load_" + Guid.NewGuid().ToString("N")[..8];
         await using (var connection = new NpgsqlConnection(admin))
         {
@@ -47,7 +54,17 @@ internal sealed class ThrowawayDatabase : IAsyncDisposable
 
         var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true, MaxPoolSize = 100 }.ConnectionString;
         await new SchemaMigrator(connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
-        return new ThrowawayDatabase(server, admin, name, connectionString);
+        return (name, connectionString);
+    }
+
+    /// <summary>Drops a database <see cref="CreateAsync"/> made.</summary>
+    public static async Task DropAsync(string admin, string name)
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     public async ValueTask DisposeAsync()
@@ -59,9 +76,6 @@ internal sealed class ThrowawayDatabase : IAsyncDisposable
             return;
         }
 
-        await using var connection = new NpgsqlConnection(_admin);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)", connection);
-        await command.ExecuteNonQueryAsync();
+        await DropAsync(_admin, _name);
     }
 }

@@ -62,7 +62,8 @@ internal sealed class CollabServer(IHost silo, WebApplication gateway) : IServed
             ["Collab:Security:HubConnectsPerWindow"] = "1000000",
         });
         BareSignalRServer.Quiet(builder.Logging);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        // A fixed address where the driver names it (federation: each city must know its partner's URL).
+        builder.WebHost.UseUrls(Environment.GetEnvironmentVariable("COLLAB_LOADTEST_URL") ?? "http://127.0.0.1:0");
         var gateway = GatewayApp.Build(builder);
         await gateway.StartAsync();
         var url = gateway.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

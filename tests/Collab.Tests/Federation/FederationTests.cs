@@ -96,6 +96,9 @@ public sealed class FederationTests
     {
         await using var cities = await TwoCities.StartAsync();
         var a = TestCities.Signer("city-a", TestCities.Options(cities.A.Key, ("city-b", [cities.B.Key.PublicPem])));
+        // The batches below stand for city A's outbox, whose epoch B also learns when it reads back from A (on a gap).
+        var epoch = await OutboxEpochAsync(cities);
+        FederatedBatch Batch(long from, long through, string description = "Shared") => FederationTests.Batch(epoch, from, through, description);
         var batch = Batch(1, 2);
 
         Assert.Equal(2, (await PostAsync(cities.B, a, batch)).GetProperty("applied").GetInt32());
@@ -236,11 +239,22 @@ public sealed class FederationTests
         }
     }
 
-    private static FederatedBatch Batch(long from, long through, string description = "Shared") => new(
-        "city-a", "test-epoch", Audience.Public, 1,
+    private static FederatedBatch Batch(string epoch, long from, long through, string description = "Shared") => new(
+        "city-a", epoch, Audience.Public, 1,
         [.. Enumerable.Range((int)from, (int)(through - from + 1)).Select(seq => new FederatedEvent(seq, $"e-{seq}", EventTypes.IncidentReported,
             DateTimeOffset.UtcNow, new SharedIncident($"i-{seq}", "city-a", Audience.Public, "noise", description, IncidentStatus.Reported, Severity.Low,
                 new GeoPoint(52.07, 4.28), true, "centrum", "en", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null, [])))]);
+
+    /// <summary>The epoch of A's outbox for B, as B reads it back from A.</summary>
+    private static async Task<string> OutboxEpochAsync(TwoCities cities)
+    {
+        var b = TestCities.Signer("city-b", TestCities.Options(cities.B.Key, ("city-a", [cities.A.Key.PublicPem])));
+        var path = FederationSignature.StreamRequest("city-b", 0, 1);
+        using var http = cities.A.Http();
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.TryAddWithoutValidation("Authorization", b.Sign("city-a", "GET", path, []));
+        return (await (await http.SendAsync(request)).JsonAsync(HttpStatusCode.OK)).Str("epoch");
+    }
 
     private static byte[] Json(FederatedBatch batch) => JsonSerializer.SerializeToUtf8Bytes(batch, FederationJson.Options);
 

@@ -79,6 +79,9 @@ public sealed class City(string id, CityKey key, int httpPort)
     /// <summary>The bodies of every request this city's silo sent to a partner (each attempt).</summary>
     public ConcurrentQueue<string> Sent { get; } = new();
 
+    /// <summary>The bodies of every answer to a read (GET) this city's silo sent a partner: what the partner served its backfill.</summary>
+    public ConcurrentQueue<string> Received { get; } = new();
+
     /// <summary>This city's settings (city id, keys, partners), e.g. for a silo process of its own.</summary>
     public IReadOnlyDictionary<string, string?> Settings => _settings;
 
@@ -88,6 +91,9 @@ public sealed class City(string id, CityKey key, int httpPort)
         _settings["Collab:Storage:Mode"] = "AdoNet";
         _settings["ConnectionStrings:Collab"] = connectionString;
     }
+
+    /// <summary>Sets (or overrides) one setting from the next start on.</summary>
+    public void Set(string key, string? value) => _settings[key] = value;
 
     public void Partner(City other, string[] neighbourhoods, string[] categories, string audience)
     {
@@ -119,8 +125,8 @@ public sealed class City(string id, CityKey key, int httpPort)
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls(Url.ToString());
-        var sent = Sent;
-        builder.Services.AddHttpClient("collab-federation").AddHttpMessageHandler(() => new Recorder(sent));
+        var (sent, received) = (Sent, Received);
+        builder.Services.AddHttpClient("collab-federation").AddHttpMessageHandler(() => new Recorder(sent, received));
         _app = GatewayApp.Build(builder);
         await _app.StartAsync();
     }
@@ -150,7 +156,7 @@ public sealed class City(string id, CityKey key, int httpPort)
         return (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("token").GetString()!;
     }
 
-    private sealed class Recorder(ConcurrentQueue<string> sent) : DelegatingHandler
+    private sealed class Recorder(ConcurrentQueue<string> sent, ConcurrentQueue<string> received) : DelegatingHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
@@ -159,7 +165,14 @@ public sealed class City(string id, CityKey key, int httpPort)
                 sent.Enqueue(await content.ReadAsStringAsync(cancellationToken));
             }
 
-            return await base.SendAsync(request, cancellationToken);
+            var response = await base.SendAsync(request, cancellationToken);
+            if (request.Method == HttpMethod.Get)
+            {
+                await response.Content.LoadIntoBufferAsync(cancellationToken);
+                received.Enqueue(await response.Content.ReadAsStringAsync(cancellationToken));
+            }
+
+            return response;
         }
     }
 }

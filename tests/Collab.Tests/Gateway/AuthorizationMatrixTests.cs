@@ -68,6 +68,10 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
         // Between cities: public keys for anyone; batches only with a partner's signature, never a user's token.
         [("GET", "/federation/v1/keys")] = [200, 200, 200, 200, 200, 200],
         [("POST", "/federation/v1/events")] = [Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized],
+        [("GET", "/federation/v1/streams/{cityId}")] = [Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized],
+        [("POST", "/federation/v1/incidents/{id}/notes")] = [Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized],
+        // For this city's operators: each partner's links (none here).
+        [("GET", "/federation/v1/status")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, 200],
         [("GET", "/api/partners/")] = [Unauthorized, Forbidden, Forbidden, 200, 200, 200],
         // This gateway has no partners: whoever may read a partner's incidents learns there is no such partner.
         [("GET", "/api/partners/{cityId}/incidents")] = [Unauthorized, 404, 404, 404, 404, Forbidden],
@@ -180,6 +184,7 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
             ("POST", "/api/neighbourhoods/{slug}/alerts") => SampleAlert,
             ("POST", "/api/operator/revocations") => new { sub = $"nobody-{Guid.NewGuid():N}" },
             ("POST", "/dev/token") => new { sub = "someone", role = "citizen" },
+            ("POST", "/federation/v1/incidents/{id}/notes") => new { id = "note-1", text = "A partner's note", language = "en" },
             ("POST", "/federation/v1/events") => new { origin = "nowhere", epoch = "e", audience = "public", retainedFrom = 1, events = Array.Empty<object>() },
             _ => null,
         };

@@ -16,7 +16,7 @@ public sealed class TokenClaimTests(GatewayFixture fx)
     public static TheoryData<string> OddClaims => new()
     {
         "empty-sub", "blank-sub", "nul-in-sub", "newline-in-sub", "bidi-in-sub", "sub-array", "no-sub", "too-long-sub",
-        "role-array-police-citizen", "role-array-citizen-police", "role-number", "role-object", "no-role", "empty-role", "open311-sub", "open311-reader-sub",
+        "role-array-police-citizen", "role-array-citizen-police", "role-number", "role-object", "no-role", "empty-role", "open311-sub", "open311-reader-sub", "partner-sub",
     };
 
     [Theory]
@@ -102,6 +102,7 @@ public sealed class TokenClaimTests(GatewayFixture fx)
         "empty-role" => new() { ["sub"] = sub, ["role"] = "" },
         "open311-sub" => new() { ["sub"] = "open311:test-app:" + sub, ["role"] = "citizen" },
         "open311-reader-sub" => new() { ["sub"] = "open311", ["role"] = "police" },
+        "partner-sub" => new() { ["sub"] = "partner:city-b", ["role"] = "citizen" },
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }

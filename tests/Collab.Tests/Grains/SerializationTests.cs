@@ -18,7 +18,7 @@ namespace Collab.Tests.Grains;
 public sealed class SerializationTests
 {
     private static readonly DateTimeOffset At = new(2026, 11, 28, 21, 0, 0, TimeSpan.Zero);
-    private static readonly Actor Actor = new(ActorRole.Police, "p-1", "Officer", "nl");
+    private static readonly Actor Actor = new(ActorRole.Police, "p-1", "Officer", "nl", City: "city-b");
     private static readonly GeoPoint Point = new(52.07, 4.28, 12);
     private static readonly IncidentSummary Summary = new("i-1", "noise", IncidentStatus.Dispatched, Severity.High, Point, true, "centrum", At, At, 3);
     private static readonly NoteView Note = new("e-1", "text", NoteVisibility.Authorities, new EventActor(ActorRole.Council, null), At, false, "en");
@@ -39,17 +39,19 @@ public sealed class SerializationTests
         Shared,
         SharedChangeSample,
         new FederatedEvent(3, "e-5", EventTypes.NoteAdded, At, Shared with { Audience = Audience.Council, AssignedUnit = "U1" }),
-        new FederatedBatch("city-b", "epoch-1", Audience.Public, 1, [new FederatedEvent(1, "e-6", EventTypes.IncidentReported, At, Shared)]),
+        new FederatedBatch("city-b", "epoch-1", Audience.Public, 1, [new FederatedEvent(1, "e-6", EventTypes.IncidentReported, At, Shared)], Head: 7),
         new InboundResult(false, 41, 0),
-        new PartnerIncidentData(EventTypes.IncidentReported, Shared),
-        new PartnerLinkHealth("city-b", 10, 7, At, "HTTP 503", At),
+        new PartnerIncidentData(EventTypes.IncidentReported, Shared, "e-7"),
+        new PartnerLinkHealth("city-b", 10, 7, At, "HTTP 503", At, At, LinkCircuit.HalfOpen),
+        new PartnerNote("n-1", "Unit 7 of city-b is on its way", "nl", "Officer"),
+        new PartnerMirrorStatus("city-b", "epoch-1", 12, At, At, "timeout"),
         new PartnerLinkState { Timeline = TimelineSample(SharedChangeSample), Epoch = "epoch-1", DeliveredThrough = 1, LastSuccessAt = At, LastError = "timeout", LastErrorAt = At },
-        new PartnerMirrorState { Timeline = TimelineSample(SharedChangeSample), Incidents = new() { ["i-1"] = Shared }, Epoch = "epoch-1", AppliedThrough = 2, SharedAudience = Audience.Council },
+        new PartnerMirrorState { Timeline = TimelineSample(SharedChangeSample), Incidents = new() { ["i-1"] = Shared }, Epoch = "epoch-1", AppliedThrough = 2, SharedAudience = Audience.Council, LastAppliedAt = At },
         Actor,
         Point,
         CommandError.Conflict("already-hidden", "The note is already hidden."),
         Outcome<IncidentView>.Fail(CommandError.NotFound("incident-not-found", "No such incident.")),
-        new EventActor(ActorRole.Citizen, null),
+        new EventActor(ActorRole.Police, null, "city-b"),
         Event,
         new AudienceEvent(Audience.Council, Event),
         new StreamBatch("incident:i-1", [new AudienceEvent(Audience.Police, Event)], new StreamHead(1, 2, 4), new DateTimeOffset(2026, 11, 29, 22, 0, 0, TimeSpan.Zero)),

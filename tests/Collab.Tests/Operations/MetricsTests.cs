@@ -138,5 +138,5 @@ public sealed class MetricsTests(GatewayFixture fx)
 
     private static Task<string> ScrapeAsync(HttpClient http) => MetricsScrape.TextAsync(http);
 
-    private static Dictionary<string, double> Parse(string text) => MetricsScrape.Parse(text);
+    internal static Dictionary<string, double> Parse(string text) => MetricsScrape.Parse(text);
 }
