@@ -124,9 +124,11 @@ public sealed partial class CollabHubLifetimeManager(
     {
         if (_groups.TryGetValue(groupName, out var members))
         {
-            // Serialized once per protocol, on the first member that speaks it.
+            // Serialized once per protocol, on the first member that speaks it. The dictionary is
+            // enumerated as it is (lock-free, no copy): its Values property would take every lock
+            // and copy the members into a new list on each send.
             var message = Message(methodName, args);
-            foreach (var outbox in members.Values)
+            foreach (var (_, outbox) in members)
             {
                 outbox.Write(message);
             }
@@ -142,7 +144,7 @@ public sealed partial class CollabHubLifetimeManager(
         {
             if (_groups.TryGetValue(groupName, out var members))
             {
-                foreach (var outbox in members.Values)
+                foreach (var (_, outbox) in members)
                 {
                     outbox.Write(message);
                 }
@@ -157,7 +159,7 @@ public sealed partial class CollabHubLifetimeManager(
         if (_groups.TryGetValue(groupName, out var members))
         {
             var message = Message(methodName, args);
-            foreach (var outbox in members.Values)
+            foreach (var (_, outbox) in members)
             {
                 if (!excludedConnectionIds.Contains(outbox.ConnectionId))
                 {
@@ -178,7 +180,7 @@ public sealed partial class CollabHubLifetimeManager(
     private Task SendToAll(string methodName, object?[] args, IReadOnlyList<string>? excluded)
     {
         var message = Message(methodName, args);
-        foreach (var outbox in _connections.Values)
+        foreach (var (_, outbox) in _connections)
         {
             if (excluded is null || !excluded.Contains(outbox.ConnectionId))
             {
@@ -192,7 +194,7 @@ public sealed partial class CollabHubLifetimeManager(
     private Task SendToUsers(IReadOnlyList<string> userIds, string methodName, object?[] args)
     {
         var message = Message(methodName, args);
-        foreach (var outbox in _connections.Values)
+        foreach (var (_, outbox) in _connections)
         {
             if (outbox.Connection.UserIdentifier is { } user && userIds.Contains(user))
             {
