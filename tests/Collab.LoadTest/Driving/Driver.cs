@@ -21,6 +21,8 @@ internal static class Driver
         Console.WriteLine(Report.Table(rows));
         Console.WriteLine("Latency is from each message's intended send time (open loop) to receipt; 'allN' is until the last of N clients had it.");
         Console.WriteLine("srv µs/msg: CPU of the server child per delivered message (e2e: silo + gateway in one process); cli: this process (clients + sender).");
+        Console.WriteLine($"srv/cli/box %: CPU of the server child, of the clients, of the whole machine, over the run's wall time x {CpuWindow.Cores} cores; "
+            + $"CLIENT-BOUND: the clients used >= {CpuWindow.ClientBoundShare:P0} of the cores, so the row measures them, not the server.");
         var verdicts = Targets.Evaluate(rows, idleKilobytes, postgresUnavailable);
         if (options.JsonFile is { } file)
         {
@@ -215,14 +217,21 @@ internal static class Driver
         var n = pool.Count;
         var managedKb = (after.Managed - before.Managed) / 1024.0 / n;
         var workingSetKb = (after.WorkingSet - before.WorkingSet) / 1024.0 / n;
-        var row = new ResultRow("idle-connections", "json", n, "idle", double.NaN, 0, 0, 0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, 0,
-            $"gateway managed {managedKb:F1} KB/conn, working set {workingSetKb:F1} KB/conn; {n} connected+subscribed in {connectSeconds:F1}s");
+        var row = new ResultRow
+        {
+            Scenario = "idle-connections",
+            Protocol = "json",
+            N = n,
+            Load = "idle",
+            Note = $"gateway managed {managedKb:F1} KB/conn, working set {workingSetKb:F1} KB/conn; {n} connected+subscribed in {connectSeconds:F1}s",
+        };
         return (row, managedKb);
     }
 
     private static ResultRow Show(ResultRow row)
     {
-        Console.WriteLine($"  {row.Scenario,-20} {row.Protocol,-7} N={row.N,-5} {row.Load,-18} deliv/s={Report.F(row.DeliveredPerSecond, 0),-8} p99={Report.F(row.P99, 2)}ms allN p99={Report.F(row.AllP99, 2)}ms {row.Note}");
+        Console.WriteLine($"  {row.Scenario,-20} {row.Protocol,-7} N={row.N,-5} {row.Load,-18} deliv/s={Report.F(row.DeliveredPerSecond, 0),-8} p99={Report.F(row.P99, 2)}ms allN p99={Report.F(row.AllP99, 2)}ms "
+            + $"srv={Report.F(row.ServerCpuMicrosPerMessage, 1)}µs cli={Report.F(row.ClientCpuMicrosPerMessage, 1)}µs{(row.ClientBound ? " CLIENT-BOUND" : "")} {row.Note}");
         return row;
     }
 }

@@ -21,7 +21,7 @@ internal static class Measure
         var markers = Enumerable.Range(0, count).Select(i => target.Marker(run, i)).ToArray();
         var interval = Stopwatch.Frequency / rate;
         var serverCpu = await target.Server.CpuAsync();
-        var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var cpu = new CpuWindow();
         var start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 50;
         var intended = Enumerable.Range(0, count).Select(i => start + (long)(i * interval)).ToArray();
         var recorder = new RunRecorder(markers, intended, pool.Count);
@@ -51,30 +51,41 @@ internal static class Measure
             pending = sends.Count(t => !t.IsCompleted);
         }
 
+        var sendsDone = Stopwatch.GetTimestamp();
+
         pool.Sink.Current = null;
         var serverCpuUsed = await target.Server.CpuAsync() - serverCpu;
-        var clientCpuUsed = Process.GetCurrentProcess().TotalProcessorTime - clientCpu;
+        var clientCpuUsed = cpu.DriverUsed;
+        var boxUsed = cpu.BoxUsedSeconds;
         var delivered = recorder.Delivered;
         var elapsed = delivered == 0 ? double.NaN : Stopwatch.GetElapsedTime(start, recorder.LastReceipt).TotalSeconds;
-        return new ResultRow(
-            target.Scenario,
-            pool.MessagePack ? "msgpack" : "json",
-            pool.Count,
-            load,
-            rate,
-            count,
-            delivered,
-            recorder.Expected,
-            delivered / elapsed,
-            recorder.Each(50),
-            recorder.Each(99),
-            recorder.Each(99.9),
-            recorder.All(50),
-            recorder.All(99),
-            PerMessage(serverCpuUsed, delivered),
-            PerMessage(clientCpuUsed, delivered),
-            errors,
-            Note(recorder.Expected - delivered, pending, recorder.Duplicates, drain));
+        // The run's wall time for the CPU shares: from the first send until the last receipt (or the end of the drain when nothing came).
+        var wall = Stopwatch.GetElapsedTime(start, Math.Max(recorder.LastReceipt, sendsDone)).TotalSeconds;
+        return new ResultRow
+        {
+            Scenario = target.Scenario,
+            Protocol = pool.MessagePack ? "msgpack" : "json",
+            N = pool.Count,
+            Load = load,
+            OfferedPerSecond = rate,
+            Messages = count,
+            Delivered = delivered,
+            Expected = recorder.Expected,
+            DeliveredPerSecond = delivered / elapsed,
+            P50 = recorder.Each(50),
+            P99 = recorder.Each(99),
+            P999 = recorder.Each(99.9),
+            AllP50 = recorder.All(50),
+            AllP99 = recorder.All(99),
+            ServerCpuMicrosPerMessage = PerMessage(serverCpuUsed, delivered),
+            ClientCpuMicrosPerMessage = PerMessage(clientCpuUsed, delivered),
+            ServerShare = CpuWindow.Share(serverCpuUsed, wall),
+            ClientShare = CpuWindow.Share(clientCpuUsed, wall),
+            BoxShare = CpuWindow.Share(boxUsed, wall),
+            ClientBound = CpuWindow.Share(clientCpuUsed, wall) >= CpuWindow.ClientBoundShare,
+            Errors = errors,
+            Note = Note(recorder.Expected - delivered, pending, recorder.Duplicates, drain),
+        };
     }
 
     /// <summary>
@@ -89,7 +100,7 @@ internal static class Measure
         var completed = 0L;
         var errors = 0;
         var serverCpu = await server.CpuAsync();
-        var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var cpu = new CpuWindow();
         var start = Stopwatch.GetTimestamp();
         var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var workers = Enumerable.Range(0, inFlight).Select(_ => Task.Run(async () =>
@@ -121,11 +132,30 @@ internal static class Measure
         await Task.WhenAll(workers);
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var serverCpuUsed = await server.CpuAsync() - serverCpu;
-        var clientCpuUsed = Process.GetCurrentProcess().TotalProcessorTime - clientCpu;
+        var clientCpuUsed = cpu.DriverUsed;
+        var boxUsed = cpu.BoxUsedSeconds;
         double At(double p) => histogram.TotalCount == 0 ? double.NaN : histogram.GetValueAtPercentile(p) / 1000.0;
-        return new ResultRow(scenario, "-", 1, $"max({inFlight} in flight)", double.NaN, (int)completed, completed, completed, completed / elapsed,
-            At(50), At(99), At(99.9), double.NaN, double.NaN, PerMessage(serverCpuUsed, completed), PerMessage(clientCpuUsed, completed), errors,
-            "per call/command, not per delivery");
+        return new ResultRow
+        {
+            Scenario = scenario,
+            N = 1,
+            Load = $"max({inFlight} in flight)",
+            Messages = (int)completed,
+            Delivered = completed,
+            Expected = completed,
+            DeliveredPerSecond = completed / elapsed,
+            P50 = At(50),
+            P99 = At(99),
+            P999 = At(99.9),
+            ServerCpuMicrosPerMessage = PerMessage(serverCpuUsed, completed),
+            ClientCpuMicrosPerMessage = PerMessage(clientCpuUsed, completed),
+            ServerShare = CpuWindow.Share(serverCpuUsed, elapsed),
+            ClientShare = CpuWindow.Share(clientCpuUsed, elapsed),
+            BoxShare = CpuWindow.Share(boxUsed, elapsed),
+            ClientBound = CpuWindow.Share(clientCpuUsed, elapsed) >= CpuWindow.ClientBoundShare,
+            Errors = errors,
+            Note = "per call/command, not per delivery",
+        };
     }
 
     /// <summary>

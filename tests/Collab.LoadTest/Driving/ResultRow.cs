@@ -1,26 +1,57 @@
 namespace Collab.LoadTest.Driving;
 
 /// <summary>One line of the table. Latencies in ms; NaN where a figure does not apply.</summary>
-internal sealed record ResultRow(
-    string Scenario,
-    string Protocol,
-    int N,
-    string Load,
-    double OfferedPerSecond,
-    int Messages,
-    long Delivered,
-    long Expected,
-    double DeliveredPerSecond,
-    double P50,
-    double P99,
-    double P999,
-    double AllP50,
-    double AllP99,
-    double ServerCpuMicrosPerMessage,
-    double ClientCpuMicrosPerMessage,
-    int Errors,
-    string? Note = null)
+internal sealed record ResultRow
 {
-    public static ResultRow NotAvailable(string scenario, string reason) =>
-        new(scenario, "-", 0, "-", double.NaN, 0, 0, 0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, 0, $"n/a ({reason})");
+    public required string Scenario { get; init; }
+
+    public string Protocol { get; init; } = "-";
+
+    public int N { get; init; }
+
+    public string Load { get; init; } = "-";
+
+    public double OfferedPerSecond { get; init; } = double.NaN;
+
+    public int Messages { get; init; }
+
+    public long Delivered { get; init; }
+
+    public long Expected { get; init; }
+
+    public double DeliveredPerSecond { get; init; } = double.NaN;
+
+    public double P50 { get; init; } = double.NaN;
+
+    public double P99 { get; init; } = double.NaN;
+
+    public double P999 { get; init; } = double.NaN;
+
+    public double AllP50 { get; init; } = double.NaN;
+
+    public double AllP99 { get; init; } = double.NaN;
+
+    /// <summary>The server child's CPU per delivered message (or per call in closed-loop rows).</summary>
+    public double ServerCpuMicrosPerMessage { get; init; } = double.NaN;
+
+    /// <summary>The clients' CPU (every client process and the sender) per delivered message.</summary>
+    public double ClientCpuMicrosPerMessage { get; init; } = double.NaN;
+
+    /// <summary>Server CPU over the run's wall time × cores: the share of the box the server child used.</summary>
+    public double ServerShare { get; init; } = double.NaN;
+
+    /// <summary>The clients' CPU over the run's wall time × cores.</summary>
+    public double ClientShare { get; init; } = double.NaN;
+
+    /// <summary>The whole machine's busy time over the run's wall time × cores (every process, ours or not).</summary>
+    public double BoxShare { get; init; } = double.NaN;
+
+    /// <summary>The clients used at least <see cref="CpuWindow.ClientBoundShare"/> of the cores: the row measures them, not the server.</summary>
+    public bool ClientBound { get; init; }
+
+    public int Errors { get; init; }
+
+    public string? Note { get; init; }
+
+    public static ResultRow NotAvailable(string scenario, string reason) => new() { Scenario = scenario, Note = $"n/a ({reason})" };
 }
