@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Collab.Common;
 using Collab.Gateway.Wire;
+using Collab.LoadTest.Clients;
 using Collab.Neighbourhoods;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -54,14 +55,13 @@ internal sealed class CollabTarget : IFanOutTarget
     /// <summary>The sending police officer's hub address (hub commands).</summary>
     public Uri PoliceHubUrl => new(Server.Url, $"/hubs/collab?access_token={Uri.EscapeDataString(_policeToken)}");
 
-    public ClientPool CreatePool(bool messagePack) =>
-        new(HubUrl, messagePack, connection => connection.InvokeAsync("Subscribe", Stream, (long?)null));
+    public ClientPool CreatePool(bool messagePack) => new(HubUrl, messagePack, [Stream]);
 
     public string Marker(int run, int i) => IdempotencyKeys.IncidentId(_sender, Key(run, i));
 
     private string Key(int run, int i) => $"lt{_session}-{run}-{i}";
 
-    public async Task<bool> SendAsync(int run, int i, CancellationToken cancellationToken)
+    public async Task<SendOutcome> SendAsync(int run, int i, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/incidents")
         {
@@ -69,7 +69,7 @@ internal sealed class CollabTarget : IFanOutTarget
         };
         request.Headers.Add(IdempotencyKeys.Header, Key(run, i));
         using var response = await _http.SendAsync(request, cancellationToken);
-        return response.StatusCode == HttpStatusCode.Created;
+        return SendOutcomes.Of(response.StatusCode);
     }
 
     private async Task<string> TokenAsync(string sub, string role)

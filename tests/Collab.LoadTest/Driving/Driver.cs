@@ -23,6 +23,8 @@ internal static class Driver
         Console.WriteLine("srv µs/msg: CPU of the server child per delivered message (e2e: silo + gateway in one process); cli: this process (clients + sender).");
         Console.WriteLine($"srv/cli/box %: CPU of the server child, of the clients, of the whole machine, over the run's wall time x {CpuWindow.Cores} cores; "
             + $"CLIENT-BOUND: the clients used >= {CpuWindow.ClientBoundShare:P0} of the cores, so the row measures them, not the server.");
+        Console.WriteLine("resyncs: Resync notices the clients received; missing: receipts of acknowledged messages that never arrived by the end of the drain; "
+            + "lost: of those, to clients that stayed connected and got no Resync, still missing after a further wait (T7).");
         var verdicts = Targets.Evaluate(rows, idleKilobytes, postgresUnavailable);
         if (options.JsonFile is { } file)
         {
@@ -150,7 +152,7 @@ internal static class Driver
                         if (!warm[k])
                         {
                             // JIT and first activations are not what is measured.
-                            await Measure.OpenLoopAsync(targets[k], pools[k], "warm-up", 50, TimeSpan.FromSeconds(0.3), plan.Drain, cancellationToken);
+                            await Measure.OpenLoopAsync(targets[k], pools[k], "warm-up", 50, TimeSpan.FromSeconds(0.3), plan.Drain, plan.Linger, cancellationToken);
                             warm[k] = true;
                         }
 
@@ -158,7 +160,7 @@ internal static class Driver
                         await Measure.SettleAsync(targets[k].Server, cancellationToken);
                         var rate = load == "light" ? Plan.LightRate : Plan.HeavyRate(n);
                         var duration = load == "light" ? plan.LightDuration : plan.HeavyDuration;
-                        rows.Add(Show(await Measure.OpenLoopAsync(targets[k], pools[k], load, rate, duration, plan.Drain, cancellationToken)));
+                        rows.Add(Show(await Measure.OpenLoopAsync(targets[k], pools[k], load, rate, duration, plan.Drain, plan.Linger, cancellationToken)));
                     }
                 }
             }
@@ -195,9 +197,9 @@ internal static class Driver
         await using var pool = target.CreatePool(messagePack: false);
         await pool.GrowToAsync(1, cancellationToken);
         var run = Measure.NextRun();
-        await Measure.ClosedLoopAsync(scenario, target.Server, i => target.SendAsync(run, i, cancellationToken), Plan.InFlight, TimeSpan.FromSeconds(0.5), cancellationToken);
+        await Measure.ClosedLoopAsync(scenario, target.Server, async i => await target.SendAsync(run, i, cancellationToken) == SendOutcome.Acknowledged, Plan.InFlight, TimeSpan.FromSeconds(0.5), cancellationToken);
         run = Measure.NextRun();
-        var row = await Measure.ClosedLoopAsync(scenario, target.Server, i => target.SendAsync(run, i, cancellationToken), Plan.InFlight, plan.ClosedDuration, cancellationToken);
+        var row = await Measure.ClosedLoopAsync(scenario, target.Server, async i => await target.SendAsync(run, i, cancellationToken) == SendOutcome.Acknowledged, Plan.InFlight, plan.ClosedDuration, cancellationToken);
         await Measure.SettleAsync(target.Server, cancellationToken);
         return row with { Load = $"REST report, {Plan.InFlight} in flight", Note = "per report, not per delivery; each a new incident" };
     }

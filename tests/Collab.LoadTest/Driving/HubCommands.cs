@@ -1,3 +1,4 @@
+using Collab.LoadTest.Clients;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -36,14 +37,14 @@ internal sealed class HubCommands : IAsyncDisposable
         var ids = new string[incidents];
         await Parallel.ForEachAsync(Enumerable.Range(0, incidents), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (i, ct) =>
         {
-            if (!await target.SendAsync(run, i, ct))
+            if (await target.SendAsync(run, i, ct) != SendOutcome.Acknowledged)
             {
                 throw new InvalidOperationException("Reporting the incidents T3 works on failed.");
             }
 
             ids[i] = target.Marker(run, i);
         });
-        var pool = new ClientPool(target.PoliceHubUrl, messagePack: false, afterConnect: null);
+        var pool = new ClientPool(target.PoliceHubUrl, messagePack: false);
         await pool.GrowToAsync(connections, cancellationToken);
         return new HubCommands(pool, ids);
     }

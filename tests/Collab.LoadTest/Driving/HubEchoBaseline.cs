@@ -1,3 +1,4 @@
+using Collab.LoadTest.Clients;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -12,7 +13,7 @@ internal static class HubEchoBaseline
 {
     public static async Task<ResultRow> RunAsync(ServerProcess bare, Plan plan, CancellationToken cancellationToken)
     {
-        await using var pool = new ClientPool(new Uri(bare.Url, "/hubs/bare"), messagePack: false, afterConnect: null);
+        await using var pool = new ClientPool(new Uri(bare.Url, "/hubs/bare"), messagePack: false);
         await pool.GrowToAsync(Plan.InFlight, cancellationToken);
         var idle = Channel.CreateUnbounded<HubConnection>();
         foreach (var connection in pool.Connections)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Collab.LoadTest.Clients;
 using HdrHistogram;
 
 namespace Collab.LoadTest.Driving;
@@ -12,55 +13,63 @@ internal static class Measure
 
     /// <summary>
     /// Sends <c>rate × duration</c> messages at fixed times whatever the completions, then waits
-    /// (at most <paramref name="drain"/>) until every client has every message.
+    /// (at most <paramref name="drain"/>) until every connected client has every acknowledged
+    /// message. When some are still missing it waits <paramref name="linger"/> longer, to tell late
+    /// from lost; the row's figures are those at the end of the drain.
     /// </summary>
-    public static async Task<ResultRow> OpenLoopAsync(IFanOutTarget target, ClientPool pool, string load, double rate, TimeSpan duration, TimeSpan drain, CancellationToken cancellationToken)
+    public static async Task<ResultRow> OpenLoopAsync(IFanOutTarget target, ClientPool pool, string load, double rate, TimeSpan duration, TimeSpan drain, TimeSpan linger, CancellationToken cancellationToken)
     {
         var run = NextRun();
         var count = Math.Max(1, (int)Math.Round(rate * duration.TotalSeconds));
         var markers = Enumerable.Range(0, count).Select(i => target.Marker(run, i)).ToArray();
-        var interval = Stopwatch.Frequency / rate;
-        var serverCpu = await target.Server.CpuAsync();
-        var cpu = new CpuWindow();
-        var start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 50;
-        var intended = Enumerable.Range(0, count).Select(i => start + (long)(i * interval)).ToArray();
-        var recorder = new RunRecorder(markers, intended, pool.Count);
-        pool.Sink.Current = recorder;
-        var errors = 0;
-        var sends = await OpenLoopScheduler.RunAsync(intended, async index =>
+        await using var cpu = await CpuWindow.StartAsync(target.Server.CpuAsync);
+        var spec = new RunSpec(run, markers, Stopwatch.GetTimestamp() + Stopwatch.Frequency / 50, Stopwatch.Frequency / rate);
+        var receipts = new Receipts(spec, pool.Count);
+        foreach (var slot in pool.ClosedSlots) receipts.OnClosed(slot);
+        pool.Current = receipts;
+        var outcomes = new SendOutcome?[count];
+        var sends = await OpenLoopScheduler.RunAsync([.. Enumerable.Range(0, count).Select(spec.Intended)], async index =>
         {
             try
             {
-                if (!await target.SendAsync(run, index, cancellationToken)) Interlocked.Increment(ref errors);
+                outcomes[index] = await target.SendAsync(run, index, cancellationToken);
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                Interlocked.Increment(ref errors);
+                outcomes[index] = SendOutcome.Failed;
             }
         });
 
-        await recorder.WaitAsync(drain, cancellationToken);
-        var pending = 0;
+        var deadline = Stopwatch.GetTimestamp() + (long)(drain.TotalSeconds * Stopwatch.Frequency);
         try
         {
             await Task.WhenAll(sends).WaitAsync(drain, cancellationToken);
         }
         catch (TimeoutException)
         {
-            // Reported in the row; the run stays bounded in time.
-            pending = sends.Count(t => !t.IsCompleted);
+            // Unanswered sends are reported in the row; the run stays bounded in time.
         }
 
         var sendsDone = Stopwatch.GetTimestamp();
+        var unacknowledged = Enumerable.Range(0, count).Where(i => outcomes[i] != SendOutcome.Acknowledged).ToHashSet();
+        await receipts.WaitAsync(unacknowledged, deadline, cancellationToken);
+        var report = receipts.Report(unacknowledged);
+        var used = await cpu.StopAsync();
+        var lost = report.MissingSilent;
+        if (report.Missing > 0)
+        {
+            await receipts.WaitAsync(unacknowledged, Stopwatch.GetTimestamp() + (long)(linger.TotalSeconds * Stopwatch.Frequency), cancellationToken);
+            lost = receipts.Report(unacknowledged).MissingSilent;
+        }
 
-        pool.Sink.Current = null;
-        var serverCpuUsed = await target.Server.CpuAsync() - serverCpu;
-        var clientCpuUsed = cpu.DriverUsed;
-        var boxUsed = cpu.BoxUsedSeconds;
-        var delivered = recorder.Delivered;
-        var elapsed = delivered == 0 ? double.NaN : Stopwatch.GetElapsedTime(start, recorder.LastReceipt).TotalSeconds;
-        // The run's wall time for the CPU shares: from the first send until the last receipt (or the end of the drain when nothing came).
-        var wall = Stopwatch.GetElapsedTime(start, Math.Max(recorder.LastReceipt, sendsDone)).TotalSeconds;
+        pool.Current = null;
+        var deliveries = Deliveries.Merge([report], count, count - unacknowledged.Count);
+        var delivered = deliveries.Delivered;
+        var elapsed = delivered == 0 ? double.NaN : Stopwatch.GetElapsedTime(spec.Start, deliveries.LastReceipt).TotalSeconds;
+        // The shares of the box cover the run's active part: from the first send until the last receipt (or until the sends were answered).
+        var (serverShare, clientShare, boxShare) = cpu.Shares(spec.Start, Math.Max(deliveries.LastReceipt, sendsDone));
+        var refused = outcomes.Count(o => o == SendOutcome.Refused);
+        var unanswered = outcomes.Count(o => o is null);
         return new ResultRow
         {
             Scenario = target.Scenario,
@@ -70,21 +79,28 @@ internal static class Measure
             OfferedPerSecond = rate,
             Messages = count,
             Delivered = delivered,
-            Expected = recorder.Expected,
+            Expected = deliveries.Expected,
             DeliveredPerSecond = delivered / elapsed,
-            P50 = recorder.Each(50),
-            P99 = recorder.Each(99),
-            P999 = recorder.Each(99.9),
-            AllP50 = recorder.All(50),
-            AllP99 = recorder.All(99),
-            ServerCpuMicrosPerMessage = PerMessage(serverCpuUsed, delivered),
-            ClientCpuMicrosPerMessage = PerMessage(clientCpuUsed, delivered),
-            ServerShare = CpuWindow.Share(serverCpuUsed, wall),
-            ClientShare = CpuWindow.Share(clientCpuUsed, wall),
-            BoxShare = CpuWindow.Share(boxUsed, wall),
-            ClientBound = CpuWindow.Share(clientCpuUsed, wall) >= CpuWindow.ClientBoundShare,
-            Errors = errors,
-            Note = Note(recorder.Expected - delivered, pending, recorder.Duplicates, drain),
+            P50 = deliveries.Each(50),
+            P99 = deliveries.Each(99),
+            P999 = deliveries.Each(99.9),
+            AllP50 = deliveries.All(50),
+            AllP99 = deliveries.All(99),
+            ServerCpuMicrosPerMessage = PerMessage(used.Server, delivered),
+            ClientCpuMicrosPerMessage = PerMessage(used.Clients, delivered),
+            ServerShare = serverShare,
+            ClientShare = clientShare,
+            BoxShare = boxShare,
+            ClientBound = clientShare >= CpuWindow.ClientBoundShare,
+            Errors = count - refused - outcomes.Count(o => o == SendOutcome.Acknowledged),
+            Refused = refused,
+            Resyncs = deliveries.Resyncs,
+            ClosedClients = deliveries.ClosedClients,
+            Missing = deliveries.Missing,
+            MissingSilent = deliveries.MissingSilent,
+            Lost = lost,
+            Duplicates = deliveries.Duplicates,
+            Note = Note(deliveries, lost, unanswered, refused, drain, linger),
         };
     }
 
@@ -99,8 +115,7 @@ internal static class Measure
         var next = -1;
         var completed = 0L;
         var errors = 0;
-        var serverCpu = await server.CpuAsync();
-        var cpu = new CpuWindow();
+        await using var cpu = await CpuWindow.StartAsync(server.CpuAsync);
         var start = Stopwatch.GetTimestamp();
         var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var workers = Enumerable.Range(0, inFlight).Select(_ => Task.Run(async () =>
@@ -131,9 +146,8 @@ internal static class Measure
         }, cancellationToken)).ToArray();
         await Task.WhenAll(workers);
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        var serverCpuUsed = await server.CpuAsync() - serverCpu;
-        var clientCpuUsed = cpu.DriverUsed;
-        var boxUsed = cpu.BoxUsedSeconds;
+        var used = await cpu.StopAsync();
+        var (serverShare, clientShare, boxShare) = cpu.Shares(start, Stopwatch.GetTimestamp());
         double At(double p) => histogram.TotalCount == 0 ? double.NaN : histogram.GetValueAtPercentile(p) / 1000.0;
         return new ResultRow
         {
@@ -147,12 +161,12 @@ internal static class Measure
             P50 = At(50),
             P99 = At(99),
             P999 = At(99.9),
-            ServerCpuMicrosPerMessage = PerMessage(serverCpuUsed, completed),
-            ClientCpuMicrosPerMessage = PerMessage(clientCpuUsed, completed),
-            ServerShare = CpuWindow.Share(serverCpuUsed, elapsed),
-            ClientShare = CpuWindow.Share(clientCpuUsed, elapsed),
-            BoxShare = CpuWindow.Share(boxUsed, elapsed),
-            ClientBound = CpuWindow.Share(clientCpuUsed, elapsed) >= CpuWindow.ClientBoundShare,
+            ServerCpuMicrosPerMessage = PerMessage(used.Server, completed),
+            ClientCpuMicrosPerMessage = PerMessage(used.Clients, completed),
+            ServerShare = serverShare,
+            ClientShare = clientShare,
+            BoxShare = boxShare,
+            ClientBound = clientShare >= CpuWindow.ClientBoundShare,
             Errors = errors,
             Note = "per call/command, not per delivery",
         };
@@ -175,12 +189,20 @@ internal static class Measure
         }
     }
 
-    private static string? Note(long missing, int pending, long duplicates, TimeSpan drain)
+    private static string? Note(Deliveries d, long lost, int unanswered, int refused, TimeSpan drain, TimeSpan linger)
     {
         var parts = new List<string>();
-        if (missing > 0) parts.Add($"{missing} not received within {drain.TotalSeconds:F0}s");
-        if (pending > 0) parts.Add($"{pending} sends unanswered");
-        if (duplicates > 0) parts.Add($"{duplicates} DUPLICATE receipts");
+        if (d.Missing > 0)
+        {
+            parts.Add($"{d.Missing} never arrived within {drain.TotalSeconds:F0}s ({d.MissingSilent} to connected clients without Resync; "
+                + $"{lost} of those still missing {linger.TotalSeconds:F0}s later)");
+        }
+
+        if (d.ClosedClients > 0) parts.Add($"{d.ClosedClients} clients disconnected");
+        if (d.ResyncedClients > 0) parts.Add($"{d.ResyncedClients} clients resynced");
+        if (unanswered > 0) parts.Add($"{unanswered} sends unanswered");
+        if (refused > 0) parts.Add($"{refused} sends refused (503/429)");
+        if (d.Duplicates > 0) parts.Add($"{d.Duplicates} DUPLICATE receipts");
         return parts.Count == 0 ? null : string.Join(", ", parts);
     }
 

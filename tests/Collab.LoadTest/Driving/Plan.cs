@@ -8,6 +8,7 @@ internal sealed record Plan(
     TimeSpan HeavyDuration,
     TimeSpan ClosedDuration,
     TimeSpan Drain,
+    TimeSpan Linger,
     int IdleConnections)
 {
     /// <summary>The light rate of T2: updates per second.</summary>
@@ -19,8 +20,8 @@ internal sealed record Plan(
     public const int InFlight = 64;
 
     public static Plan From(LoadOptions o) => o.Quick
-        ? new Plan(true, o.Sweep, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(0.6), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), o.IdleConnections)
-        : new Plan(false, o.Sweep, TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), o.IdleConnections);
+        ? new Plan(true, o.Sweep, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(0.6), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), o.IdleConnections)
+        : new Plan(false, o.Sweep, TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), o.IdleConnections);
 
     /// <summary>Updates per second offered to N clients in a heavy run.</summary>
     public static double HeavyRate(int n) => Math.Clamp(HeavyDeliveries / n, LightRate, 1_000);

@@ -49,7 +49,32 @@ internal sealed record ResultRow
     /// <summary>The clients used at least <see cref="CpuWindow.ClientBoundShare"/> of the cores: the row measures them, not the server.</summary>
     public bool ClientBound { get; init; }
 
+    /// <summary>Sends that failed (not 2xx and not a refusal), or were not answered by the end of the drain.</summary>
     public int Errors { get; init; }
+
+    /// <summary>Sends refused with 503 or 429: load shed explicitly (their deliveries are not expected).</summary>
+    public int Refused { get; init; }
+
+    /// <summary><c>Resync</c> notices the clients received during the run.</summary>
+    public long Resyncs { get; init; }
+
+    /// <summary>Clients whose connection closed during the run (cut off by the server, say).</summary>
+    public int ClosedClients { get; init; }
+
+    /// <summary>Never arrived: (client, acknowledged message) receipts not received by the end of the drain.</summary>
+    public long Missing { get; init; }
+
+    /// <summary>Of <see cref="Missing"/>: to clients that stayed connected and got no <c>Resync</c>.</summary>
+    public long MissingSilent { get; init; }
+
+    /// <summary>
+    /// Of <see cref="MissingSilent"/>: still not received after waiting longer (the linger), so lost
+    /// rather than late; what T7 counts. Equal to <see cref="MissingSilent"/> when nothing was missing.
+    /// </summary>
+    public long Lost { get; init; }
+
+    /// <summary>A client received a message it already had.</summary>
+    public long Duplicates { get; init; }
 
     public string? Note { get; init; }
 
