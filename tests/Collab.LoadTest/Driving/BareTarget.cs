@@ -11,7 +11,9 @@ internal sealed class BareTarget(ServerProcess server) : IFanOutTarget
 
     public ServerProcess Server => server;
 
-    public ClientPool CreatePool(bool messagePack) => new(new Uri(server.Url, "/hubs/bare"), messagePack);
+    public Uri HubUrl => new(server.Url, "/hubs/bare");
+
+    public string[] Streams => [];
 
     public string Marker(int run, int i) => $"b{run}-{i}";
 

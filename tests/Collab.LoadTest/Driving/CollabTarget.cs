@@ -55,7 +55,7 @@ internal sealed class CollabTarget : IFanOutTarget
     /// <summary>The sending police officer's hub address (hub commands).</summary>
     public Uri PoliceHubUrl => new(Server.Url, $"/hubs/collab?access_token={Uri.EscapeDataString(_policeToken)}");
 
-    public ClientPool CreatePool(bool messagePack) => new(HubUrl, messagePack, [Stream]);
+    public string[] Streams => [Stream];
 
     public string Marker(int run, int i) => IdempotencyKeys.IncidentId(_sender, Key(run, i));
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Collab.LoadTest.Clients;
 
 namespace Collab.LoadTest.Driving;
 
@@ -12,7 +13,8 @@ internal static class Driver
     public static async Task<int> RunAsync(LoadOptions options)
     {
         var plan = Plan.From(options);
-        Console.WriteLine($"Collab load test ({(plan.Quick ? "quick" : "full")}): {Environment.ProcessorCount} cores; servers in child processes, all clients in this one.");
+        Console.WriteLine($"Collab load test ({(plan.Quick ? "quick" : "full")}): {Environment.ProcessorCount} cores; servers in child processes; "
+            + (options.ClientProcesses == 0 ? "all clients in this one." : $"subscribers spread over {options.ClientProcesses} client processes, command senders in this one."));
         var total = Stopwatch.StartNew();
         using var budget = new CancellationTokenSource(plan.Quick ? TimeSpan.FromMinutes(3) : TimeSpan.FromMinutes(40));
         var (rows, idleKilobytes, postgresUnavailable) = await RunAllAsync(options, plan, budget.Token);
@@ -20,7 +22,7 @@ internal static class Driver
         Console.WriteLine();
         Console.WriteLine(Report.Table(rows));
         Console.WriteLine("Latency is from each message's intended send time (open loop) to receipt; 'allN' is until the last of N clients had it.");
-        Console.WriteLine("srv µs/msg: CPU of the server child per delivered message (e2e: silo + gateway in one process); cli: this process (clients + sender).");
+        Console.WriteLine("srv µs/msg: CPU of the server child per delivered message (e2e: silo + gateway in one process); cli: every client process and this one (the sender).");
         Console.WriteLine($"srv/cli/box %: CPU of the server child, of the clients, of the whole machine, over the run's wall time x {CpuWindow.Cores} cores; "
             + $"CLIENT-BOUND: the clients used >= {CpuWindow.ClientBoundShare:P0} of the cores, so the row measures them, not the server.");
         Console.WriteLine("resyncs: Resync notices the clients received; missing: receipts of acknowledged messages that never arrived by the end of the drain; "
@@ -55,10 +57,12 @@ internal static class Driver
         var rows = new List<ResultRow>();
         var bareStart = ServerProcess.StartAsync(["--serve", "signalr"], null, TimeSpan.FromSeconds(60));
         var collabStart = ServerProcess.StartAsync(["--serve", "collab", "--storage", "Memory"], null, TimeSpan.FromSeconds(90));
+        var hostsStart = ClientHosts.StartAsync(options.ClientProcesses);
         await using var database = await ThrowawayDatabase.ForAsync(options);
         var (postgresStart, postgresUnavailable) = StartPostgres(options, database);
         await using var bare = await bareStart;
         await using var collab = await collabStart;
+        await using var hosts = await hostsStart;
         ServerProcess? postgres = null;
         try
         {
@@ -91,7 +95,7 @@ internal static class Driver
             if (options.Runs("signalr")) targets.Add(new BareTarget(bare));
             if (options.Runs("e2e")) targets.Add(memory);
             if (postgres is not null) targets.Add(await CollabTarget.CreateAsync("e2e-postgres", postgres));
-            if (targets.Count > 0) rows.AddRange(await SweepAsync(targets, plan, cancellationToken));
+            if (targets.Count > 0) rows.AddRange(await Sweep.RunAsync(targets, hosts, plan, Show, cancellationToken));
 
             var idleKilobytes = double.NaN;
             if (options.Runs("idle"))
@@ -126,63 +130,13 @@ internal static class Driver
         return (ServerProcess.StartAsync(["--serve", "collab", "--storage", "AdoNet"], new Dictionary<string, string?> { ["COLLAB_LOADTEST_PG"] = connectionString }, TimeSpan.FromSeconds(90)), null);
     }
 
-    private static async Task<List<ResultRow>> SweepAsync(IReadOnlyList<IFanOutTarget> targets, Plan plan, CancellationToken cancellationToken)
-    {
-        var rows = new List<ResultRow>();
-        foreach (var messagePack in new[] { false, true })
-        {
-            var pools = targets.Select(t => t.CreatePool(messagePack)).ToList();
-            try
-            {
-                var warm = new bool[targets.Count];
-                foreach (var (n, load) in plan.Runs(messagePack))
-                {
-                    for (var k = 0; k < targets.Count; k++)
-                    {
-                        var connecting = Stopwatch.StartNew();
-                        await pools[k].GrowToAsync(n, cancellationToken);
-                        if (connecting.Elapsed > TimeSpan.FromSeconds(1))
-                        {
-                            Console.WriteLine($"  ({targets[k].Scenario}: {n} {(messagePack ? "msgpack" : "json")} clients connected in {connecting.Elapsed.TotalSeconds:F1}s)");
-                        }
-                    }
-
-                    for (var k = 0; k < targets.Count; k++)
-                    {
-                        if (!warm[k])
-                        {
-                            // JIT and first activations are not what is measured.
-                            await Measure.OpenLoopAsync(targets[k], pools[k], "warm-up", 50, TimeSpan.FromSeconds(0.3), plan.Drain, plan.Linger, cancellationToken);
-                            warm[k] = true;
-                        }
-
-                        // Connecting clients and the previous run's backlog are not part of this run.
-                        await Measure.SettleAsync(targets[k].Server, cancellationToken);
-                        var rate = load == "light" ? Plan.LightRate : Plan.HeavyRate(n);
-                        var duration = load == "light" ? plan.LightDuration : plan.HeavyDuration;
-                        rows.Add(Show(await Measure.OpenLoopAsync(targets[k], pools[k], load, rate, duration, plan.Drain, plan.Linger, cancellationToken)));
-                    }
-                }
-            }
-            finally
-            {
-                foreach (var pool in pools)
-                {
-                    await pool.DisposeAsync();
-                }
-            }
-        }
-
-        return rows;
-    }
-
     /// <summary>
     /// T3: commands per second with one subscriber, as many in flight as the Orleans baseline
     /// and, like it, spread over 1,000 grains: hub <c>Assign</c> commands on 1,000 active incidents.
     /// </summary>
     private static async Task<ResultRow> CommandsAsync(CollabTarget target, string scenario, Plan plan, CancellationToken cancellationToken)
     {
-        await using var pool = target.CreatePool(messagePack: false);
+        await using var pool = new ClientPool(target.HubUrl, messagePack: false, target.Streams);
         await pool.GrowToAsync(1, cancellationToken);
         await using var commands = await HubCommands.CreateAsync(target, 1_000, Plan.InFlight, cancellationToken);
         await Measure.ClosedLoopAsync(scenario, target.Server, i => commands.SendAsync(i, cancellationToken), Plan.InFlight, TimeSpan.FromSeconds(0.5), cancellationToken);
@@ -194,7 +148,7 @@ internal static class Driver
     /// <summary>Reports per second over REST with one subscriber (each a new incident grain); shown, not a target.</summary>
     private static async Task<ResultRow> ReportsAsync(CollabTarget target, string scenario, Plan plan, CancellationToken cancellationToken)
     {
-        await using var pool = target.CreatePool(messagePack: false);
+        await using var pool = new ClientPool(target.HubUrl, messagePack: false, target.Streams);
         await pool.GrowToAsync(1, cancellationToken);
         var run = Measure.NextRun();
         await Measure.ClosedLoopAsync(scenario, target.Server, async i => await target.SendAsync(run, i, cancellationToken) == SendOutcome.Acknowledged, Plan.InFlight, TimeSpan.FromSeconds(0.5), cancellationToken);
@@ -210,7 +164,7 @@ internal static class Driver
         // Earlier pools' disconnects finish in the background; let them settle before the baseline.
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
         var before = await target.Server.MemoryAsync();
-        await using var pool = target.CreatePool(messagePack: false);
+        await using var pool = new ClientPool(target.HubUrl, messagePack: false, target.Streams);
         var connecting = Stopwatch.StartNew();
         await pool.GrowToAsync(plan.IdleConnections, cancellationToken);
         var connectSeconds = connecting.Elapsed.TotalSeconds;
@@ -230,7 +184,7 @@ internal static class Driver
         return (row, managedKb);
     }
 
-    private static ResultRow Show(ResultRow row)
+    internal static ResultRow Show(ResultRow row)
     {
         Console.WriteLine($"  {row.Scenario,-20} {row.Protocol,-7} N={row.N,-5} {row.Load,-18} deliv/s={Report.F(row.DeliveredPerSecond, 0),-8} p99={Report.F(row.P99, 2)}ms allN p99={Report.F(row.AllP99, 2)}ms "
             + $"srv={Report.F(row.ServerCpuMicrosPerMessage, 1)}µs cli={Report.F(row.ClientCpuMicrosPerMessage, 1)}µs{(row.ClientBound ? " CLIENT-BOUND" : "")} {row.Note}");

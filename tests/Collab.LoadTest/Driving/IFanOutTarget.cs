@@ -9,7 +9,11 @@ internal interface IFanOutTarget
 
     ServerProcess Server { get; }
 
-    ClientPool CreatePool(bool messagePack);
+    /// <summary>Where the subscribers connect.</summary>
+    Uri HubUrl { get; }
+
+    /// <summary>What each subscriber follows (the bare hub's clients are in its group from the start).</summary>
+    string[] Streams { get; }
 
     /// <summary>What the clients will see as the marker (<see cref="WireEnvelope.Marker"/>) of message <paramref name="i"/> of run <paramref name="run"/>.</summary>
     string Marker(int run, int i);

@@ -17,16 +17,15 @@ internal static class Measure
     /// message. When some are still missing it waits <paramref name="linger"/> longer, to tell late
     /// from lost; the row's figures are those at the end of the drain.
     /// </summary>
-    public static async Task<ResultRow> OpenLoopAsync(IFanOutTarget target, ClientPool pool, string load, double rate, TimeSpan duration, TimeSpan drain, TimeSpan linger, CancellationToken cancellationToken)
+    public static async Task<ResultRow> OpenLoopAsync(IFanOutTarget target, ClientFleet fleet, ClientHosts hosts, string load, double rate, TimeSpan duration, TimeSpan drain, TimeSpan linger, CancellationToken cancellationToken)
     {
         var run = NextRun();
         var count = Math.Max(1, (int)Math.Round(rate * duration.TotalSeconds));
         var markers = Enumerable.Range(0, count).Select(i => target.Marker(run, i)).ToArray();
-        await using var cpu = await CpuWindow.StartAsync(target.Server.CpuAsync);
-        var spec = new RunSpec(run, markers, Stopwatch.GetTimestamp() + Stopwatch.Frequency / 50, Stopwatch.Frequency / rate);
-        var receipts = new Receipts(spec, pool.Count);
-        foreach (var slot in pool.ClosedSlots) receipts.OnClosed(slot);
-        pool.Current = receipts;
+        await using var cpu = await CpuWindow.StartAsync(target.Server.CpuAsync, hosts.CpuAsync);
+        // The first message is due a little after every client process knows the run, so none is early.
+        var spec = new RunSpec(run, markers, Stopwatch.GetTimestamp() + Stopwatch.Frequency / 5, Stopwatch.Frequency / rate);
+        await fleet.BeginAsync(spec);
         var outcomes = new SendOutcome?[count];
         var sends = await OpenLoopScheduler.RunAsync([.. Enumerable.Range(0, count).Select(spec.Intended)], async index =>
         {
@@ -52,18 +51,18 @@ internal static class Measure
 
         var sendsDone = Stopwatch.GetTimestamp();
         var unacknowledged = Enumerable.Range(0, count).Where(i => outcomes[i] != SendOutcome.Acknowledged).ToHashSet();
-        await receipts.WaitAsync(unacknowledged, deadline, cancellationToken);
-        var report = receipts.Report(unacknowledged);
+        await fleet.WaitAsync(unacknowledged, deadline, cancellationToken);
+        var reports = await fleet.ReportAsync(unacknowledged);
         var used = await cpu.StopAsync();
-        var lost = report.MissingSilent;
-        if (report.Missing > 0)
+        var deliveries = Deliveries.Merge(reports, count, count - unacknowledged.Count);
+        var lost = deliveries.MissingSilent;
+        if (deliveries.Missing > 0)
         {
-            await receipts.WaitAsync(unacknowledged, Stopwatch.GetTimestamp() + (long)(linger.TotalSeconds * Stopwatch.Frequency), cancellationToken);
-            lost = receipts.Report(unacknowledged).MissingSilent;
+            await fleet.WaitAsync(unacknowledged, Stopwatch.GetTimestamp() + (long)(linger.TotalSeconds * Stopwatch.Frequency), cancellationToken);
+            lost = (await fleet.ReportAsync(unacknowledged)).Sum(r => r.MissingSilent);
         }
 
-        pool.Current = null;
-        var deliveries = Deliveries.Merge([report], count, count - unacknowledged.Count);
+        await fleet.EndAsync();
         var delivered = deliveries.Delivered;
         var elapsed = delivered == 0 ? double.NaN : Stopwatch.GetElapsedTime(spec.Start, deliveries.LastReceipt).TotalSeconds;
         // The shares of the box cover the run's active part: from the first send until the last receipt (or until the sends were answered).
@@ -73,8 +72,8 @@ internal static class Measure
         return new ResultRow
         {
             Scenario = target.Scenario,
-            Protocol = pool.MessagePack ? "msgpack" : "json",
-            N = pool.Count,
+            Protocol = fleet.MessagePack ? "msgpack" : "json",
+            N = fleet.Count,
             Load = load,
             OfferedPerSecond = rate,
             Messages = count,

@@ -69,7 +69,7 @@ internal static class ServeMode
     /// thread for the whole run, and on a 2-core box that starves the very servers being measured.
     /// A dedicated thread reads instead.
     /// </summary>
-    private static IAsyncEnumerable<string> Commands()
+    internal static IAsyncEnumerable<string> Commands()
     {
         var lines = System.Threading.Channels.Channel.CreateUnbounded<string>();
         var reader = new Thread(() =>
@@ -86,7 +86,7 @@ internal static class ServeMode
         return lines.Reader.ReadAllAsync();
     }
 
-    private static string Flatten(Exception ex)
+    internal static string Flatten(Exception ex)
     {
         var inner = ex;
         while (inner is AggregateException { InnerException: { } next })
