@@ -23,7 +23,7 @@ internal sealed class LoadOptions
     /// <summary>Fan-out sizes to sweep.</summary>
     public int[] Sweep { get; private set; } = [];
 
-    /// <summary>Parts to run (orleans, signalr, e2e, commands, idle, pg); empty: all.</summary>
+    /// <summary>Parts to run (orleans, signalr, e2e, commands, notes, slow, idle, pg); empty: all.</summary>
     public HashSet<string> Only { get; private set; } = new(StringComparer.OrdinalIgnoreCase);
 
     public bool Runs(string part) => Only.Count == 0 || Only.Contains(part);
@@ -56,7 +56,7 @@ internal sealed class LoadOptions
                 case "--idle": o.IdleConnections = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--client-procs": o.ClientProcesses = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--clients": o.ClientHost = true; break;
-                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Use --quick, --check, --json FILE, --pg CONNSTRING, --sweep 1,100,1000,5000, --idle 10000, --client-procs 2, --only orleans,signalr,e2e,commands,idle,pg.");
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Use --quick, --check, --json FILE, --pg CONNSTRING, --sweep 1,100,1000,5000, --idle 10000, --client-procs 2, --only orleans,signalr,e2e,commands,notes,slow,idle,pg.");
             }
         }
 

@@ -15,7 +15,7 @@ internal sealed class ClientFleet : IAsyncDisposable
     private readonly IReadOnlyList<IClientHost> _hosts;
     private readonly int _id = Interlocked.Increment(ref s_nextId);
     private readonly Uri _hubUrl;
-    private readonly string[] _streams;
+    private string[] _streams;
     private bool _created;
 
     public ClientFleet(ClientHosts hosts, Uri hubUrl, bool messagePack, string[] streams)
@@ -49,7 +49,14 @@ internal sealed class ClientFleet : IAsyncDisposable
     }
 
     /// <summary>Every client follows exactly <paramref name="streams"/> from now on.</summary>
-    public Task FollowAsync(string[] streams) => AllAsync(_ => Command("follow", new { id = _id, streams }), Setup);
+    public async Task FollowAsync(string[] streams)
+    {
+        _streams = streams;
+        if (_created)
+        {
+            await AllAsync(_ => Command("follow", new { id = _id, streams }), Setup);
+        }
+    }
 
     public Task BeginAsync(RunSpec spec) => AllAsync(_ => Command("begin", new { id = _id, spec }));
 

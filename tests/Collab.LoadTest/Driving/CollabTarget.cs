@@ -17,8 +17,8 @@ namespace Collab.LoadTest.Driving;
 /// </summary>
 internal sealed class CollabTarget : IFanOutTarget
 {
-    private const double Lat = 52.0705;
-    private const double Lon = 4.2806;
+    public const double Lat = 52.0705;
+    public const double Lon = 4.2806;
     private readonly HttpClient _http;
     private readonly Actor _sender;
     private readonly string _session = Guid.NewGuid().ToString("N")[..8];
@@ -72,7 +72,7 @@ internal sealed class CollabTarget : IFanOutTarget
         return SendOutcomes.Of(response.StatusCode);
     }
 
-    private async Task<string> TokenAsync(string sub, string role)
+    public async Task<string> TokenAsync(string sub, string role)
     {
         using var response = await _http.PostAsJsonAsync("/dev/token", new { sub, role });
         response.EnsureSuccessStatusCode();

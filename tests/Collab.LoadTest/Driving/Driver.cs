@@ -91,11 +91,19 @@ internal static class Driver
 
             // Side by side: each (N, protocol, load) runs on every system back to back, so the
             // noise of a shared 2-core box falls on the compared figures alike.
-            var targets = new List<IFanOutTarget>();
-            if (options.Runs("signalr")) targets.Add(new BareTarget(bare));
-            if (options.Runs("e2e")) targets.Add(memory);
-            if (postgres is not null) targets.Add(await CollabTarget.CreateAsync("e2e-postgres", postgres));
-            if (targets.Count > 0) rows.AddRange(await Sweep.RunAsync(targets, hosts, plan, Show, cancellationToken));
+            var systems = new List<FanOutSystem>();
+            if (options.Runs("signalr") || options.Runs("notes"))
+            {
+                systems.Add(new FanOutSystem(new BareTarget(bare), options.Runs("signalr"), options.Runs("notes") ? new BareNotesTarget(bare) : null));
+            }
+
+            if (options.Runs("e2e") || options.Runs("notes"))
+            {
+                systems.Add(new FanOutSystem(memory, options.Runs("e2e"), options.Runs("notes") ? await CollabNotesTarget.CreateAsync(memory, Plan.Officers) : null));
+            }
+
+            if (postgres is not null) systems.Add(new FanOutSystem(await CollabTarget.CreateAsync("e2e-postgres", postgres), true, null));
+            if (systems.Count > 0) rows.AddRange(await Sweep.RunAsync(systems, hosts, plan, Show, cancellationToken));
 
             var idleKilobytes = double.NaN;
             if (options.Runs("idle"))

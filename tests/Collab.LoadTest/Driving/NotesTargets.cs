@@ -1,0 +1,136 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+
+namespace Collab.LoadTest.Driving;
+
+/// <summary>
+/// The incident-notes scenario: subscribers follow a few incidents' streams and officers post
+/// public notes to them over REST; each note reaches every subscriber of its incident. The marker
+/// is the note's text (letters only, so no masking of what looks like a phone number or a plate
+/// changes it).
+/// </summary>
+internal interface INotesTarget : IFanOutTarget
+{
+    /// <summary>Incidents that will take this row's notes (fresh ones each row, so no row inherits the notes of the one before).</summary>
+    Task NewIncidentsAsync(int count, CancellationToken cancellationToken);
+}
+
+internal static class NoteText
+{
+    /// <summary>A note's text: letters and spaces only.</summary>
+    public static string Of(string session, int run, int i) => $"Load test note {session} {Letters(run)} {Letters(i)}";
+
+    /// <summary>Session tags in letters only.</summary>
+    public static string NewSession() => Letters(Random.Shared.Next(1 << 24));
+
+    private static string Letters(int value)
+    {
+        var sb = new StringBuilder();
+        do
+        {
+            sb.Insert(0, (char)('a' + value % 26));
+            value /= 26;
+        }
+        while (value > 0);
+        return sb.ToString();
+    }
+}
+
+/// <summary>e2e notes: <c>POST /api/incidents/{id}/notes</c> (public) by one of many police officers; citizens follow <c>incident:{id}</c>.</summary>
+internal sealed class CollabNotesTarget : INotesTarget
+{
+    private readonly CollabTarget _system;
+    private readonly HttpClient _http;
+    private readonly string _session = NoteText.NewSession();
+    private string[] _officers = [];
+    private string[] _incidents = [];
+
+    private CollabNotesTarget(CollabTarget system)
+    {
+        _system = system;
+        _http = Http.Create(system.Server.Url);
+    }
+
+    public string Scenario => _system.Scenario + "-notes";
+
+    public ServerProcess Server => _system.Server;
+
+    public Uri HubUrl => _system.HubUrl;
+
+    public string[] Streams => [.. _incidents.Select(id => $"incident:{id}")];
+
+    /// <summary>Dev tokens for <paramref name="officers"/> police officers, who take turns posting.</summary>
+    public static async Task<CollabNotesTarget> CreateAsync(CollabTarget system, int officers)
+    {
+        var target = new CollabNotesTarget(system);
+        target._officers = new string[officers];
+        await Parallel.ForEachAsync(Enumerable.Range(0, officers), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (k, _) =>
+            target._officers[k] = await system.TokenAsync($"police-notes-{target._session}-{k}", "police"));
+        return target;
+    }
+
+    public async Task NewIncidentsAsync(int count, CancellationToken cancellationToken)
+    {
+        var incidents = new string[count];
+        for (var k = 0; k < count; k++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/incidents")
+            {
+                Content = JsonContent.Create(new { category = "vandalism", description = "Load test: notes on this incident", location = new { lat = CollabTarget.Lat, lon = CollabTarget.Lon } }),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _officers[k % _officers.Length]);
+            using var response = await _http.SendAsync(request, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            incidents[k] = (await response.Content.ReadFromJsonAsync<Created>(cancellationToken))!.Id;
+        }
+
+        _incidents = incidents;
+    }
+
+    public string Marker(int run, int i) => NoteText.Of(_session, run, i);
+
+    public async Task<SendOutcome> SendAsync(int run, int i, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/incidents/{_incidents[i % _incidents.Length]}/notes")
+        {
+            Content = JsonContent.Create(new { text = Marker(run, i), visibility = "public" }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _officers[i % _officers.Length]);
+        request.Headers.Add("Idempotency-Key", $"n{_session}-{run}-{i}");
+        using var response = await _http.SendAsync(request, cancellationToken);
+        return SendOutcomes.Of(response.StatusCode);
+    }
+
+    private sealed record Created(string Id);
+}
+
+/// <summary>Bare notes: the bare server's <c>POST /incidents/{id}/notes</c>, one group send per note.</summary>
+internal sealed class BareNotesTarget(ServerProcess server) : INotesTarget
+{
+    private readonly HttpClient _http = Http.Create(server.Url);
+    private readonly string _session = NoteText.NewSession();
+    private string[] _incidents = [];
+
+    public string Scenario => "baseline-signalr-notes";
+
+    public ServerProcess Server => server;
+
+    public Uri HubUrl => new(server.Url, "/hubs/bare");
+
+    public string[] Streams => [.. _incidents.Select(id => $"incident:{id}")];
+
+    public Task NewIncidentsAsync(int count, CancellationToken cancellationToken)
+    {
+        _incidents = [.. Enumerable.Range(0, count).Select(_ => Guid.NewGuid().ToString("D"))];
+        return Task.CompletedTask;
+    }
+
+    public string Marker(int run, int i) => NoteText.Of(_session, run, i);
+
+    public async Task<SendOutcome> SendAsync(int run, int i, CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsJsonAsync($"/incidents/{_incidents[i % _incidents.Length]}/notes", new { text = Marker(run, i), visibility = "public" }, cancellationToken);
+        return SendOutcomes.Of(response.StatusCode);
+    }
+}
