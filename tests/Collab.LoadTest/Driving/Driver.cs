@@ -89,6 +89,22 @@ internal static class Driver
                 if (!plan.Quick) rows.Add(Show(await ReportsAsync(memory, "e2e-memory-reports", plan, cancellationToken)));
             }
 
+            // The slow consumer before the sweep: its staller stays stalled while the rest runs, and
+            // what became of it is read at the end.
+            var stallers = new List<PendingStaller>();
+            if (options.Runs("slow"))
+            {
+                var slow = new List<INotesTarget>();
+                if (!plan.Quick) slow.Add(new BareNotesTarget(bare, "-slow", SlowConsumer.NoteLength));
+                slow.Add(await CollabNotesTarget.CreateAsync(memory, 20, "-slow", SlowConsumer.NoteLength));
+                foreach (var target in slow)
+                {
+                    var (slowRows, pending) = await SlowConsumer.RunAsync(target, hosts, plan, Show, cancellationToken);
+                    rows.AddRange(slowRows);
+                    stallers.Add(pending);
+                }
+            }
+
             // Side by side: each (N, protocol, load) runs on every system back to back, so the
             // noise of a shared 2-core box falls on the compared figures alike.
             var systems = new List<FanOutSystem>();
@@ -111,6 +127,11 @@ internal static class Driver
                 var (idleRow, kilobytes) = await IdleMemoryAsync(memory, plan, cancellationToken);
                 rows.Add(Show(idleRow));
                 idleKilobytes = kilobytes;
+            }
+
+            foreach (var staller in stallers)
+            {
+                rows.Add(Show(await staller.VerdictAsync()));
             }
 
             if (postgresUnavailable is not null)

@@ -17,11 +17,13 @@ internal static class Measure
     /// message. When some are still missing it waits <paramref name="linger"/> longer, to tell late
     /// from lost; the row's figures are those at the end of the drain.
     /// </summary>
-    public static async Task<ResultRow> OpenLoopAsync(IFanOutTarget target, ClientFleet fleet, ClientHosts hosts, string load, double rate, TimeSpan duration, TimeSpan drain, TimeSpan linger, CancellationToken cancellationToken)
+    public static async Task<ResultRow> OpenLoopAsync(IFanOutTarget target, ClientFleet fleet, ClientHosts hosts, string load, double rate, TimeSpan duration, TimeSpan drain, TimeSpan linger, CancellationToken cancellationToken,
+        Action<SentRun>? sent = null)
     {
         var run = NextRun();
         var count = Math.Max(1, (int)Math.Round(rate * duration.TotalSeconds));
         var markers = Enumerable.Range(0, count).Select(i => target.Marker(run, i)).ToArray();
+        var countersBefore = await target.Server.CountersAsync();
         await using var cpu = await CpuWindow.StartAsync(target.Server.CpuAsync, hosts.CpuAsync);
         // The first message is due a little after every client process knows the run, so none is early.
         var spec = new RunSpec(run, markers, Stopwatch.GetTimestamp() + Stopwatch.Frequency / 5, Stopwatch.Frequency / rate);
@@ -51,6 +53,7 @@ internal static class Measure
 
         var sendsDone = Stopwatch.GetTimestamp();
         var unacknowledged = Enumerable.Range(0, count).Where(i => outcomes[i] != SendOutcome.Acknowledged).ToHashSet();
+        sent?.Invoke(new SentRun(markers, unacknowledged));
         await fleet.WaitAsync(unacknowledged, deadline, cancellationToken);
         var reports = await fleet.ReportAsync(unacknowledged);
         var used = await cpu.StopAsync();
@@ -63,6 +66,7 @@ internal static class Measure
         }
 
         await fleet.EndAsync();
+        var counters = Delta(countersBefore, await target.Server.CountersAsync());
         var delivered = deliveries.Delivered;
         var elapsed = delivered == 0 ? double.NaN : Stopwatch.GetElapsedTime(spec.Start, deliveries.LastReceipt).TotalSeconds;
         // The shares of the box cover the run's active part: from the first send until the last receipt (or until the sends were answered).
@@ -99,7 +103,8 @@ internal static class Measure
             MissingSilent = deliveries.MissingSilent,
             Lost = lost,
             Duplicates = deliveries.Duplicates,
-            Note = Note(deliveries, lost, unanswered, refused, drain, linger),
+            ServerCounters = counters,
+            Note = Note(deliveries, lost, unanswered, refused, drain, linger, counters),
         };
     }
 
@@ -188,7 +193,11 @@ internal static class Measure
         }
     }
 
-    private static string? Note(Deliveries d, long lost, int unanswered, int refused, TimeSpan drain, TimeSpan linger)
+    /// <summary>What each counter added from <paramref name="before"/> to <paramref name="after"/>.</summary>
+    public static IReadOnlyDictionary<string, long> Delta(IReadOnlyDictionary<string, long> before, IReadOnlyDictionary<string, long> after) =>
+        after.ToDictionary(kv => kv.Key, kv => kv.Value - before.GetValueOrDefault(kv.Key));
+
+    private static string? Note(Deliveries d, long lost, int unanswered, int refused, TimeSpan drain, TimeSpan linger, IReadOnlyDictionary<string, long> server)
     {
         var parts = new List<string>();
         if (d.Missing > 0)
@@ -202,9 +211,17 @@ internal static class Measure
         if (unanswered > 0) parts.Add($"{unanswered} sends unanswered");
         if (refused > 0) parts.Add($"{refused} sends refused (503/429)");
         if (d.Duplicates > 0) parts.Add($"{d.Duplicates} DUPLICATE receipts");
+        if (server.GetValueOrDefault("collab.hub.cutoffs") is > 0 and var cut) parts.Add($"server cut off {cut} connections");
+        if (server.GetValueOrDefault("collab.resyncs") is > 0 and var resyncs) parts.Add($"server sent {resyncs} Resyncs");
         return parts.Count == 0 ? null : string.Join(", ", parts);
     }
 
     private static double PerMessage(TimeSpan cpu, long messages) =>
         messages == 0 ? double.NaN : cpu.TotalMicroseconds / messages;
+}
+
+/// <summary>What a run sent: its markers, and which of them were not acknowledged.</summary>
+internal sealed record SentRun(string[] Markers, IReadOnlySet<int> Unacknowledged)
+{
+    public IEnumerable<string> Acknowledged => Markers.Where((_, i) => !Unacknowledged.Contains(i));
 }

@@ -18,8 +18,17 @@ internal interface INotesTarget : IFanOutTarget
 
 internal static class NoteText
 {
-    /// <summary>A note's text: letters and spaces only.</summary>
-    public static string Of(string session, int run, int i) => $"Load test note {session} {Letters(run)} {Letters(i)}";
+    private const string Filler = " the street lights on this corner are out again and the crossing is dark";
+
+    /// <summary>A note's text: letters and spaces only, padded with words up to <paramref name="length"/> characters.</summary>
+    public static string Of(string session, int run, int i, int length)
+    {
+        var text = $"Load test note {session} {Letters(run)} {Letters(i)}";
+        if (text.Length >= length) return text;
+        var sb = new StringBuilder(text, length);
+        while (sb.Length < length) sb.Append(Filler, 0, Math.Min(Filler.Length, length - sb.Length));
+        return sb.ToString().TrimEnd();
+    }
 
     /// <summary>Session tags in letters only.</summary>
     public static string NewSession() => Letters(Random.Shared.Next(1 << 24));
@@ -41,18 +50,22 @@ internal static class NoteText
 internal sealed class CollabNotesTarget : INotesTarget
 {
     private readonly CollabTarget _system;
+    private readonly string _suffix;
+    private readonly int _length;
     private readonly HttpClient _http;
     private readonly string _session = NoteText.NewSession();
     private string[] _officers = [];
     private string[] _incidents = [];
 
-    private CollabNotesTarget(CollabTarget system)
+    private CollabNotesTarget(CollabTarget system, string suffix, int length)
     {
         _system = system;
+        _suffix = suffix;
+        _length = length;
         _http = Http.Create(system.Server.Url);
     }
 
-    public string Scenario => _system.Scenario + "-notes";
+    public string Scenario => _system.Scenario + _suffix;
 
     public ServerProcess Server => _system.Server;
 
@@ -60,10 +73,10 @@ internal sealed class CollabNotesTarget : INotesTarget
 
     public string[] Streams => [.. _incidents.Select(id => $"incident:{id}")];
 
-    /// <summary>Dev tokens for <paramref name="officers"/> police officers, who take turns posting.</summary>
-    public static async Task<CollabNotesTarget> CreateAsync(CollabTarget system, int officers)
+    /// <summary>Dev tokens for <paramref name="officers"/> police officers, who take turns posting notes of about <paramref name="length"/> characters.</summary>
+    public static async Task<CollabNotesTarget> CreateAsync(CollabTarget system, int officers, string suffix = "-notes", int length = 0)
     {
-        var target = new CollabNotesTarget(system);
+        var target = new CollabNotesTarget(system, suffix, length);
         target._officers = new string[officers];
         await Parallel.ForEachAsync(Enumerable.Range(0, officers), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (k, _) =>
             target._officers[k] = await system.TokenAsync($"police-notes-{target._session}-{k}", "police"));
@@ -88,7 +101,7 @@ internal sealed class CollabNotesTarget : INotesTarget
         _incidents = incidents;
     }
 
-    public string Marker(int run, int i) => NoteText.Of(_session, run, i);
+    public string Marker(int run, int i) => NoteText.Of(_session, run, i, _length);
 
     public async Task<SendOutcome> SendAsync(int run, int i, CancellationToken cancellationToken)
     {
@@ -106,13 +119,13 @@ internal sealed class CollabNotesTarget : INotesTarget
 }
 
 /// <summary>Bare notes: the bare server's <c>POST /incidents/{id}/notes</c>, one group send per note.</summary>
-internal sealed class BareNotesTarget(ServerProcess server) : INotesTarget
+internal sealed class BareNotesTarget(ServerProcess server, string suffix = "-notes", int length = 0) : INotesTarget
 {
     private readonly HttpClient _http = Http.Create(server.Url);
     private readonly string _session = NoteText.NewSession();
     private string[] _incidents = [];
 
-    public string Scenario => "baseline-signalr-notes";
+    public string Scenario => "baseline-signalr" + suffix;
 
     public ServerProcess Server => server;
 
@@ -126,7 +139,7 @@ internal sealed class BareNotesTarget(ServerProcess server) : INotesTarget
         return Task.CompletedTask;
     }
 
-    public string Marker(int run, int i) => NoteText.Of(_session, run, i);
+    public string Marker(int run, int i) => NoteText.Of(_session, run, i, length);
 
     public async Task<SendOutcome> SendAsync(int run, int i, CancellationToken cancellationToken)
     {

@@ -76,6 +76,9 @@ internal sealed record ResultRow
     /// <summary>A client received a message it already had.</summary>
     public long Duplicates { get; init; }
 
+    /// <summary>The gateway's own counters over the run (its group sends, resyncs sent, connections cut off); empty for the bare server.</summary>
+    public IReadOnlyDictionary<string, long> ServerCounters { get; init; } = new Dictionary<string, long>();
+
     public string? Note { get; init; }
 
     public static ResultRow NotAvailable(string scenario, string reason) => new() { Scenario = scenario, Note = $"n/a ({reason})" };

@@ -33,5 +33,12 @@ internal sealed class ServerProcess : IAsyncDisposable
         return (long.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture));
     }
 
+    /// <summary>The gateway's own counter totals so far (empty for the bare server).</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountersAsync()
+    {
+        var reply = await _child.AskAsync("counters");
+        return System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, long>>(reply["counters ".Length..]) ?? [];
+    }
+
     public ValueTask DisposeAsync() => _child.DisposeAsync();
 }

@@ -6,7 +6,7 @@ namespace Collab.LoadTest.Serving;
 /// <summary>
 /// The child process (<c>--serve</c>): hosts the servers under test so their CPU and memory are
 /// measured apart from the clients. It talks to the driver in lines prefixed with <c>@@</c> on
-/// stdout (logs go to stderr) and takes <c>cpu</c>, <c>mem</c> and <c>quit</c> on stdin.
+/// stdout (logs go to stderr) and takes <c>cpu</c>, <c>mem</c>, <c>counters</c> and <c>quit</c> on stdin.
 /// </summary>
 internal static class ServeMode
 {
@@ -14,6 +14,7 @@ internal static class ServeMode
 
     public static async Task<int> RunAsync(LoadOptions options)
     {
+        using var counters = new ServerCounters();
         IServedSystem system;
         try
         {
@@ -51,6 +52,9 @@ internal static class ServeMode
                             Console.WriteLine($"{Prefix}mem {managed} {self.WorkingSet64}");
                         }
 
+                        break;
+                    case "counters":
+                        Console.WriteLine($"{Prefix}counters {counters.Json()}");
                         break;
                     case "quit":
                         return 0;
