@@ -72,6 +72,16 @@ internal sealed class CollabTarget : IFanOutTarget
         return SendOutcomes.Of(response.StatusCode);
     }
 
+    /// <summary>Assigns a unit over REST as the police officer; the answered incident's id, or null when refused.</summary>
+    public async Task<string?> AssignAsync(string id, string unit, CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsJsonAsync($"/api/incidents/{id}/assign", new { unit }, cancellationToken);
+        if (!response.IsSuccessStatusCode) return null;
+        return (await response.Content.ReadFromJsonAsync<AnsweredView>(cancellationToken))?.Id;
+    }
+
+    private sealed record AnsweredView(string Id);
+
     public async Task<string> TokenAsync(string sub, string role)
     {
         using var response = await _http.PostAsJsonAsync("/dev/token", new { sub, role });

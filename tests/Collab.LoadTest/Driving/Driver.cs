@@ -43,9 +43,9 @@ internal static class Driver
         }
 
         Console.WriteLine($"Took {total.Elapsed.TotalSeconds:F0}s.");
-        if (Targets.T3Ceiling(rows) is { } ceiling)
+        foreach (var line in Targets.Details(rows))
         {
-            Console.WriteLine(ceiling);
+            Console.WriteLine(line);
         }
 
         Console.WriteLine(Targets.Line(verdicts));
@@ -79,14 +79,18 @@ internal static class Driver
             }
 
             if (options.Runs("orleans")) rows.Add(Show(await OrleansBaseline.RunAsync(collab, plan, cancellationToken)));
-            if (options.Runs("commands")) rows.Add(Show(await HubEchoBaseline.RunAsync(bare, plan, cancellationToken)));
+            if (options.Runs("commands"))
+            {
+                rows.Add(Show(await EchoBaselines.HubAsync(bare, plan, cancellationToken)));
+                rows.Add(Show(await EchoBaselines.RestAsync(bare, plan, cancellationToken)));
+            }
 
             var memory = await CollabTarget.CreateAsync("e2e-memory", collab);
             // Commands before the sweep: every report grows the neighbourhood's state, and T3 compares with a fresh cluster.
             if (options.Runs("commands"))
             {
-                rows.Add(Show(await CommandsAsync(memory, "e2e-memory-commands", plan, cancellationToken)));
-                if (!plan.Quick) rows.Add(Show(await ReportsAsync(memory, "e2e-memory-reports", plan, cancellationToken)));
+                rows.AddRange((await CommandRuns.AssignAsync(memory, plan, cancellationToken)).Select(Show));
+                if (!plan.Quick) rows.Add(Show(await CommandRuns.ReportsAsync(memory, "e2e-memory-reports", plan, cancellationToken)));
             }
 
             // The slow consumer before the sweep: its staller stays stalled while the rest runs, and
@@ -124,7 +128,7 @@ internal static class Driver
             var idleKilobytes = double.NaN;
             if (options.Runs("idle"))
             {
-                var (idleRow, kilobytes) = await IdleMemoryAsync(memory, plan, cancellationToken);
+                var (idleRow, kilobytes) = await CommandRuns.IdleMemoryAsync(memory, plan, cancellationToken);
                 rows.Add(Show(idleRow));
                 idleKilobytes = kilobytes;
             }
@@ -157,60 +161,6 @@ internal static class Driver
         // The connection string travels by environment, not argv, so it does not show in process lists.
         // An old schema makes the child fail with the reason.
         return (ServerProcess.StartAsync(["--serve", "collab", "--storage", "AdoNet"], new Dictionary<string, string?> { ["COLLAB_LOADTEST_PG"] = connectionString }, TimeSpan.FromSeconds(90)), null);
-    }
-
-    /// <summary>
-    /// T3: commands per second with one subscriber, as many in flight as the Orleans baseline
-    /// and, like it, spread over 1,000 grains: hub <c>Assign</c> commands on 1,000 active incidents.
-    /// </summary>
-    private static async Task<ResultRow> CommandsAsync(CollabTarget target, string scenario, Plan plan, CancellationToken cancellationToken)
-    {
-        await using var pool = new ClientPool(target.HubUrl, messagePack: false, target.Streams);
-        await pool.GrowToAsync(1, cancellationToken);
-        await using var commands = await HubCommands.CreateAsync(target, 1_000, Plan.InFlight, cancellationToken);
-        await Measure.ClosedLoopAsync(scenario, target.Server, i => commands.SendAsync(i, cancellationToken), Plan.InFlight, TimeSpan.FromSeconds(0.5), cancellationToken);
-        var row = await Measure.ClosedLoopAsync(scenario, target.Server, i => commands.SendAsync(i, cancellationToken), Plan.InFlight, plan.ClosedDuration, cancellationToken);
-        await Measure.SettleAsync(target.Server, cancellationToken);
-        return row with { Load = $"hub Assign, {Plan.InFlight} in flight", Note = $"per command, not per delivery; {commands.Incidents} incidents" };
-    }
-
-    /// <summary>Reports per second over REST with one subscriber (each a new incident grain); shown, not a target.</summary>
-    private static async Task<ResultRow> ReportsAsync(CollabTarget target, string scenario, Plan plan, CancellationToken cancellationToken)
-    {
-        await using var pool = new ClientPool(target.HubUrl, messagePack: false, target.Streams);
-        await pool.GrowToAsync(1, cancellationToken);
-        var run = Measure.NextRun();
-        await Measure.ClosedLoopAsync(scenario, target.Server, async i => await target.SendAsync(run, i, cancellationToken) == SendOutcome.Acknowledged, Plan.InFlight, TimeSpan.FromSeconds(0.5), cancellationToken);
-        run = Measure.NextRun();
-        var row = await Measure.ClosedLoopAsync(scenario, target.Server, async i => await target.SendAsync(run, i, cancellationToken) == SendOutcome.Acknowledged, Plan.InFlight, plan.ClosedDuration, cancellationToken);
-        await Measure.SettleAsync(target.Server, cancellationToken);
-        return row with { Load = $"REST report, {Plan.InFlight} in flight", Note = "per report, not per delivery; each a new incident" };
-    }
-
-    /// <summary>T4: the gateway's managed memory per idle (connected and subscribed) connection, measured in the server child.</summary>
-    private static async Task<(ResultRow Row, double Kilobytes)> IdleMemoryAsync(CollabTarget target, Plan plan, CancellationToken cancellationToken)
-    {
-        // Earlier pools' disconnects finish in the background; let them settle before the baseline.
-        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
-        var before = await target.Server.MemoryAsync();
-        await using var pool = new ClientPool(target.HubUrl, messagePack: false, target.Streams);
-        var connecting = Stopwatch.StartNew();
-        await pool.GrowToAsync(plan.IdleConnections, cancellationToken);
-        var connectSeconds = connecting.Elapsed.TotalSeconds;
-        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-        var after = await target.Server.MemoryAsync();
-        var n = pool.Count;
-        var managedKb = (after.Managed - before.Managed) / 1024.0 / n;
-        var workingSetKb = (after.WorkingSet - before.WorkingSet) / 1024.0 / n;
-        var row = new ResultRow
-        {
-            Scenario = "idle-connections",
-            Protocol = "json",
-            N = n,
-            Load = "idle",
-            Note = $"gateway managed {managedKb:F1} KB/conn, working set {workingSetKb:F1} KB/conn; {n} connected+subscribed in {connectSeconds:F1}s",
-        };
-        return (row, managedKb);
     }
 
     internal static ResultRow Show(ResultRow row)
