@@ -15,8 +15,8 @@ internal static class Driver
         var plan = Plan.From(options);
         Console.WriteLine($"Collab load test ({(plan.Quick ? "quick" : "full")}): {Environment.ProcessorCount} cores; servers in child processes; "
             + (options.ClientProcesses == 0 ? "all clients in this one." : $"subscribers spread over {options.ClientProcesses} client processes, command senders in this one."));
-        var total = Stopwatch.StartNew();
-        using var budget = new CancellationTokenSource(plan.Quick ? TimeSpan.FromMinutes(3) : TimeSpan.FromMinutes(40));
+        var total = Elapsed;
+        using var budget = new CancellationTokenSource(plan.Quick ? TimeSpan.FromMinutes(5) : TimeSpan.FromMinutes(40));
         var (rows, idleKilobytes, postgresUnavailable) = await RunAllAsync(options, plan, budget.Token);
 
         Console.WriteLine();
@@ -163,9 +163,11 @@ internal static class Driver
         return (ServerProcess.StartAsync(["--serve", "collab", "--storage", "AdoNet"], new Dictionary<string, string?> { ["COLLAB_LOADTEST_PG"] = connectionString }, TimeSpan.FromSeconds(90)), null);
     }
 
+    private static readonly Stopwatch Elapsed = Stopwatch.StartNew();
+
     internal static ResultRow Show(ResultRow row)
     {
-        Console.WriteLine($"  {row.Scenario,-20} {row.Protocol,-7} N={row.N,-5} {row.Load,-18} deliv/s={Report.F(row.DeliveredPerSecond, 0),-8} p99={Report.F(row.P99, 2)}ms allN p99={Report.F(row.AllP99, 2)}ms "
+        Console.WriteLine($"  [{Elapsed.Elapsed.TotalSeconds,3:F0}s] {row.Scenario,-20} {row.Protocol,-7} N={row.N,-5} {row.Load,-18} deliv/s={Report.F(row.DeliveredPerSecond, 0),-8} p99={Report.F(row.P99, 2)}ms allN p99={Report.F(row.AllP99, 2)}ms "
             + $"srv={Report.F(row.ServerCpuMicrosPerMessage, 1)}µs cli={Report.F(row.ClientCpuMicrosPerMessage, 1)}µs{(row.ClientBound ? " CLIENT-BOUND" : "")} {row.Note}");
         return row;
     }

@@ -86,17 +86,17 @@ internal sealed class CollabNotesTarget : INotesTarget
     public async Task NewIncidentsAsync(int count, CancellationToken cancellationToken)
     {
         var incidents = new string[count];
-        for (var k = 0; k < count; k++)
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (k, ct) =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/incidents")
             {
                 Content = JsonContent.Create(new { category = "vandalism", description = "Load test: notes on this incident", location = new { lat = CollabTarget.Lat, lon = CollabTarget.Lon } }),
             };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _officers[k % _officers.Length]);
-            using var response = await _http.SendAsync(request, cancellationToken);
+            using var response = await _http.SendAsync(request, ct);
             response.EnsureSuccessStatusCode();
-            incidents[k] = (await response.Content.ReadFromJsonAsync<Created>(cancellationToken))!.Id;
-        }
+            incidents[k] = (await response.Content.ReadFromJsonAsync<Created>(ct))!.Id;
+        });
 
         _incidents = incidents;
     }

@@ -29,21 +29,23 @@ internal static class SlowConsumer
     {
         var rows = new List<ResultRow>();
         await using var fleet = new ClientFleet(hosts, target.HubUrl, messagePack: false, []);
-        var duration = plan.Quick ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(30);
+        var duration = plan.Quick ? TimeSpan.FromSeconds(1.5) : TimeSpan.FromSeconds(30);
 
         await target.NewIncidentsAsync(Incidents, cancellationToken);
         await fleet.FollowAsync(target.Streams);
         await Sweep.GrowAsync(target, fleet, Healthy);
-        await Measure.OpenLoopAsync(target, fleet, hosts, "warm-up", Rate, TimeSpan.FromSeconds(1), plan.Drain, plan.Linger, cancellationToken);
+        await Measure.OpenLoopAsync(target, fleet, hosts, "warm-up", Rate, TimeSpan.FromSeconds(plan.Quick ? 0.5 : 1), plan.Drain, plan.Linger, cancellationToken);
 
         await target.NewIncidentsAsync(Incidents, cancellationToken);
         await fleet.FollowAsync(target.Streams);
+        await Sweep.GrowAsync(target, fleet, Healthy);
         await Measure.SettleAsync(target.Server, cancellationToken);
         var without = show(await Measure.OpenLoopAsync(target, fleet, hosts, $"{Rate:0} notes/s, no staller", Rate, duration, plan.Drain, plan.Linger, cancellationToken));
         rows.Add(without);
 
         await target.NewIncidentsAsync(Incidents, cancellationToken);
         await fleet.FollowAsync(target.Streams);
+        await Sweep.GrowAsync(target, fleet, Healthy);
         var countersBefore = await target.Server.CountersAsync();
         var staller = await Staller.ConnectAsync(target.HubUrl, target.Streams, cancellationToken);
         var stalledAt = Stopwatch.GetTimestamp();

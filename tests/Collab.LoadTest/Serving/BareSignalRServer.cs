@@ -23,6 +23,8 @@ internal sealed class BareSignalRServer(WebApplication app) : IServedSystem
 {
     public const string Group = "all";
 
+    private static long s_seq;
+
     public IReadOnlyDictionary<string, string> Info { get; private init; } = new Dictionary<string, string>();
 
     public static async Task<BareSignalRServer> StartAsync()
@@ -87,8 +89,6 @@ internal sealed class BareSignalRServer(WebApplication app) : IServedSystem
         var data = new Dictionary<string, object?> { ["incidentId"] = incidentId, ["note"] = note };
         return new EventEnvelope(stream, Interlocked.Increment(ref s_seq), eventId, "incident.note_added", now, new ActorDto("police", null), data);
     }
-
-    private static long s_seq;
 
     /// <summary>About the size and shape of a real public neighbourhood event, with the marker as incident id.</summary>
     private static EventEnvelope SampleEnvelope(string marker)
