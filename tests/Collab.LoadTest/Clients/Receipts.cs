@@ -107,15 +107,6 @@ internal sealed class Receipts
         return true;
     }
 
-    /// <summary>Waits until every connected client has every acknowledged message, or the deadline (a timestamp).</summary>
-    public async Task WaitAsync(IReadOnlySet<int> unacknowledged, long deadline, CancellationToken cancellationToken)
-    {
-        while (Stopwatch.GetTimestamp() < deadline && !AllArrived(unacknowledged))
-        {
-            await Task.Delay(20, cancellationToken);
-        }
-    }
-
     public ReceiptReport Report(IReadOnlySet<int> unacknowledged)
     {
         var acknowledged = AcknowledgedMask(unacknowledged);

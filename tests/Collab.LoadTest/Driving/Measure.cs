@@ -103,6 +103,7 @@ internal static class Measure
             MissingSilent = deliveries.MissingSilent,
             Lost = lost,
             Duplicates = deliveries.Duplicates,
+            Stray = deliveries.Stray,
             ServerCounters = counters,
             Note = Note(deliveries, lost, unanswered, refused, drain, linger, counters),
         };

@@ -76,6 +76,9 @@ internal sealed record ResultRow
     /// <summary>A client received a message it already had.</summary>
     public long Duplicates { get; init; }
 
+    /// <summary>Events the clients received that carried no marker of the run (another run's, or not the harness's).</summary>
+    public long Stray { get; init; }
+
     /// <summary>The gateway's own counters over the run (its group sends, resyncs sent, connections cut off); empty for the bare server.</summary>
     public IReadOnlyDictionary<string, long> ServerCounters { get; init; } = new Dictionary<string, long>();
 
