@@ -23,7 +23,7 @@ internal sealed class LoadOptions
     /// <summary>Fan-out sizes to sweep.</summary>
     public int[] Sweep { get; private set; } = [];
 
-    /// <summary>Parts to run (orleans, signalr, e2e, commands, idle, pg, federation, federation-soak); empty: all but federation-soak (and federation only in a full run).</summary>
+    /// <summary>Parts to run (orleans, signalr, e2e, commands, notes, slow, idle, pg, federation, federation-soak); empty: all but federation-soak (and federation only in a full run).</summary>
     public HashSet<string> Only { get; private set; } = new(StringComparer.OrdinalIgnoreCase);
 
     public bool Runs(string part) => part switch
@@ -33,6 +33,12 @@ internal sealed class LoadOptions
         "federation-soak" => Only.Contains(part),
         _ => Only.Count == 0 || Only.Contains(part),
     };
+
+    /// <summary>Child processes the subscribers are spread over (0: all in the driver).</summary>
+    public int ClientProcesses { get; private set; } = 2;
+
+    /// <summary>Child mode: a client host (<c>--clients</c>).</summary>
+    public bool ClientHost { get; private set; }
 
     /// <summary>Connections for the idle-memory measurement (T4).</summary>
     public int IdleConnections { get; private set; }
@@ -54,8 +60,15 @@ internal sealed class LoadOptions
                 case "--sweep": o.Sweep = [.. Next().Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]; break;
                 case "--only": o.Only = new HashSet<string>(Next().Split(','), StringComparer.OrdinalIgnoreCase); break;
                 case "--idle": o.IdleConnections = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Use --quick, --check, --json FILE, --pg CONNSTRING, --sweep 1,100,1000,5000, --idle 10000, --only orleans,signalr,e2e,commands,idle,pg,federation,federation-soak.");
+                case "--client-procs": o.ClientProcesses = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--clients": o.ClientHost = true; break;
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Use --quick, --check, --json FILE, --pg CONNSTRING, --sweep 1,100,1000,5000, --idle 10000, --client-procs 2, --only orleans,signalr,e2e,commands,notes,slow,idle,pg,federation,federation-soak.");
             }
+        }
+
+        if (o.ClientProcesses is < 0 or > 16)
+        {
+            throw new ArgumentException("--client-procs must be between 0 (clients in the driver) and 16.");
         }
 
         if (string.IsNullOrEmpty(o.Postgres) && Environment.GetEnvironmentVariable("COLLAB_LOADTEST_PG") is { Length: > 0 } pg)

@@ -1,4 +1,5 @@
 using Collab.LoadTest;
+using Collab.LoadTest.Clients;
 using Collab.LoadTest.Driving;
 using Collab.LoadTest.Serving;
 
@@ -13,6 +14,6 @@ catch (ArgumentException ex)
     return 2;
 }
 
-return options.Serve is not null
-    ? await ServeMode.RunAsync(options)
+return options.Serve is not null ? await ServeMode.RunAsync(options)
+    : options.ClientHost ? await ClientMode.RunAsync()
     : await Driver.RunAsync(options);

@@ -1,3 +1,5 @@
+using Collab.LoadTest.Clients;
+
 namespace Collab.LoadTest.Driving;
 
 /// <summary>baseline-signalr: a POST makes the bare hub send one envelope to its one group.</summary>
@@ -9,13 +11,15 @@ internal sealed class BareTarget(ServerProcess server) : IFanOutTarget
 
     public ServerProcess Server => server;
 
-    public ClientPool CreatePool(bool messagePack) => new(new Uri(server.Url, "/hubs/bare"), messagePack, afterConnect: null);
+    public Uri HubUrl => new(server.Url, "/hubs/bare");
+
+    public string[] Streams => [];
 
     public string Marker(int run, int i) => $"b{run}-{i}";
 
-    public async Task<bool> SendAsync(int run, int i, CancellationToken cancellationToken)
+    public async Task<SendOutcome> SendAsync(int run, int i, CancellationToken cancellationToken)
     {
         using var response = await _http.PostAsync($"/send/{Marker(run, i)}", content: null, cancellationToken);
-        return response.IsSuccessStatusCode;
+        return SendOutcomes.Of(response.StatusCode);
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Collab.Common;
 using Collab.Gateway.Wire;
+using Collab.LoadTest.Clients;
 using Collab.Neighbourhoods;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -16,8 +17,8 @@ namespace Collab.LoadTest.Driving;
 /// </summary>
 internal sealed class CollabTarget : IFanOutTarget
 {
-    private const double Lat = 52.0705;
-    private const double Lon = 4.2806;
+    public const double Lat = 52.0705;
+    public const double Lon = 4.2806;
     private readonly HttpClient _http;
     private readonly Actor _sender;
     private readonly string _session = Guid.NewGuid().ToString("N")[..8];
@@ -54,14 +55,13 @@ internal sealed class CollabTarget : IFanOutTarget
     /// <summary>The sending police officer's hub address (hub commands).</summary>
     public Uri PoliceHubUrl => new(Server.Url, $"/hubs/collab?access_token={Uri.EscapeDataString(_policeToken)}");
 
-    public ClientPool CreatePool(bool messagePack) =>
-        new(HubUrl, messagePack, connection => connection.InvokeAsync("Subscribe", Stream, (long?)null));
+    public string[] Streams => [Stream];
 
     public string Marker(int run, int i) => IdempotencyKeys.IncidentId(_sender, Key(run, i));
 
     private string Key(int run, int i) => $"lt{_session}-{run}-{i}";
 
-    public async Task<bool> SendAsync(int run, int i, CancellationToken cancellationToken)
+    public async Task<SendOutcome> SendAsync(int run, int i, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/incidents")
         {
@@ -69,10 +69,20 @@ internal sealed class CollabTarget : IFanOutTarget
         };
         request.Headers.Add(IdempotencyKeys.Header, Key(run, i));
         using var response = await _http.SendAsync(request, cancellationToken);
-        return response.StatusCode == HttpStatusCode.Created;
+        return SendOutcomes.Of(response.StatusCode);
     }
 
-    private async Task<string> TokenAsync(string sub, string role)
+    /// <summary>Assigns a unit over REST as the police officer; the answered incident's id, or null when refused.</summary>
+    public async Task<string?> AssignAsync(string id, string unit, CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsJsonAsync($"/api/incidents/{id}/assign", new { unit }, cancellationToken);
+        if (!response.IsSuccessStatusCode) return null;
+        return (await response.Content.ReadFromJsonAsync<AnsweredView>(cancellationToken))?.Id;
+    }
+
+    private sealed record AnsweredView(string Id);
+
+    public async Task<string> TokenAsync(string sub, string role)
     {
         using var response = await _http.PostAsJsonAsync("/dev/token", new { sub, role });
         response.EnsureSuccessStatusCode();

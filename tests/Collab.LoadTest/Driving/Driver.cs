@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Collab.LoadTest.Clients;
 
 namespace Collab.LoadTest.Driving;
 
@@ -12,9 +13,10 @@ internal static class Driver
     public static async Task<int> RunAsync(LoadOptions options)
     {
         var plan = Plan.From(options);
-        Console.WriteLine($"Collab load test ({(plan.Quick ? "quick" : "full")}): {Environment.ProcessorCount} cores; servers in child processes, all clients in this one.");
-        var total = Stopwatch.StartNew();
-        using var budget = new CancellationTokenSource(plan.Quick ? TimeSpan.FromMinutes(3) : TimeSpan.FromMinutes(40));
+        Console.WriteLine($"Collab load test ({(plan.Quick ? "quick" : "full")}): {Environment.ProcessorCount} cores; servers in child processes; "
+            + (options.ClientProcesses == 0 ? "all clients in this one." : $"subscribers spread over {options.ClientProcesses} client processes, command senders in this one."));
+        var total = Elapsed;
+        using var budget = new CancellationTokenSource(plan.Quick ? TimeSpan.FromMinutes(5) : TimeSpan.FromMinutes(40));
         var (rows, idleKilobytes, postgresUnavailable) = await RunAllAsync(options, plan, budget.Token);
         Targets.Verdict? soak = null;
         if (options.Runs("federation-soak"))
@@ -27,7 +29,11 @@ internal static class Driver
         Console.WriteLine();
         Console.WriteLine(Report.Table(rows));
         Console.WriteLine("Latency is from each message's intended send time (open loop) to receipt; 'allN' is until the last of N clients had it.");
-        Console.WriteLine("srv µs/msg: CPU of the server child per delivered message (e2e: silo + gateway in one process); cli: this process (clients + sender).");
+        Console.WriteLine("srv µs/msg: CPU of the server child per delivered message (e2e: silo + gateway in one process); cli: every client process and this one (the sender).");
+        Console.WriteLine($"srv/cli/box %: CPU of the server child, of the clients, of the whole machine, over the run's wall time x {CpuWindow.Cores} cores; "
+            + $"CLIENT-BOUND: the clients used >= {CpuWindow.ClientBoundShare:P0} of the cores, so the row measures them, not the server.");
+        Console.WriteLine("resyncs: Resync notices the clients received; missing: receipts of acknowledged messages that never arrived by the end of the drain; "
+            + "lost: of those, to clients that stayed connected and got no Resync, still missing after a further wait (T7).");
         var verdicts = Targets.Evaluate(rows, idleKilobytes, postgresUnavailable).ToList();
         if (soak is not null) verdicts.Add(soak);
         if (options.JsonFile is { } file)
@@ -45,9 +51,9 @@ internal static class Driver
         }
 
         Console.WriteLine($"Took {total.Elapsed.TotalSeconds:F0}s.");
-        if (Targets.T3Ceiling(rows) is { } ceiling)
+        foreach (var line in Targets.Details(rows))
         {
-            Console.WriteLine(ceiling);
+            Console.WriteLine(line);
         }
 
         Console.WriteLine(Targets.Line(verdicts));
@@ -57,15 +63,14 @@ internal static class Driver
     private static async Task<(List<ResultRow> Rows, double IdleKilobytes, string? PostgresUnavailable)> RunAllAsync(LoadOptions options, Plan plan, CancellationToken cancellationToken)
     {
         var rows = new List<ResultRow>();
-        // Only the children a selected part uses (--only federation starts its own two).
-        var bareStart = options.Runs("signalr") || options.Runs("commands") ? ServerProcess.StartAsync(["--serve", "signalr"], null, TimeSpan.FromSeconds(60)) : null;
-        var collabStart = new[] { "orleans", "commands", "e2e", "idle" }.Any(options.Runs)
-            ? ServerProcess.StartAsync(["--serve", "collab", "--storage", "Memory"], null, TimeSpan.FromSeconds(90))
-            : null;
+        var bareStart = ServerProcess.StartAsync(["--serve", "signalr"], null, TimeSpan.FromSeconds(60));
+        var collabStart = ServerProcess.StartAsync(["--serve", "collab", "--storage", "Memory"], null, TimeSpan.FromSeconds(90));
+        var hostsStart = ClientHosts.StartAsync(options.ClientProcesses);
         await using var database = await ThrowawayDatabase.ForAsync(options);
         var (postgresStart, postgresUnavailable) = StartPostgres(options, database);
-        await using var bare = bareStart is null ? null : await bareStart;
-        await using var collab = collabStart is null ? null : await collabStart;
+        await using var bare = await bareStart;
+        await using var collab = await collabStart;
+        await using var hosts = await hostsStart;
         ServerProcess? postgres = null;
         try
         {
@@ -81,36 +86,69 @@ internal static class Driver
                 }
             }
 
-            if (options.Runs("orleans")) rows.Add(Show(await OrleansBaseline.RunAsync(collab!, plan, cancellationToken)));
-            if (options.Runs("commands")) rows.Add(Show(await HubEchoBaseline.RunAsync(bare!, plan, cancellationToken)));
+            if (options.Runs("orleans")) rows.Add(Show(await OrleansBaseline.RunAsync(collab, plan, cancellationToken)));
+            if (options.Runs("commands"))
+            {
+                rows.Add(Show(await EchoBaselines.HubAsync(bare, plan, cancellationToken)));
+                rows.Add(Show(await EchoBaselines.RestAsync(bare, plan, cancellationToken)));
+            }
 
-            var memory = collab is null ? null : await CollabTarget.CreateAsync("e2e-memory", collab);
+            var memory = await CollabTarget.CreateAsync("e2e-memory", collab);
             // Commands before the sweep: every report grows the neighbourhood's state, and T3 compares with a fresh cluster.
             if (options.Runs("commands"))
             {
-                rows.Add(Show(await CommandsAsync(memory!, "e2e-memory-commands", plan, cancellationToken)));
-                if (!plan.Quick) rows.Add(Show(await ReportsAsync(memory!, "e2e-memory-reports", plan, cancellationToken)));
+                rows.AddRange((await CommandRuns.AssignAsync(memory, plan, cancellationToken)).Select(Show));
+                if (!plan.Quick) rows.Add(Show(await CommandRuns.ReportsAsync(memory, "e2e-memory-reports", plan, cancellationToken)));
+            }
+
+            // The slow consumer before the sweep: its staller stays stalled while the rest runs, and
+            // what became of it is read at the end.
+            var stallers = new List<PendingStaller>();
+            if (options.Runs("slow"))
+            {
+                var slow = new List<INotesTarget>();
+                if (!plan.Quick) slow.Add(new BareNotesTarget(bare, "-slow", SlowConsumer.NoteLength));
+                slow.Add(await CollabNotesTarget.CreateAsync(memory, 20, "-slow", SlowConsumer.NoteLength));
+                foreach (var target in slow)
+                {
+                    var (slowRows, pending) = await SlowConsumer.RunAsync(target, hosts, plan, Show, cancellationToken);
+                    rows.AddRange(slowRows);
+                    stallers.Add(pending);
+                }
             }
 
             // Side by side: each (N, protocol, load) runs on every system back to back, so the
             // noise of a shared 2-core box falls on the compared figures alike.
-            var targets = new List<IFanOutTarget>();
-            if (options.Runs("signalr")) targets.Add(new BareTarget(bare!));
-            if (options.Runs("e2e")) targets.Add(memory!);
-            if (postgres is not null) targets.Add(await CollabTarget.CreateAsync("e2e-postgres", postgres));
-            if (targets.Count > 0) rows.AddRange(await SweepAsync(targets, plan, cancellationToken));
+            var systems = new List<FanOutSystem>();
+            if (options.Runs("signalr") || options.Runs("notes"))
+            {
+                systems.Add(new FanOutSystem(new BareTarget(bare), options.Runs("signalr"), options.Runs("notes") ? new BareNotesTarget(bare) : null));
+            }
+
+            if (options.Runs("e2e") || options.Runs("notes"))
+            {
+                systems.Add(new FanOutSystem(memory, options.Runs("e2e"), options.Runs("notes") ? await CollabNotesTarget.CreateAsync(memory, Plan.Officers) : null));
+            }
+
+            if (postgres is not null) systems.Add(new FanOutSystem(await CollabTarget.CreateAsync("e2e-postgres", postgres), true, null));
+            if (systems.Count > 0) rows.AddRange(await Sweep.RunAsync(systems, hosts, plan, Show, cancellationToken));
 
             var idleKilobytes = double.NaN;
             if (options.Runs("idle"))
             {
-                var (idleRow, kilobytes) = await IdleMemoryAsync(memory!, plan, cancellationToken);
+                var (idleRow, kilobytes) = await CommandRuns.IdleMemoryAsync(memory, plan, cancellationToken);
                 rows.Add(Show(idleRow));
                 idleKilobytes = kilobytes;
             }
 
+            foreach (var staller in stallers)
+            {
+                rows.Add(Show(await staller.VerdictAsync()));
+            }
+
             if (options.Runs("federation"))
             {
-                rows.AddRange(await FederationBenchmark.RunAsync(plan, Show, cancellationToken));
+                rows.AddRange(await FederationBenchmark.RunAsync(plan, hosts, Show, cancellationToken));
             }
 
             if (postgresUnavailable is not null)
@@ -138,107 +176,12 @@ internal static class Driver
         return (ServerProcess.StartAsync(["--serve", "collab", "--storage", "AdoNet"], new Dictionary<string, string?> { ["COLLAB_LOADTEST_PG"] = connectionString }, TimeSpan.FromSeconds(90)), null);
     }
 
-    private static async Task<List<ResultRow>> SweepAsync(IReadOnlyList<IFanOutTarget> targets, Plan plan, CancellationToken cancellationToken)
+    private static readonly Stopwatch Elapsed = Stopwatch.StartNew();
+
+    internal static ResultRow Show(ResultRow row)
     {
-        var rows = new List<ResultRow>();
-        foreach (var messagePack in new[] { false, true })
-        {
-            var pools = targets.Select(t => t.CreatePool(messagePack)).ToList();
-            try
-            {
-                var warm = new bool[targets.Count];
-                foreach (var (n, load) in plan.Runs(messagePack))
-                {
-                    for (var k = 0; k < targets.Count; k++)
-                    {
-                        var connecting = Stopwatch.StartNew();
-                        await pools[k].GrowToAsync(n, cancellationToken);
-                        if (connecting.Elapsed > TimeSpan.FromSeconds(1))
-                        {
-                            Console.WriteLine($"  ({targets[k].Scenario}: {n} {(messagePack ? "msgpack" : "json")} clients connected in {connecting.Elapsed.TotalSeconds:F1}s)");
-                        }
-                    }
-
-                    for (var k = 0; k < targets.Count; k++)
-                    {
-                        if (!warm[k])
-                        {
-                            // JIT and first activations are not what is measured.
-                            await Measure.OpenLoopAsync(targets[k], pools[k], "warm-up", 50, TimeSpan.FromSeconds(0.3), plan.Drain, cancellationToken);
-                            warm[k] = true;
-                        }
-
-                        // Connecting clients and the previous run's backlog are not part of this run.
-                        await Measure.SettleAsync(targets[k].Server, cancellationToken);
-                        var rate = load == "light" ? Plan.LightRate : Plan.HeavyRate(n);
-                        var duration = load == "light" ? plan.LightDuration : plan.HeavyDuration;
-                        rows.Add(Show(await Measure.OpenLoopAsync(targets[k], pools[k], load, rate, duration, plan.Drain, cancellationToken)));
-                    }
-                }
-            }
-            finally
-            {
-                foreach (var pool in pools)
-                {
-                    await pool.DisposeAsync();
-                }
-            }
-        }
-
-        return rows;
-    }
-
-    /// <summary>
-    /// T3: commands per second with one subscriber, as many in flight as the Orleans baseline
-    /// and, like it, spread over 1,000 grains: hub <c>Assign</c> commands on 1,000 active incidents.
-    /// </summary>
-    private static async Task<ResultRow> CommandsAsync(CollabTarget target, string scenario, Plan plan, CancellationToken cancellationToken)
-    {
-        await using var pool = target.CreatePool(messagePack: false);
-        await pool.GrowToAsync(1, cancellationToken);
-        await using var commands = await HubCommands.CreateAsync(target, 1_000, Plan.InFlight, cancellationToken);
-        await Measure.ClosedLoopAsync(scenario, target.Server, i => commands.SendAsync(i, cancellationToken), Plan.InFlight, TimeSpan.FromSeconds(0.5), cancellationToken);
-        var row = await Measure.ClosedLoopAsync(scenario, target.Server, i => commands.SendAsync(i, cancellationToken), Plan.InFlight, plan.ClosedDuration, cancellationToken);
-        await Measure.SettleAsync(target.Server, cancellationToken);
-        return row with { Load = $"hub Assign, {Plan.InFlight} in flight", Note = $"per command, not per delivery; {commands.Incidents} incidents" };
-    }
-
-    /// <summary>Reports per second over REST with one subscriber (each a new incident grain); shown, not a target.</summary>
-    private static async Task<ResultRow> ReportsAsync(CollabTarget target, string scenario, Plan plan, CancellationToken cancellationToken)
-    {
-        await using var pool = target.CreatePool(messagePack: false);
-        await pool.GrowToAsync(1, cancellationToken);
-        var run = Measure.NextRun();
-        await Measure.ClosedLoopAsync(scenario, target.Server, i => target.SendAsync(run, i, cancellationToken), Plan.InFlight, TimeSpan.FromSeconds(0.5), cancellationToken);
-        run = Measure.NextRun();
-        var row = await Measure.ClosedLoopAsync(scenario, target.Server, i => target.SendAsync(run, i, cancellationToken), Plan.InFlight, plan.ClosedDuration, cancellationToken);
-        await Measure.SettleAsync(target.Server, cancellationToken);
-        return row with { Load = $"REST report, {Plan.InFlight} in flight", Note = "per report, not per delivery; each a new incident" };
-    }
-
-    /// <summary>T4: the gateway's managed memory per idle (connected and subscribed) connection, measured in the server child.</summary>
-    private static async Task<(ResultRow Row, double Kilobytes)> IdleMemoryAsync(CollabTarget target, Plan plan, CancellationToken cancellationToken)
-    {
-        // Earlier pools' disconnects finish in the background; let them settle before the baseline.
-        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
-        var before = await target.Server.MemoryAsync();
-        await using var pool = target.CreatePool(messagePack: false);
-        var connecting = Stopwatch.StartNew();
-        await pool.GrowToAsync(plan.IdleConnections, cancellationToken);
-        var connectSeconds = connecting.Elapsed.TotalSeconds;
-        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-        var after = await target.Server.MemoryAsync();
-        var n = pool.Count;
-        var managedKb = (after.Managed - before.Managed) / 1024.0 / n;
-        var workingSetKb = (after.WorkingSet - before.WorkingSet) / 1024.0 / n;
-        var row = new ResultRow("idle-connections", "json", n, "idle", double.NaN, 0, 0, 0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, 0,
-            $"gateway managed {managedKb:F1} KB/conn, working set {workingSetKb:F1} KB/conn; {n} connected+subscribed in {connectSeconds:F1}s");
-        return (row, managedKb);
-    }
-
-    private static ResultRow Show(ResultRow row)
-    {
-        Console.WriteLine($"  {row.Scenario,-20} {row.Protocol,-7} N={row.N,-5} {row.Load,-18} deliv/s={Report.F(row.DeliveredPerSecond, 0),-8} p99={Report.F(row.P99, 2)}ms allN p99={Report.F(row.AllP99, 2)}ms {row.Note}");
+        Console.WriteLine($"  [{Elapsed.Elapsed.TotalSeconds,3:F0}s] {row.Scenario,-20} {row.Protocol,-7} N={row.N,-5} {row.Load,-18} deliv/s={Report.F(row.DeliveredPerSecond, 0),-8} p99={Report.F(row.P99, 2)}ms allN p99={Report.F(row.AllP99, 2)}ms "
+            + $"srv={Report.F(row.ServerCpuMicrosPerMessage, 1)}µs cli={Report.F(row.ClientCpuMicrosPerMessage, 1)}µs{(row.ClientBound ? " CLIENT-BOUND" : "")} {row.Note}");
         return row;
     }
 }

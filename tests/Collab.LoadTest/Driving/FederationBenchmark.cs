@@ -14,7 +14,7 @@ internal static class FederationBenchmark
 {
     public const double Rate = 200;
 
-    public static async Task<List<ResultRow>> RunAsync(Plan plan, Func<ResultRow, ResultRow> show, CancellationToken cancellationToken)
+    public static async Task<List<ResultRow>> RunAsync(Plan plan, ClientHosts hosts, Func<ResultRow, ResultRow> show, CancellationToken cancellationToken)
     {
         var (urlA, urlB) = ($"http://127.0.0.1:{FreePort.Next()}", $"http://127.0.0.1:{FreePort.Next()}");
         using var keyA = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -30,11 +30,11 @@ internal static class FederationBenchmark
         var rows = new List<ResultRow>();
         foreach (var target in new IFanOutTarget[] { local, link })
         {
-            await using var pool = target.CreatePool(messagePack: false);
-            await pool.GrowToAsync(1, cancellationToken);
-            await Measure.OpenLoopAsync(target, pool, "warm-up", 50, TimeSpan.FromSeconds(0.5), plan.Drain, cancellationToken);
+            await using var fleet = new ClientFleet(hosts, target.HubUrl, messagePack: false, target.Streams);
+            await fleet.GrowToAsync(1);
+            await Measure.OpenLoopAsync(target, fleet, hosts, "warm-up", 50, TimeSpan.FromSeconds(0.5), plan.Drain, plan.Linger, cancellationToken);
             await Measure.SettleAsync(target.Server, cancellationToken);
-            var row = await Measure.OpenLoopAsync(target, pool, $"steady {Rate:F0}/s", Rate, duration, plan.Drain, cancellationToken);
+            var row = await Measure.OpenLoopAsync(target, fleet, hosts, $"steady {Rate:F0}/s", Rate, duration, plan.Drain, plan.Linger, cancellationToken);
             var note = target == link ? "A's report to B's partner: subscriber (p99: the link's lag); srv: city A" : "A's report to A's neighbourhood subscriber";
             rows.Add(show(row with { Note = row.Note is null ? note : $"{note}; {row.Note}" }));
         }

@@ -79,8 +79,20 @@ internal static class FederationSoak
             var rate = done / producedIn.TotalSeconds;
             var note = $"sent {outbox.Count} (commands {done}, failed {failed}), applied {applied}, stream head {head}: lost {lost}, duplicated {duplicated}; " +
                 $"last {tail.Count} match the outbox but {mismatched}; origin {rate:F0}/s; 3 SIGKILLs; {clock.Elapsed.TotalSeconds:F0}s";
-            var row = new ResultRow("federation-soak", "json", 1, $"{Total} changes, up to {Rate:F0}/s", Rate, done, applied, outbox.Count, rate,
-                double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, (int)(failed + Math.Abs(lost) + Math.Abs(duplicated) + mismatched), note);
+            var row = new ResultRow
+            {
+                Scenario = "federation-soak",
+                Protocol = "json",
+                N = 1,
+                Load = $"{Total} changes, up to {Rate:F0}/s",
+                OfferedPerSecond = Rate,
+                Messages = done,
+                Delivered = applied,
+                Expected = outbox.Count,
+                DeliveredPerSecond = rate,
+                Errors = (int)(failed + Math.Abs(lost) + Math.Abs(duplicated) + mismatched),
+                Note = note,
+            };
             var ok = done == Total && failed == 0 && lost == 0 && duplicated == 0 && mismatched == 0 && outbox.Count == Total;
             return (row, new Targets.Verdict("F1", lost + duplicated, $"F1=lost {lost}, duplicated {duplicated}", ok ? "ok" : "miss"));
         }

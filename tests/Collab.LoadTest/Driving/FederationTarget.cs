@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Collab.LoadTest.Driving;
 
@@ -25,13 +24,14 @@ internal sealed class FederationTarget(string scenario, CollabTarget origin, Ser
         return new FederationTarget(scenario, origin, partner, token);
     }
 
-    public ClientPool CreatePool(bool messagePack) =>
-        new(new Uri(partner.Url, $"/hubs/collab?access_token={Uri.EscapeDataString(partnerToken)}"), messagePack,
-            connection => connection.InvokeAsync("Subscribe", "partner:city-a", (long?)null));
+    /// <summary>The subscriber is a police officer of city B.</summary>
+    public Uri HubUrl => new(partner.Url, $"/hubs/collab?access_token={Uri.EscapeDataString(partnerToken)}");
+
+    public string[] Streams => ["partner:city-a"];
 
     public string Marker(int run, int i) => origin.Marker(run, i);
 
-    public Task<bool> SendAsync(int run, int i, CancellationToken cancellationToken) => origin.SendAsync(run, i, cancellationToken);
+    public Task<SendOutcome> SendAsync(int run, int i, CancellationToken cancellationToken) => origin.SendAsync(run, i, cancellationToken);
 
     private sealed record TokenBody(string Token);
 }

@@ -1,3 +1,4 @@
+using Collab.LoadTest.Clients;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -13,12 +14,14 @@ namespace Collab.LoadTest.Driving;
 /// </summary>
 internal sealed class HubCommands : IAsyncDisposable
 {
+    private readonly CollabTarget _target;
     private readonly ClientPool _pool;
     private readonly string[] _incidents;
     private readonly Channel<HubConnection> _idle = Channel.CreateUnbounded<HubConnection>();
 
-    private HubCommands(ClientPool pool, string[] incidents)
+    private HubCommands(CollabTarget target, ClientPool pool, string[] incidents)
     {
+        _target = target;
         _pool = pool;
         _incidents = incidents;
         foreach (var connection in pool.Connections)
@@ -36,16 +39,16 @@ internal sealed class HubCommands : IAsyncDisposable
         var ids = new string[incidents];
         await Parallel.ForEachAsync(Enumerable.Range(0, incidents), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (i, ct) =>
         {
-            if (!await target.SendAsync(run, i, ct))
+            if (await target.SendAsync(run, i, ct) != SendOutcome.Acknowledged)
             {
                 throw new InvalidOperationException("Reporting the incidents T3 works on failed.");
             }
 
             ids[i] = target.Marker(run, i);
         });
-        var pool = new ClientPool(target.PoliceHubUrl, messagePack: false, afterConnect: null);
+        var pool = new ClientPool(target.PoliceHubUrl, messagePack: false);
         await pool.GrowToAsync(connections, cancellationToken);
-        return new HubCommands(pool, ids);
+        return new HubCommands(target, pool, ids);
     }
 
     /// <summary>Command <paramref name="i"/>: assigns a unit to incident <c>i mod incidents</c>; true when the answer is the incident's view.</summary>
@@ -62,6 +65,14 @@ internal sealed class HubCommands : IAsyncDisposable
         {
             _idle.Writer.TryWrite(connection);
         }
+    }
+
+    /// <summary>The same command over REST (<c>POST /api/incidents/{id}/assign</c>) as the police officer.</summary>
+    public async Task<bool> SendRestAsync(int i, CancellationToken cancellationToken)
+    {
+        var id = _incidents[i % _incidents.Length];
+        var view = await _target.AssignAsync(id, $"unit-{i % 97}", cancellationToken);
+        return view == id;
     }
 
     public ValueTask DisposeAsync() => _pool.DisposeAsync();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Collab.LoadTest.Clients;
 using HdrHistogram;
 
 namespace Collab.LoadTest.Driving;
@@ -12,69 +13,100 @@ internal static class Measure
 
     /// <summary>
     /// Sends <c>rate × duration</c> messages at fixed times whatever the completions, then waits
-    /// (at most <paramref name="drain"/>) until every client has every message.
+    /// (at most <paramref name="drain"/>) until every connected client has every acknowledged
+    /// message. When some are still missing it waits <paramref name="linger"/> longer, to tell late
+    /// from lost; the row's figures are those at the end of the drain.
     /// </summary>
-    public static async Task<ResultRow> OpenLoopAsync(IFanOutTarget target, ClientPool pool, string load, double rate, TimeSpan duration, TimeSpan drain, CancellationToken cancellationToken)
+    public static async Task<ResultRow> OpenLoopAsync(IFanOutTarget target, ClientFleet fleet, ClientHosts hosts, string load, double rate, TimeSpan duration, TimeSpan drain, TimeSpan linger, CancellationToken cancellationToken,
+        Action<SentRun>? sent = null)
     {
         var run = NextRun();
         var count = Math.Max(1, (int)Math.Round(rate * duration.TotalSeconds));
         var markers = Enumerable.Range(0, count).Select(i => target.Marker(run, i)).ToArray();
-        var interval = Stopwatch.Frequency / rate;
-        var serverCpu = await target.Server.CpuAsync();
-        var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 50;
-        var intended = Enumerable.Range(0, count).Select(i => start + (long)(i * interval)).ToArray();
-        var recorder = new RunRecorder(markers, intended, pool.Count);
-        pool.Sink.Current = recorder;
-        var errors = 0;
-        var sends = await OpenLoopScheduler.RunAsync(intended, async index =>
+        var countersBefore = await target.Server.CountersAsync();
+        await using var cpu = await CpuWindow.StartAsync(target.Server.CpuAsync, hosts.CpuAsync);
+        // The first message is due a little after every client process knows the run, so none is early.
+        var spec = new RunSpec(run, markers, Stopwatch.GetTimestamp() + Stopwatch.Frequency / 5, Stopwatch.Frequency / rate);
+        await fleet.BeginAsync(spec);
+        var outcomes = new SendOutcome?[count];
+        var sends = await OpenLoopScheduler.RunAsync([.. Enumerable.Range(0, count).Select(spec.Intended)], async index =>
         {
             try
             {
-                if (!await target.SendAsync(run, index, cancellationToken)) Interlocked.Increment(ref errors);
+                outcomes[index] = await target.SendAsync(run, index, cancellationToken);
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                Interlocked.Increment(ref errors);
+                outcomes[index] = SendOutcome.Failed;
             }
         });
 
-        await recorder.WaitAsync(drain, cancellationToken);
-        var pending = 0;
+        var deadline = Stopwatch.GetTimestamp() + (long)(drain.TotalSeconds * Stopwatch.Frequency);
         try
         {
             await Task.WhenAll(sends).WaitAsync(drain, cancellationToken);
         }
         catch (TimeoutException)
         {
-            // Reported in the row; the run stays bounded in time.
-            pending = sends.Count(t => !t.IsCompleted);
+            // Unanswered sends are reported in the row; the run stays bounded in time.
         }
 
-        pool.Sink.Current = null;
-        var serverCpuUsed = await target.Server.CpuAsync() - serverCpu;
-        var clientCpuUsed = Process.GetCurrentProcess().TotalProcessorTime - clientCpu;
-        var delivered = recorder.Delivered;
-        var elapsed = delivered == 0 ? double.NaN : Stopwatch.GetElapsedTime(start, recorder.LastReceipt).TotalSeconds;
-        return new ResultRow(
-            target.Scenario,
-            pool.MessagePack ? "msgpack" : "json",
-            pool.Count,
-            load,
-            rate,
-            count,
-            delivered,
-            recorder.Expected,
-            delivered / elapsed,
-            recorder.Each(50),
-            recorder.Each(99),
-            recorder.Each(99.9),
-            recorder.All(50),
-            recorder.All(99),
-            PerMessage(serverCpuUsed, delivered),
-            PerMessage(clientCpuUsed, delivered),
-            errors,
-            Note(recorder.Expected - delivered, pending, recorder.Duplicates, drain));
+        var sendsDone = Stopwatch.GetTimestamp();
+        var unacknowledged = Enumerable.Range(0, count).Where(i => outcomes[i] != SendOutcome.Acknowledged).ToHashSet();
+        sent?.Invoke(new SentRun(markers, unacknowledged));
+        await fleet.WaitAsync(unacknowledged, deadline, cancellationToken);
+        var reports = await fleet.ReportAsync(unacknowledged);
+        var used = await cpu.StopAsync();
+        var deliveries = Deliveries.Merge(reports, count, count - unacknowledged.Count);
+        var lost = deliveries.MissingSilent;
+        if (deliveries.Missing > 0)
+        {
+            await fleet.WaitAsync(unacknowledged, Stopwatch.GetTimestamp() + (long)(linger.TotalSeconds * Stopwatch.Frequency), cancellationToken);
+            lost = (await fleet.ReportAsync(unacknowledged)).Sum(r => r.MissingSilent);
+        }
+
+        await fleet.EndAsync();
+        var counters = Delta(countersBefore, await target.Server.CountersAsync());
+        var delivered = deliveries.Delivered;
+        var elapsed = delivered == 0 ? double.NaN : Stopwatch.GetElapsedTime(spec.Start, deliveries.LastReceipt).TotalSeconds;
+        // The shares of the box cover the run's active part: from the first send until the last receipt (or until the sends were answered).
+        var (serverShare, clientShare, boxShare) = cpu.Shares(spec.Start, Math.Max(deliveries.LastReceipt, sendsDone));
+        var refused = outcomes.Count(o => o == SendOutcome.Refused);
+        var unanswered = outcomes.Count(o => o is null);
+        return new ResultRow
+        {
+            Scenario = target.Scenario,
+            Protocol = fleet.MessagePack ? "msgpack" : "json",
+            N = fleet.Count,
+            Load = load,
+            OfferedPerSecond = rate,
+            Messages = count,
+            Delivered = delivered,
+            Expected = deliveries.Expected,
+            DeliveredPerSecond = delivered / elapsed,
+            P50 = deliveries.Each(50),
+            P99 = deliveries.Each(99),
+            P999 = deliveries.Each(99.9),
+            AllP50 = deliveries.All(50),
+            AllP99 = deliveries.All(99),
+            ServerCpuMicrosPerMessage = PerMessage(used.Server, delivered),
+            ClientCpuMicrosPerMessage = PerMessage(used.Clients, delivered),
+            ServerShare = serverShare,
+            ClientShare = clientShare,
+            BoxShare = boxShare,
+            ClientBound = clientShare >= CpuWindow.ClientBoundShare,
+            Errors = count - refused - outcomes.Count(o => o == SendOutcome.Acknowledged),
+            Refused = refused,
+            Resyncs = deliveries.Resyncs,
+            ClosedClients = deliveries.ClosedClients,
+            Missing = deliveries.Missing,
+            MissingSilent = deliveries.MissingSilent,
+            Lost = lost,
+            Duplicates = deliveries.Duplicates,
+            Stray = deliveries.Stray,
+            ServerCounters = counters,
+            Note = Note(deliveries, lost, unanswered, refused, drain, linger, counters),
+        };
     }
 
     /// <summary>
@@ -88,8 +120,7 @@ internal static class Measure
         var next = -1;
         var completed = 0L;
         var errors = 0;
-        var serverCpu = await server.CpuAsync();
-        var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        await using var cpu = await CpuWindow.StartAsync(server.CpuAsync);
         var start = Stopwatch.GetTimestamp();
         var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var workers = Enumerable.Range(0, inFlight).Select(_ => Task.Run(async () =>
@@ -120,12 +151,30 @@ internal static class Measure
         }, cancellationToken)).ToArray();
         await Task.WhenAll(workers);
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        var serverCpuUsed = await server.CpuAsync() - serverCpu;
-        var clientCpuUsed = Process.GetCurrentProcess().TotalProcessorTime - clientCpu;
+        var used = await cpu.StopAsync();
+        var (serverShare, clientShare, boxShare) = cpu.Shares(start, Stopwatch.GetTimestamp());
         double At(double p) => histogram.TotalCount == 0 ? double.NaN : histogram.GetValueAtPercentile(p) / 1000.0;
-        return new ResultRow(scenario, "-", 1, $"max({inFlight} in flight)", double.NaN, (int)completed, completed, completed, completed / elapsed,
-            At(50), At(99), At(99.9), double.NaN, double.NaN, PerMessage(serverCpuUsed, completed), PerMessage(clientCpuUsed, completed), errors,
-            "per call/command, not per delivery");
+        return new ResultRow
+        {
+            Scenario = scenario,
+            N = 1,
+            Load = $"max({inFlight} in flight)",
+            Messages = (int)completed,
+            Delivered = completed,
+            Expected = completed,
+            DeliveredPerSecond = completed / elapsed,
+            P50 = At(50),
+            P99 = At(99),
+            P999 = At(99.9),
+            ServerCpuMicrosPerMessage = PerMessage(used.Server, completed),
+            ClientCpuMicrosPerMessage = PerMessage(used.Clients, completed),
+            ServerShare = serverShare,
+            ClientShare = clientShare,
+            BoxShare = boxShare,
+            ClientBound = clientShare >= CpuWindow.ClientBoundShare,
+            Errors = errors,
+            Note = "per call/command, not per delivery",
+        };
     }
 
     /// <summary>
@@ -145,15 +194,35 @@ internal static class Measure
         }
     }
 
-    private static string? Note(long missing, int pending, long duplicates, TimeSpan drain)
+    /// <summary>What each counter added from <paramref name="before"/> to <paramref name="after"/>.</summary>
+    public static IReadOnlyDictionary<string, long> Delta(IReadOnlyDictionary<string, long> before, IReadOnlyDictionary<string, long> after) =>
+        after.ToDictionary(kv => kv.Key, kv => kv.Value - before.GetValueOrDefault(kv.Key));
+
+    private static string? Note(Deliveries d, long lost, int unanswered, int refused, TimeSpan drain, TimeSpan linger, IReadOnlyDictionary<string, long> server)
     {
         var parts = new List<string>();
-        if (missing > 0) parts.Add($"{missing} not received within {drain.TotalSeconds:F0}s");
-        if (pending > 0) parts.Add($"{pending} sends unanswered");
-        if (duplicates > 0) parts.Add($"{duplicates} DUPLICATE receipts");
+        if (d.Missing > 0)
+        {
+            parts.Add($"{d.Missing} never arrived within {drain.TotalSeconds:F0}s ({d.MissingSilent} to connected clients without Resync; "
+                + $"{lost} of those still missing {linger.TotalSeconds:F0}s later)");
+        }
+
+        if (d.ClosedClients > 0) parts.Add($"{d.ClosedClients} clients disconnected");
+        if (d.ResyncedClients > 0) parts.Add($"{d.ResyncedClients} clients resynced");
+        if (unanswered > 0) parts.Add($"{unanswered} sends unanswered");
+        if (refused > 0) parts.Add($"{refused} sends refused (503/429)");
+        if (d.Duplicates > 0) parts.Add($"{d.Duplicates} DUPLICATE receipts");
+        if (server.GetValueOrDefault("collab.hub.cutoffs") is > 0 and var cut) parts.Add($"server cut off {cut} connections");
+        if (server.GetValueOrDefault("collab.resyncs") is > 0 and var resyncs) parts.Add($"server sent {resyncs} Resyncs");
         return parts.Count == 0 ? null : string.Join(", ", parts);
     }
 
     private static double PerMessage(TimeSpan cpu, long messages) =>
         messages == 0 ? double.NaN : cpu.TotalMicroseconds / messages;
+}
+
+/// <summary>What a run sent: its markers, and which of them were not acknowledged.</summary>
+internal sealed record SentRun(string[] Markers, IReadOnlySet<int> Unacknowledged)
+{
+    public IEnumerable<string> Acknowledged => Markers.Where((_, i) => !Unacknowledged.Contains(i));
 }

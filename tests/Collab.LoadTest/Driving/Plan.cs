@@ -1,6 +1,6 @@
 namespace Collab.LoadTest.Driving;
 
-/// <summary>How long and how hard each run is; <c>--quick</c> keeps the whole invocation under a minute.</summary>
+/// <summary>How long and how hard each run is; <c>--quick</c> keeps the whole invocation near a minute and a half.</summary>
 internal sealed record Plan(
     bool Quick,
     int[] Sweep,
@@ -8,6 +8,7 @@ internal sealed record Plan(
     TimeSpan HeavyDuration,
     TimeSpan ClosedDuration,
     TimeSpan Drain,
+    TimeSpan Linger,
     int IdleConnections)
 {
     /// <summary>The light rate of T2: updates per second.</summary>
@@ -18,9 +19,24 @@ internal sealed record Plan(
 
     public const int InFlight = 64;
 
+    /// <summary>Incident notes: subscribers (citizens, JSON), the incidents they all follow, the officers who post.</summary>
+    public const int NotesSubscribers = 1_000;
+
+    public const int NotesIncidents = 4;
+
+    public const int Officers = 200;
+
+    /// <summary>Offered notes per second, one row each.</summary>
+    public double[] NoteRates => Quick ? [320] : [10, 160, 320, 640];
+
+    /// <summary>How long a notes row offers its rate: the light rate as long as the light runs, the others as the heavy ones, but never more than a few hundred notes.</summary>
+    public TimeSpan NotesDuration(double rate) => rate <= 10
+        ? LightDuration
+        : TimeSpan.FromSeconds(Math.Min(HeavyDuration.TotalSeconds, (Quick ? 200 : 1_000) / rate));
+
     public static Plan From(LoadOptions o) => o.Quick
-        ? new Plan(true, o.Sweep, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(0.6), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), o.IdleConnections)
-        : new Plan(false, o.Sweep, TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), o.IdleConnections);
+        ? new Plan(true, o.Sweep, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(0.6), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), o.IdleConnections)
+        : new Plan(false, o.Sweep, TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), o.IdleConnections);
 
     /// <summary>Updates per second offered to N clients in a heavy run.</summary>
     public static double HeavyRate(int n) => Math.Clamp(HeavyDeliveries / n, LightRate, 1_000);

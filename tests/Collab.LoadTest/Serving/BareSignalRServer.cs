@@ -8,13 +8,22 @@ using Microsoft.AspNetCore.SignalR;
 namespace Collab.LoadTest.Serving;
 
 /// <summary>
-/// baseline-signalr: Kestrel and SignalR with the gateway's settings and nothing else. A POST
-/// sends one envelope shaped like <c>neighbourhood.incident_updated</c> to one group holding every
-/// connection: what this machine can fan out without Orleans, auth or mapping.
+/// baseline-signalr: Kestrel and SignalR with the gateway's settings and nothing else: what this
+/// machine can fan out without Orleans, auth or mapping.
+/// <list type="bullet">
+/// <item><c>POST /send/{marker}</c> sends one envelope shaped like <c>neighbourhood.incident_updated</c>
+/// to one group holding every connection;</item>
+/// <item><c>POST /incidents/{id}/notes</c> (<c>{ text, visibility }</c>, as Collab's) sends one envelope
+/// shaped like <c>incident.note_added</c> to the group of <c>incident:{id}</c>, which clients join
+/// with the hub's <c>Subscribe</c>;</item>
+/// <item><c>POST /noop</c> reads a small JSON body and answers it: a bare REST round trip.</item>
+/// </list>
 /// </summary>
 internal sealed class BareSignalRServer(WebApplication app) : IServedSystem
 {
     public const string Group = "all";
+
+    private static long s_seq;
 
     public IReadOnlyDictionary<string, string> Info { get; private init; } = new Dictionary<string, string>();
 
@@ -29,6 +38,8 @@ internal sealed class BareSignalRServer(WebApplication app) : IServedSystem
         app.UseWebSockets();
         app.MapHub<BareHub>("/hubs/bare");
         app.MapPost("/send/{marker}", SendAsync);
+        app.MapPost("/incidents/{id}/notes", AddNoteAsync);
+        app.MapPost("/noop", (NoopBody body) => TypedResults.Ok(body));
         await app.StartAsync();
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new BareSignalRServer(app) { Info = new Dictionary<string, string> { ["url"] = url } };
@@ -51,6 +62,34 @@ internal sealed class BareSignalRServer(WebApplication app) : IServedSystem
         return TypedResults.Accepted((string?)null);
     }
 
+    private static async Task<IResult> AddNoteAsync(string id, NoteRequest request, IHubContext<BareHub, ICollabClient> hub)
+    {
+        if (string.IsNullOrWhiteSpace(request.Text)) return TypedResults.BadRequest();
+        var stream = $"incident:{id}";
+        var envelope = NoteEnvelope(stream, id, request.Text, request.Visibility ?? "public");
+        await hub.Clients.Group(stream).Event(envelope);
+        return TypedResults.Ok(new { id, eventId = envelope.Id });
+    }
+
+    /// <summary>The shape of a public <c>incident.note_added</c> as a citizen reads it, with the note's text as it was posted.</summary>
+    private static EventEnvelope NoteEnvelope(string stream, string incidentId, string text, string visibility)
+    {
+        var now = WireFormat.Time(DateTimeOffset.UtcNow);
+        var eventId = Guid.NewGuid().ToString("N");
+        var note = new Dictionary<string, object?>
+        {
+            ["eventId"] = eventId,
+            ["text"] = text,
+            ["visibility"] = visibility,
+            ["author"] = new Dictionary<string, object?> { ["role"] = "police", ["name"] = null },
+            ["createdAt"] = now,
+            ["hidden"] = false,
+            ["language"] = "en",
+        };
+        var data = new Dictionary<string, object?> { ["incidentId"] = incidentId, ["note"] = note };
+        return new EventEnvelope(stream, Interlocked.Increment(ref s_seq), eventId, "incident.note_added", now, new ActorDto("police", null), data);
+    }
+
     /// <summary>About the size and shape of a real public neighbourhood event, with the marker as incident id.</summary>
     private static EventEnvelope SampleEnvelope(string marker)
     {
@@ -71,6 +110,8 @@ internal sealed class BareSignalRServer(WebApplication app) : IServedSystem
         var data = new Dictionary<string, object?> { ["neighbourhood"] = "centrum", ["incident"] = incident };
         return new EventEnvelope("neighbourhood:centrum", 1, Guid.NewGuid().ToString("N"), "neighbourhood.incident_updated", now, new ActorDto("operator", null), data);
     }
+
+    internal sealed record NoopBody(string? Unit);
 
     public async ValueTask DisposeAsync()
     {

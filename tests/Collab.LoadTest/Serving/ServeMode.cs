@@ -6,7 +6,7 @@ namespace Collab.LoadTest.Serving;
 /// <summary>
 /// The child process (<c>--serve</c>): hosts the servers under test so their CPU and memory are
 /// measured apart from the clients. It talks to the driver in lines prefixed with <c>@@</c> on
-/// stdout (logs go to stderr) and takes <c>cpu</c>, <c>mem</c> and <c>quit</c> on stdin.
+/// stdout (logs go to stderr) and takes <c>cpu</c>, <c>mem</c>, <c>counters</c> and <c>quit</c> on stdin.
 /// </summary>
 internal static class ServeMode
 {
@@ -14,6 +14,7 @@ internal static class ServeMode
 
     public static async Task<int> RunAsync(LoadOptions options)
     {
+        using var counters = new ServerCounters();
         IServedSystem system;
         try
         {
@@ -52,6 +53,9 @@ internal static class ServeMode
                         }
 
                         break;
+                    case "counters":
+                        Console.WriteLine($"{Prefix}counters {counters.Json()}");
+                        break;
                     case "quit":
                         return 0;
                     default:
@@ -69,7 +73,7 @@ internal static class ServeMode
     /// thread for the whole run, and on a 2-core box that starves the very servers being measured.
     /// A dedicated thread reads instead.
     /// </summary>
-    private static IAsyncEnumerable<string> Commands()
+    internal static IAsyncEnumerable<string> Commands()
     {
         var lines = System.Threading.Channels.Channel.CreateUnbounded<string>();
         var reader = new Thread(() =>
@@ -86,7 +90,7 @@ internal static class ServeMode
         return lines.Reader.ReadAllAsync();
     }
 
-    private static string Flatten(Exception ex)
+    internal static string Flatten(Exception ex)
     {
         var inner = ex;
         while (inner is AggregateException { InnerException: { } next })
