@@ -52,6 +52,8 @@ internal sealed class BareSignalRServer(WebApplication app) : IServedSystem
         // As the gateway's appsettings.json has it: the product's own Information logs stay, the
         // frameworks' per-request ones go (the silo's appsettings.json, copied here too, would keep them).
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Orleans' placement logs two Information lines per new activation through Polly.
+        logging.AddFilter("Polly", LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
         logging.AddFilter("Orleans", LogLevel.Warning);
     }
