@@ -33,7 +33,7 @@ public sealed class CollabMetrics : IDisposable
     /// open, and read wrong (even below zero) for as long as they lasted.
     /// </summary>
     private static readonly ObservableUpDownCounter<long> Connections = Meter.CreateObservableUpDownCounter("collab.hub.connections",
-        () => (long)Alive.Keys.Sum(m => m._services.GetService<HubConnections>()?.Count ?? 0), "{connection}", "Hub connections open on this gateway.");
+        () => (long)Alive.Keys.Sum(m => m.Service<HubConnections>()?.Count ?? 0), "{connection}", "Hub connections open on this gateway.");
 
     private static readonly Counter<long> Deliveries = Meter.CreateCounter<long>("collab.deliveries", "{event}",
         "Events sent to a SignalR group (one per stream, audience and language), by stream kind and audience.");
@@ -141,10 +141,26 @@ public sealed class CollabMetrics : IDisposable
 
     public void Dispose() => Alive.TryRemove(this, out _);
 
+    /// <summary>
+    /// A service of this gateway, or null once its host is being disposed: an exporter may read
+    /// while a gateway stops, and one throwing callback would drop the series of every gateway.
+    /// </summary>
+    private T? Service<T>() where T : class
+    {
+        try
+        {
+            return _services.GetService<T>();
+        }
+        catch (ObjectDisposedException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>One reading per partner: in a test process several cities' gateways are alive, each with its own partners.</summary>
     private static IEnumerable<PartnerStatus> Partners() =>
         Alive.Keys
-            .Select(m => m._services.GetService<FederationStatus>())
+            .Select(m => m.Service<FederationStatus>())
             .OfType<FederationStatus>()
             .SelectMany(f => f.Latest)
             .DistinctBy(p => p.CityId);
@@ -160,7 +176,7 @@ public sealed class CollabMetrics : IDisposable
 
     private static IEnumerable<Measurement<long>> Observe(Func<LiveStreams, IEnumerable<(string Kind, int Count)>> read) =>
         Alive.Keys
-            .Select(m => m._services.GetService<LiveStreams>())
+            .Select(m => m.Service<LiveStreams>())
             .OfType<LiveStreams>()
             .SelectMany(read)
             .GroupBy(c => c.Kind)
