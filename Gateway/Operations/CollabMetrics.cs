@@ -88,6 +88,13 @@ public sealed class CollabMetrics : IDisposable
     private static readonly ObservableGauge<long> FederationApplied = Meter.CreateObservableGauge("collab.federation.inbound.applied_through",
         () => ObservePartners(p => p.Inbound.AppliedThrough), "{event}", "The last seq of a partner's outbox this city has applied.");
 
+    private static readonly Counter<long> Sheds = Meter.CreateCounter<long>("collab.admission.refusals", "{command}",
+        "Commands refused with 503 (REST) or an 'overloaded' hub error because the push path was behind (admission control), by channel.");
+
+    private static readonly ObservableGauge<long> PushBacklog = Meter.CreateObservableGauge("collab.push.backlog",
+        () => (long)Alive.Keys.Sum(m => m.Service<LiveStreams>()?.PendingBatches ?? 0), "{batch}",
+        "Batches this gateway holds waiting for delivery, over all its streams.");
+
     private readonly IServiceProvider _services;
     private readonly TimeProvider _clock;
 
@@ -136,6 +143,8 @@ public sealed class CollabMetrics : IDisposable
     public void RateLimited(string policy) => RateLimitRefusals.Add(1, new KeyValuePair<string, object?>("policy", policy));
 
     public void CutOff() => CutOffs.Add(1);
+
+    public void Shed(string channel) => Sheds.Add(1, new KeyValuePair<string, object?>("channel", channel));
 
     public void ToldToReconnect(int clients) => DrainNotices.Add(clients);
 

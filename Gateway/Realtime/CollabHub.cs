@@ -133,6 +133,13 @@ public sealed class CollabHub : Hub<ICollabClient>
     private async Task<IncidentResponse> CommandAsync(string name, Func<Actor, Task<Outcome<IncidentView>>> command)
     {
         var caller = Caller.Of(Context);
+        if (_streams.Overloaded)
+        {
+            // Admission control, as on REST: nothing is changed; the client retries with its key.
+            _metrics.Shed(CommandChannels.Hub);
+            throw new HubException($"{AdmissionFilter.Code}: {AdmissionFilter.Detail}");
+        }
+
         Outcome<IncidentView> outcome;
         try
         {

@@ -33,6 +33,14 @@ public sealed class GatewayRealtimeOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int MaxConnectionBacklog { get; set; } = 10_000;
 
+    /// <summary>
+    /// Batches this gateway may hold waiting for delivery, over all its streams, before it refuses
+    /// new commands with <c>503</c> and <c>Retry-After</c> (admission control): past it the push path
+    /// is behind, and accepting more would only turn into seconds of queueing for every subscriber.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxPushBacklog { get; set; } = 5_000;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (MaxConnectionBacklog <= MaxReplay)

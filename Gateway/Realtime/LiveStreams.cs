@@ -32,6 +32,7 @@ public sealed partial class LiveStreams(
 
     private readonly ConcurrentDictionary<StreamName, LiveStream> _streams = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<StreamName, (Audience Audience, string Language)>> _connections = new(StringComparer.Ordinal);
+    private int _pending;
     private readonly StreamDelivery _delivery = new(hub, options, metrics, texts);
     private readonly Lock _referenceLock = new();
     private IStreamObserver? _reference;
@@ -224,6 +225,7 @@ public sealed partial class LiveStreams(
             return Task.CompletedTask;
         }
 
+        Interlocked.Increment(ref _pending);
         live.Inbox.Enqueue(batch);
         if (live.TryStartDraining())
         {
@@ -239,7 +241,14 @@ public sealed partial class LiveStreams(
         {
             while (live.Inbox.TryDequeue(out var batch))
             {
-                await DeliverAsync(live, batch);
+                try
+                {
+                    await DeliverAsync(live, batch);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _pending);
+                }
             }
 
             live.StopDraining();
@@ -344,6 +353,12 @@ public sealed partial class LiveStreams(
             }
         }
     }
+
+    /// <summary>Batches waiting for delivery, over every stream this gateway follows.</summary>
+    public int PendingBatches => Volatile.Read(ref _pending);
+
+    /// <summary>The push path is further behind than <see cref="GatewayRealtimeOptions.MaxPushBacklog"/>: commands are refused until it catches up.</summary>
+    public bool Overloaded => PendingBatches > options.Value.MaxPushBacklog;
 
     /// <summary>The stream this gateway follows for <paramref name="source"/>, if any (tests look at its gate and state).</summary>
     internal LiveStream? Find(StreamName source) => _streams.GetValueOrDefault(source);

@@ -68,11 +68,12 @@ public static class RateLimits
 
     /// <summary>
     /// A group at the same prefix as <paramref name="routes"/> for its commands (POST, PUT, DELETE):
-    /// every endpoint mapped on it counts against the caller's command limit, and is counted in the
-    /// <c>collab.commands</c> metric by its endpoint name.
+    /// every endpoint mapped on it counts against the caller's command limit, is refused (503) while
+    /// the push path is overloaded (<see cref="Operations.AdmissionFilter"/>: counted apart), and is
+    /// otherwise counted in the <c>collab.commands</c> metric by its endpoint name.
     /// </summary>
     public static RouteGroupBuilder MapCommandGroup(this IEndpointRouteBuilder routes) =>
-        routes.MapGroup("").RequireRateLimiting(Commands).AddEndpointFilter<Operations.CommandMetricsFilter>();
+        routes.MapGroup("").RequireRateLimiting(Commands).AddEndpointFilter<Operations.AdmissionFilter>().AddEndpointFilter<Operations.CommandMetricsFilter>();
 
     /// <summary>
     /// A group at the same prefix as <paramref name="routes"/> for reads anyone may make: every
