@@ -29,5 +29,5 @@ public sealed record ResearchCellDto(
 /// <summary>How many were timed, their mean in minutes, the bin holding the median, and the distribution over the bins.</summary>
 public sealed record ResponseTimesDto(int Count, double MeanMinutes, string MedianBin, IReadOnlyList<ResponseBinDto> Distribution);
 
-/// <summary>A bin (<c>0-5m</c>, <c>5-15m</c>, …, <c>24h+</c>) and how many fell in it.</summary>
+/// <summary>A bin (<c>0-5m</c>, <c>5m-15m</c>, …, <c>24h+</c>) and how many fell in it.</summary>
 public sealed record ResponseBinDto(string Bin, int Count);

@@ -49,7 +49,7 @@ public static class ResponseBins
         return UpperMinutes.Count;
     }
 
-    /// <summary>A bin's label: <c>0-5m</c>, <c>5-15m</c>, …, <c>24h+</c>.</summary>
+    /// <summary>A bin's label: <c>0-5m</c>, <c>5m-15m</c>, …, <c>24h+</c>.</summary>
     public static string Label(int bin) =>
         bin >= UpperMinutes.Count ? $"{Minutes(UpperMinutes[^1])}+" : $"{(bin == 0 ? "0" : Minutes(UpperMinutes[bin - 1]))}-{Minutes(UpperMinutes[bin])}";
 
