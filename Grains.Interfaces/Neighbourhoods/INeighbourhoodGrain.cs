@@ -5,8 +5,9 @@ using Collab.Research;
 namespace Collab.Neighbourhoods;
 
 /// <summary>
-/// One neighbourhood of the city. Key: its slug. Keeps the active incidents and the counts per
-/// category over the last 24 hours, and emits <c>neighbourhood.incident_updated</c>.
+/// One neighbourhood of the city. Key: its slug. Keeps the active incidents, the counts per
+/// category over the last 24 hours and an hourly history of reports and response times (for the
+/// research aggregates), and emits <c>neighbourhood.incident_updated</c>.
 /// </summary>
 [Alias("collab.INeighbourhoodGrain")]
 public interface INeighbourhoodGrain : IStreamGrain

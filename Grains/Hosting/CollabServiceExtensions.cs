@@ -32,9 +32,8 @@ public static class CollabServiceExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CityOptions>, CityOptionsValidator>());
         services.TryAddSingleton(sp => CityCategories.Load(sp.GetRequiredService<IOptions<CityOptions>>().Value));
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<ResearchOptions>().BindConfiguration("Collab:Research").ValidateDataAnnotations()
-            .Validate(o => o.Zone() is not null, "Collab:Research:TimeZone names no time zone known here (an IANA id such as Europe/Zurich).")
-            .ValidateOnStart();
+        services.AddOptions<ResearchOptions>().BindConfiguration("Collab:Research").ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ResearchOptions>, ResearchOptionsValidator>());
         services.TryAddSingleton(sp =>
         {
             var file = sp.GetRequiredService<IOptions<CityOptions>>().Value.MapFile;

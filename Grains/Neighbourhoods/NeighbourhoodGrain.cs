@@ -8,8 +8,10 @@ using Microsoft.Extensions.Options;
 namespace Collab.Neighbourhoods;
 
 /// <summary>
-/// One neighbourhood: hears from its incidents, keeps the active ones and 24-hour counts, and
-/// emits <c>neighbourhood.incident_updated</c>; the public view carries blurred locations.
+/// One neighbourhood: hears from its incidents, keeps the active ones and hourly counts (the last
+/// 24 hours for its view; with response times, <c>Collab:Research:HistoryDays</c> of them for the
+/// research aggregates), and emits <c>neighbourhood.incident_updated</c>; the public view carries
+/// blurred locations.
 /// </summary>
 /// <remarks>
 /// Journaled, as incidents are (<see cref="JournaledStream{TPayload}"/>). The state (up to 1,000
