@@ -112,6 +112,28 @@ public sealed class ResearchApiTests(GatewayFixture fx)
             Assert.DoesNotContain("car doors", body, StringComparison.Ordinal);
             Assert.DoesNotContain("citizen-", body, StringComparison.Ordinal);
         }
+
+        // Where the study's zone is Zurich's, the same reports fall in Zurich's hour and weekday.
+        var zurich = TimeZoneInfo.FindSystemTimeZoneById("Europe/Zurich");
+        var local = TimeZoneInfo.ConvertTimeFromUtc(hour, zurich);
+        var localToday = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, zurich);
+        var (app, url) = await fx.StartGatewayAsync(new() { ["Collab:Research:TimeZone"] = "Europe/Zurich" });
+        try
+        {
+            using var zoned = new HttpClient { BaseAddress = url };
+            zoned.DefaultRequestHeaders.Authorization = new("Bearer", researcher.Token);
+            var inZurich = await (await zoned.GetAsync($"/api/research/cells?from={Day(localToday.AddDays(-2))}&to={Day(localToday)}&neighbourhood=oosterhout&category=suspicious"))
+                .JsonAsync(HttpStatusCode.OK);
+            Assert.Equal("Europe/Zurich", inZurich.Str("timeZone"));
+            var zonedCell = Assert.Single(inZurich.GetProperty("cells").EnumerateArray(), c => c.GetProperty("hour").GetInt32() == local.Hour);
+            Assert.Equal(local.DayOfWeek.ToString().ToLowerInvariant(), zonedCell.Str("weekday"));
+            Assert.Equal(cell.GetProperty("count").GetInt32(), zonedCell.GetProperty("count").GetInt32());
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
     }
 
     [Fact]
