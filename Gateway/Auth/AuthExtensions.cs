@@ -78,7 +78,7 @@ public static class AuthExtensions
                 };
             });
         // Every authorized endpoint and hub method needs a caller (a subject and one of the four
-        // roles, as Caller reads them); named policies narrow the roles.
+        // roles that act on incidents, as Caller reads them); named policies narrow the roles.
         builder.Services.AddAuthorizationBuilder()
             .SetDefaultPolicy(CallerIn(ActorRole.Citizen, ActorRole.Police, ActorRole.Council, ActorRole.Operator))
             .AddPolicy(Roles.Reporters, CallerIn(ActorRole.Citizen, ActorRole.Police, ActorRole.Council))
@@ -87,7 +87,9 @@ public static class AuthExtensions
             .AddPolicy(Roles.CitizenOnly, CallerIn(ActorRole.Citizen))
             .AddPolicy(Roles.PoliceOrOperator, CallerIn(ActorRole.Police, ActorRole.Operator))
             .AddPolicy(Roles.AuthoritiesOrOperator, CallerIn(ActorRole.Police, ActorRole.Council, ActorRole.Operator))
-            .AddPolicy(Roles.OperatorOnly, CallerIn(ActorRole.Operator));
+            .AddPolicy(Roles.OperatorOnly, CallerIn(ActorRole.Operator))
+            // Researchers are in no other policy, the default included: aggregates are all they read.
+            .AddPolicy(Roles.ResearcherOnly, CallerIn(ActorRole.Researcher));
         return builder;
     }
 

@@ -26,7 +26,7 @@ public sealed record Caller(Actor Actor)
     /// <summary>
     /// The caller a token names, or null when it names none: exactly one <c>sub</c> claim, a string
     /// that <see cref="IsValidSubject"/>, and exactly one <c>role</c> claim, a string naming one of the
-    /// four roles. A token with two roles (or a role array of two) names no caller: judging it by
+    /// roles. A token with two roles (or a role array of two) names no caller: judging it by
     /// either would let the token's issuer, not its holder's one role, pick what it may do. The
     /// authorization policies admit exactly the callers this returns, so a genuine token without one
     /// is a 403 everywhere a caller is needed, and reads as anonymous where anonymous callers are welcome.

@@ -33,7 +33,7 @@ public static partial class DevTokenApi
 
         if (!Roles.TryParse(request.Role, out _))
         {
-            return Problems.Invalid("role-invalid", "'role' must be one of police, council, citizen, operator.");
+            return Problems.Invalid("role-invalid", "'role' must be one of police, council, citizen, operator, researcher.");
         }
 
         if (request.Lang is not null && !Languages.IsValid(request.Lang))

@@ -9,6 +9,7 @@ public static class Roles
     public const string Police = "police";
     public const string Council = "council";
     public const string Operator = "operator";
+    public const string Researcher = "researcher";
 
     public const string Reporters = "reporters";
     public const string Authorities = "authorities";
@@ -17,6 +18,7 @@ public static class Roles
     public const string PoliceOrOperator = "police-or-operator";
     public const string AuthoritiesOrOperator = "authorities-or-operator";
     public const string OperatorOnly = "operator-only";
+    public const string ResearcherOnly = "researcher-only";
 
     public static bool TryParse(string? value, out ActorRole role)
     {
@@ -26,6 +28,7 @@ public static class Roles
             case Police: role = ActorRole.Police; return true;
             case Council: role = ActorRole.Council; return true;
             case Operator: role = ActorRole.Operator; return true;
+            case Researcher: role = ActorRole.Researcher; return true;
             default: role = default; return false;
         }
     }

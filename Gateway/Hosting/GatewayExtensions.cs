@@ -11,6 +11,7 @@ using Collab.Gateway.Neighbourhoods;
 using Collab.Gateway.Open311;
 using Collab.Gateway.Operations;
 using Collab.Gateway.Realtime;
+using Collab.Gateway.Research;
 using Collab.Gateway.Security;
 using Collab.Gateway.Wire;
 using Collab.Hosting;
@@ -137,6 +138,7 @@ public static class GatewayExtensions
         app.MapOpen311Api();
         app.MapFederationApi();
         app.MapPartnerApi();
+        app.MapResearchApi();
         app.MapHub<CollabHub>("/hubs/collab", o => o.CloseOnAuthenticationExpiration = true).RequireRateLimiting(RateLimits.HubConnects);
         return app;
     }

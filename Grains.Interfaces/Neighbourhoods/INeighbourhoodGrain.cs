@@ -1,11 +1,13 @@
 using Collab.Common;
 using Collab.Realtime;
+using Collab.Research;
 
 namespace Collab.Neighbourhoods;
 
 /// <summary>
-/// One neighbourhood of the city. Key: its slug. Keeps the active incidents and the counts per
-/// category over the last 24 hours, and emits <c>neighbourhood.incident_updated</c>.
+/// One neighbourhood of the city. Key: its slug. Keeps the active incidents, the counts per
+/// category over the last 24 hours and an hourly history of reports and response times (for the
+/// research aggregates), and emits <c>neighbourhood.incident_updated</c>.
 /// </summary>
 [Alias("collab.INeighbourhoodGrain")]
 public interface INeighbourhoodGrain : IStreamGrain
@@ -13,6 +15,14 @@ public interface INeighbourhoodGrain : IStreamGrain
     /// <summary>The audience's view; not-found for a slug that is not on the city map.</summary>
     [Alias("Get"), ReadOnly]
     Task<Outcome<NeighbourhoodView>> GetAsync(Audience audience);
+
+    /// <summary>
+    /// The hourly history (reports and response times per UTC hour and category) of the hours in
+    /// [<paramref name="from"/>, <paramref name="to"/>), as far back as the neighbourhood keeps it;
+    /// empty for a slug that is not on the city map. Raw counts: for the research aggregation only.
+    /// </summary>
+    [Alias("GetHistory"), ReadOnly]
+    Task<IReadOnlyList<HourlyHistory>> GetHistoryAsync(DateTimeOffset from, DateTimeOffset to);
 
     /// <summary>One change; see <see cref="OnIncidentsChangedAsync"/>.</summary>
     [Alias("OnIncidentChanged"), AlwaysInterleave]

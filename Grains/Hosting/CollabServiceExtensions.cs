@@ -1,5 +1,6 @@
 using Collab.Categories;
 using Collab.Neighbourhoods;
+using Collab.Research;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -31,6 +32,8 @@ public static class CollabServiceExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CityOptions>, CityOptionsValidator>());
         services.TryAddSingleton(sp => CityCategories.Load(sp.GetRequiredService<IOptions<CityOptions>>().Value));
         services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<ResearchOptions>().BindConfiguration("Collab:Research").ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ResearchOptions>, ResearchOptionsValidator>());
         services.TryAddSingleton(sp =>
         {
             var file = sp.GetRequiredService<IOptions<CityOptions>>().Value.MapFile;

@@ -1,14 +1,17 @@
 using Collab.Common;
 using Collab.Incidents;
 using Collab.Realtime;
+using Collab.Research;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Collab.Neighbourhoods;
 
 /// <summary>
-/// One neighbourhood: hears from its incidents, keeps the active ones and 24-hour counts, and
-/// emits <c>neighbourhood.incident_updated</c>; the public view carries blurred locations.
+/// One neighbourhood: hears from its incidents, keeps the active ones and hourly counts (the last
+/// 24 hours for its view; with response times, <c>Collab:Research:HistoryDays</c> of them for the
+/// research aggregates), and emits <c>neighbourhood.incident_updated</c>; the public view carries
+/// blurred locations.
 /// </summary>
 /// <remarks>
 /// Journaled, as incidents are (<see cref="JournaledStream{TPayload}"/>). The state (up to 1,000
@@ -24,6 +27,7 @@ internal sealed class NeighbourhoodGrain(
     [PersistentState("neighbourhood", StorageNames.Collab)] IPersistentState<NeighbourhoodState> state,
     CityMap map,
     IOptions<RealtimeOptions> realtime,
+    IOptions<ResearchOptions> research,
     IEventLog eventLog,
     TimeProvider clock,
     ILogger<NeighbourhoodGrain> logger) : Grain, INeighbourhoodGrain
@@ -35,6 +39,9 @@ internal sealed class NeighbourhoodGrain(
     private const int MaxActive = 1_000;
     private const int MaxVersions = 2_000;
     private static readonly TimeSpan Window = TimeSpan.FromHours(24);
+
+    /// <summary>How long the hourly history (counts and response times) is kept: the research range's bound.</summary>
+    private TimeSpan History => TimeSpan.FromDays(Math.Max(1, research.Value.HistoryDays));
 
     /// <summary>Events after which the next commit also writes the snapshot; bounds what an activation replays.</summary>
     private const int SnapshotEvery = 1_000;
@@ -74,7 +81,7 @@ internal sealed class NeighbourhoodGrain(
 
         var since = Hour(clock.GetUtcNow() - Window);
         var counts = S.Hourly
-            .Where(h => h.Hour > since)
+            .Where(h => h.Hour > since && h.Count > 0)
             .GroupBy(h => h.Category)
             .ToDictionary(g => g.Key, g => g.Sum(h => h.Count));
         var active = S.Active.Values
@@ -82,6 +89,21 @@ internal sealed class NeighbourhoodGrain(
             .OrderByDescending(s => s.UpdatedAt)
             .ToList();
         return Task.FromResult(Outcome<NeighbourhoodView>.Ok(new NeighbourhoodView(info, audience, active, counts, S.Timeline.Head.For(audience))));
+    }
+
+    public Task<IReadOnlyList<HourlyHistory>> GetHistoryAsync(DateTimeOffset from, DateTimeOffset to)
+    {
+        IReadOnlyList<HourlyHistory> rows = Info is null
+            ? []
+            : S.Hourly
+                .Where(h => h.Hour >= from && h.Hour < to)
+                .Select(h => new HourlyHistory(
+                    h.Hour, h.Category, h.Count,
+                    h.Acknowledged?.ToTimes() ?? ResponseTimes.None,
+                    h.Dispatched?.ToTimes() ?? ResponseTimes.None,
+                    h.Resolved?.ToTimes() ?? ResponseTimes.None))
+                .ToList();
+        return Task.FromResult(rows);
     }
 
     public Task OnIncidentChangedAsync(IncidentChange change) => OnIncidentsChangedAsync([change]);
@@ -209,6 +231,7 @@ internal sealed class NeighbourhoodGrain(
         }
 
         var isNew = !S.Versions.ContainsKey(id);
+        var before = S.Active.TryGetValue(id, out var previous) ? previous.Exact.Status : isNew ? IncidentStatus.Reported : (IncidentStatus?)null;
         S.Versions[id] = change.Exact.Version;
         if (change.Exact.IsActive)
         {
@@ -219,16 +242,26 @@ internal sealed class NeighbourhoodGrain(
             S.Active.Remove(id);
         }
 
-        if (isNew && change.Exact.ReportedAt > now - Window)
+        if (change.Exact.ReportedAt > now - History)
         {
-            var hour = Hour(change.Exact.ReportedAt);
-            var bucket = S.Hourly.Find(h => h.Hour == hour && h.Category == change.Exact.Category);
-            if (bucket is null)
+            // A report counts once: when its incident is first heard of, unless that is a late change of an
+            // incident whose version this grain forgot (those are closed, or no longer active).
+            if (isNew && (change.Exact.Version <= 1 || change.Exact.Status == IncidentStatus.Reported))
             {
-                S.Hourly.Add(bucket = new HourlyCount { Hour = hour, Category = change.Exact.Category });
+                BucketOf(change.Exact).Count++;
             }
 
-            bucket.Count++;
+            if (before is { } from && Stage(change.Exact.Status) is { } stage && Rank(change.Exact.Status) > Rank(from))
+            {
+                var bucket = BucketOf(change.Exact);
+                var tally = stage switch
+                {
+                    IncidentStatus.Acknowledged => bucket.Acknowledged ??= new ResponseTally(),
+                    IncidentStatus.Dispatched => bucket.Dispatched ??= new ResponseTally(),
+                    _ => bucket.Resolved ??= new ResponseTally(),
+                };
+                tally.Add(change.Exact.UpdatedAt - change.Exact.ReportedAt);
+            }
         }
 
         if (S.Active.Count > MaxActive + MaxActive / 10)
@@ -238,6 +271,33 @@ internal sealed class NeighbourhoodGrain(
 
         return true;
     }
+
+    /// <summary>The bucket of an incident's report hour and category, added when missing.</summary>
+    private HourlyCount BucketOf(IncidentSummary incident)
+    {
+        var hour = Hour(incident.ReportedAt);
+        var bucket = S.Hourly.FindLast(h => h.Hour == hour && h.Category == incident.Category); // recent hours are at the end
+        if (bucket is null)
+        {
+            S.Hourly.Add(bucket = new HourlyCount { Hour = hour, Category = incident.Category });
+        }
+
+        return bucket;
+    }
+
+    /// <summary>The response stage a status marks (acknowledge, dispatch, resolve), or null.</summary>
+    private static IncidentStatus? Stage(IncidentStatus status) =>
+        status is IncidentStatus.Acknowledged or IncidentStatus.Dispatched or IncidentStatus.Resolved ? status : null;
+
+    /// <summary>How far along the response an incident is; a stage is timed when an incident first moves past its previous one.</summary>
+    private static int Rank(IncidentStatus status) => status switch
+    {
+        IncidentStatus.Reported => 0,
+        IncidentStatus.Acknowledged => 1,
+        IncidentStatus.Dispatched => 2,
+        IncidentStatus.Resolved => 3,
+        _ => 4,
+    };
 
     /// <summary>Changes that the same commit will store.</summary>
     private sealed class PendingBatch
@@ -262,7 +322,7 @@ internal sealed class NeighbourhoodGrain(
 
     private void Prune()
     {
-        var since = Hour(clock.GetUtcNow() - Window);
+        var since = Hour(clock.GetUtcNow() - History);
         S.Hourly.RemoveAll(h => h.Hour <= since);
         TrimActive();
         if (S.Versions.Count > MaxVersions)

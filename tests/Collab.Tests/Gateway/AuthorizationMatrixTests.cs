@@ -17,64 +17,68 @@ namespace Collab.Tests.Gateway;
 [Collection(GatewayCollection.Name)]
 public sealed class AuthorizationMatrixTests(GatewayFixture fx)
 {
-    /// <summary>Anonymous, the citizen who owns the object, another citizen, council, police, operator.</summary>
-    public enum Caller { Anonymous, Owner, OtherCitizen, Council, Police, Operator }
+    /// <summary>Anonymous, the citizen who owns the object, another citizen, council, police, operator, researcher.</summary>
+    public enum Caller { Anonymous, Owner, OtherCitizen, Council, Police, Operator, Researcher }
 
     private const int Unauthorized = 401, Forbidden = 403;
 
     /// <summary>(method, route pattern) → expected status per caller, in <see cref="Caller"/> order.</summary>
     private static readonly Dictionary<(string Method, string Route), int[]> Rest = new()
     {
-        [("POST", "/api/incidents/")] = [Unauthorized, 201, 201, 201, 201, Forbidden],
-        [("GET", "/api/incidents/{id}")] = [Unauthorized, 200, 200, 200, 200, 200],
-        [("GET", "/api/incidents/{id}/events")] = [Unauthorized, 200, 200, 200, 200, 200],
-        [("POST", "/api/incidents/{id}/notes")] = [Unauthorized, 200, Forbidden, 200, 200, Forbidden],
-        [("POST", "/api/incidents/{id}/status")] = [Unauthorized, Forbidden, Forbidden, Forbidden, 200, Forbidden],
-        [("POST", "/api/incidents/{id}/assign")] = [Unauthorized, Forbidden, Forbidden, Forbidden, 200, Forbidden],
-        [("POST", "/api/incidents/{id}/moderation")] = [Unauthorized, Forbidden, Forbidden, 200, 200, Forbidden],
-        [("POST", "/api/incidents/{id}/flags")] = [Unauthorized, 200, 200, Forbidden, Forbidden, Forbidden],
-        [("GET", "/api/incidents/{id}/reporter")] = [Unauthorized, Forbidden, Forbidden, Forbidden, 200, Forbidden],
-        [("GET", "/api/incidents/{id}/audit")] = [Unauthorized, Forbidden, Forbidden, Forbidden, 200, 200],
-        [("GET", "/api/neighbourhoods/")] = [200, 200, 200, 200, 200, 200],
-        [("GET", "/api/neighbourhoods/{slug}")] = [200, 200, 200, 200, 200, 200],
-        [("GET", "/api/neighbourhoods/{slug}/incidents.geojson")] = [200, 200, 200, 200, 200, 200],
-        [("GET", "/api/me/")] = [Unauthorized, 200, 200, Forbidden, Forbidden, Forbidden],
-        [("PUT", "/api/me/")] = [Unauthorized, 200, 200, Forbidden, Forbidden, Forbidden],
-        [("PUT", "/api/me/follows")] = [Unauthorized, 200, 200, Forbidden, Forbidden, Forbidden],
-        [("DELETE", "/api/me/")] = [Unauthorized, 204, 204, Forbidden, Forbidden, Forbidden],
-        [("POST", "/api/neighbourhoods/{slug}/alerts")] = [Unauthorized, Forbidden, Forbidden, 201, 201, Forbidden],
-        [("GET", "/api/alerts/{id}")] = [200, 200, 200, 200, 200, 200],
-        [("GET", "/api/alerts/{id}/cap")] = [200, 200, 200, 200, 200, 200],
-        [("POST", "/api/operator/revocations")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, 200],
-        [("GET", "/api/operator/status")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, 200],
+        [("POST", "/api/incidents/")] = [Unauthorized, 201, 201, 201, 201, Forbidden, Forbidden],
+        [("GET", "/api/incidents/{id}")] = [Unauthorized, 200, 200, 200, 200, 200, Forbidden],
+        [("GET", "/api/incidents/{id}/events")] = [Unauthorized, 200, 200, 200, 200, 200, Forbidden],
+        [("POST", "/api/incidents/{id}/notes")] = [Unauthorized, 200, Forbidden, 200, 200, Forbidden, Forbidden],
+        [("POST", "/api/incidents/{id}/status")] = [Unauthorized, Forbidden, Forbidden, Forbidden, 200, Forbidden, Forbidden],
+        [("POST", "/api/incidents/{id}/assign")] = [Unauthorized, Forbidden, Forbidden, Forbidden, 200, Forbidden, Forbidden],
+        [("POST", "/api/incidents/{id}/moderation")] = [Unauthorized, Forbidden, Forbidden, 200, 200, Forbidden, Forbidden],
+        [("POST", "/api/incidents/{id}/flags")] = [Unauthorized, 200, 200, Forbidden, Forbidden, Forbidden, Forbidden],
+        [("GET", "/api/incidents/{id}/reporter")] = [Unauthorized, Forbidden, Forbidden, Forbidden, 200, Forbidden, Forbidden],
+        [("GET", "/api/incidents/{id}/audit")] = [Unauthorized, Forbidden, Forbidden, Forbidden, 200, 200, Forbidden],
+        [("GET", "/api/neighbourhoods/")] = [200, 200, 200, 200, 200, 200, 200],
+        [("GET", "/api/neighbourhoods/{slug}")] = [200, 200, 200, 200, 200, 200, 200],
+        [("GET", "/api/neighbourhoods/{slug}/incidents.geojson")] = [200, 200, 200, 200, 200, 200, 200],
+        [("GET", "/api/me/")] = [Unauthorized, 200, 200, Forbidden, Forbidden, Forbidden, Forbidden],
+        [("PUT", "/api/me/")] = [Unauthorized, 200, 200, Forbidden, Forbidden, Forbidden, Forbidden],
+        [("PUT", "/api/me/follows")] = [Unauthorized, 200, 200, Forbidden, Forbidden, Forbidden, Forbidden],
+        [("DELETE", "/api/me/")] = [Unauthorized, 204, 204, Forbidden, Forbidden, Forbidden, Forbidden],
+        [("POST", "/api/neighbourhoods/{slug}/alerts")] = [Unauthorized, Forbidden, Forbidden, 201, 201, Forbidden, Forbidden],
+        [("GET", "/api/alerts/{id}")] = [200, 200, 200, 200, 200, 200, 200],
+        [("GET", "/api/alerts/{id}/cap")] = [200, 200, 200, 200, 200, 200, 200],
+        [("POST", "/api/operator/revocations")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, 200, Forbidden],
+        [("GET", "/api/operator/status")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, 200, Forbidden],
         // The browser console's sign-in settings: before anyone has signed in.
-        [("GET", "/console/config.json")] = [200, 200, 200, 200, 200, 200],
-        [("POST", "/dev/token")] = [200, 200, 200, 200, 200, 200],
-        [("*", "/health/startup")] = [200, 200, 200, 200, 200, 200],
-        [("*", "/health/ready")] = [200, 200, 200, 200, 200, 200],
-        [("*", "/health/live")] = [200, 200, 200, 200, 200, 200],
-        [("GET", "/openapi/{documentName}.json")] = [200, 200, 200, 200, 200, 200],
-        [("*", "/metrics")] = [200, 200, 200, 200, 200, 200],
-        [("GET", "/open311/v2/discovery.{format}")] = [200, 200, 200, 200, 200, 200],
-        [("GET", "/open311/v2/services.{format}")] = [200, 200, 200, 200, 200, 200],
-        [("GET", "/open311/v2/services/{code}.{format}")] = [200, 200, 200, 200, 200, 200],
-        [("GET", "/open311/v2/requests.{format}")] = [200, 200, 200, 200, 200, 200],
-        [("GET", "/open311/v2/requests/{id}.{format}")] = [200, 200, 200, 200, 200, 200],
-        [("GET", "/open311/v2/tokens/{token}.{format}")] = [200, 200, 200, 200, 200, 200],
+        [("GET", "/console/config.json")] = [200, 200, 200, 200, 200, 200, 200],
+        [("POST", "/dev/token")] = [200, 200, 200, 200, 200, 200, 200],
+        [("*", "/health/startup")] = [200, 200, 200, 200, 200, 200, 200],
+        [("*", "/health/ready")] = [200, 200, 200, 200, 200, 200, 200],
+        [("*", "/health/live")] = [200, 200, 200, 200, 200, 200, 200],
+        [("GET", "/openapi/{documentName}.json")] = [200, 200, 200, 200, 200, 200, 200],
+        [("*", "/metrics")] = [200, 200, 200, 200, 200, 200, 200],
+        [("GET", "/open311/v2/discovery.{format}")] = [200, 200, 200, 200, 200, 200, 200],
+        [("GET", "/open311/v2/services.{format}")] = [200, 200, 200, 200, 200, 200, 200],
+        [("GET", "/open311/v2/services/{code}.{format}")] = [200, 200, 200, 200, 200, 200, 200],
+        [("GET", "/open311/v2/requests.{format}")] = [200, 200, 200, 200, 200, 200, 200],
+        [("GET", "/open311/v2/requests/{id}.{format}")] = [200, 200, 200, 200, 200, 200, 200],
+        [("GET", "/open311/v2/tokens/{token}.{format}")] = [200, 200, 200, 200, 200, 200, 200],
         // Any other path under Open311, whatever the method: the standard's 404 error array.
-        [("*", "/open311/v2/{**rest}")] = [404, 404, 404, 404, 404, 404],
+        [("*", "/open311/v2/{**rest}")] = [404, 404, 404, 404, 404, 404, 404],
         // Open311 clients authenticate with an api_key, not a token: without one, nobody may post.
-        [("POST", "/open311/v2/requests.{format}")] = [Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+        [("POST", "/open311/v2/requests.{format}")] = [Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
         // Between cities: public keys for anyone; batches only with a partner's signature, never a user's token.
-        [("GET", "/federation/v1/keys")] = [200, 200, 200, 200, 200, 200],
-        [("POST", "/federation/v1/events")] = [Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized],
-        [("GET", "/federation/v1/streams/{cityId}")] = [Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized],
-        [("POST", "/federation/v1/incidents/{id}/notes")] = [Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized],
+        [("GET", "/federation/v1/keys")] = [200, 200, 200, 200, 200, 200, 200],
+        [("POST", "/federation/v1/events")] = [Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized],
+        [("GET", "/federation/v1/streams/{cityId}")] = [Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized],
+        [("POST", "/federation/v1/incidents/{id}/notes")] = [Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized],
         // For this city's operators: each partner's links (none here).
-        [("GET", "/federation/v1/status")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, 200],
-        [("GET", "/api/partners/")] = [Unauthorized, Forbidden, Forbidden, 200, 200, 200],
+        [("GET", "/federation/v1/status")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, 200, Forbidden],
+        [("GET", "/api/partners/")] = [Unauthorized, Forbidden, Forbidden, 200, 200, 200, Forbidden],
         // This gateway has no partners: whoever may read a partner's incidents learns there is no such partner.
-        [("GET", "/api/partners/{cityId}/incidents")] = [Unauthorized, 404, 404, 404, 404, Forbidden],
+        [("GET", "/api/partners/{cityId}/incidents")] = [Unauthorized, 404, 404, 404, 404, Forbidden, Forbidden],
+        // Researchers read aggregates and nothing else; nobody else reads these.
+        [("GET", "/api/research/cells")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, 200],
+        [("GET", "/api/research/cells.csv")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, 200],
+        [("GET", "/api/research/neighbourhoods.geojson")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, 200],
     };
 
     /// <summary>Hub method and stream → whether each (authenticated) caller may use it; anonymous callers cannot connect at all.</summary>
@@ -114,7 +118,8 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
         var data = new TheoryData<string, string, Caller>();
         foreach (var (method, stream) in Hub.Keys)
         {
-            foreach (var caller in Enum.GetValues<Caller>().Where(c => c != Caller.Anonymous))
+            // Researchers cannot connect to the hub at all (ResearchersCannotConnectToTheHub).
+            foreach (var caller in Enum.GetValues<Caller>().Where(c => c is not (Caller.Anonymous or Caller.Researcher)))
             {
                 data.Add(method, stream, caller);
             }
@@ -155,6 +160,7 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
             Caller.OtherCitizen => await fx.UserAsync("citizen"),
             Caller.Council => await fx.UserAsync("council"),
             Caller.Police => police,
+            Caller.Researcher => await fx.UserAsync("researcher"),
             _ => await fx.UserAsync("operator"),
         };
 
@@ -191,6 +197,12 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
         if (route == "/api/incidents/{id}/reporter")
         {
             path += "?reason=matrix";
+        }
+
+        if (route.StartsWith("/api/research/", StringComparison.Ordinal))
+        {
+            var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            path += $"?from={today}&to={today}";
         }
 
         using var http = fx.Http(me?.Token);
@@ -258,6 +270,15 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
             var events = await (await fx.Http(police.Token).GetAsync($"/api/incidents/{id}/events?afterSeq=0")).JsonAsync(HttpStatusCode.OK);
             Assert.Equal(1, events.GetProperty("head").GetInt64());
         }
+    }
+
+    [Fact]
+    public async Task ResearchersCannotConnectToTheHub()
+    {
+        var researcher = await fx.UserAsync("researcher");
+        using var http = fx.Http(researcher.Token);
+        var negotiate = await http.PostAsync("/hubs/collab/negotiate?negotiateVersion=1", null);
+        Assert.Equal(HttpStatusCode.Forbidden, negotiate.StatusCode);
     }
 
     [Fact]

@@ -38,6 +38,35 @@ public sealed class StartupConfigurationTests
     }
 
     [Theory]
+    [InlineData("Collab:Research:MinCellCount", "1")]
+    [InlineData("Collab:Research:HistoryDays", "0")]
+    [InlineData("Collab:Research:HistoryDays", "401")]
+    [InlineData("Collab:Research:TimeZone", "Mars/Olympus_Mons")]
+    public async Task BadResearchSettingsRefuseToStartNamingTheSetting(string key, string value)
+    {
+        var failure = await StartupFailureAsync("Testing", new()
+        {
+            ["Collab:Auth:DevTokens"] = "false",
+            ["Collab:Auth:SigningKey"] = GatewayFixture.SigningKey,
+            [key] = value,
+        });
+        Assert.Contains(key, failure.Message);
+    }
+
+    [Fact]
+    public void ResearchersLocalTimeZoneIsAccepted()
+    {
+        using var app = Build("Testing", new()
+        {
+            ["Collab:Auth:DevTokens"] = "false",
+            ["Collab:Auth:SigningKey"] = GatewayFixture.SigningKey,
+            ["Collab:Research:TimeZone"] = "Europe/Zurich",
+        });
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
+        Assert.Equal("Europe/Zurich", app.Services.GetRequiredService<IOptions<Collab.Research.ResearchOptions>>().Value.Zone()?.Id);
+    }
+
+    [Theory]
     [InlineData("Production", "false", GatewayFixture.SigningKey, null, null)]
     [InlineData("Production", "false", null, "https://login.example.org/realms/collab", null)]
     [InlineData("Development", "true", null, null, null)]

@@ -6,6 +6,7 @@ using Collab.Federation;
 using Collab.Incidents;
 using Collab.Neighbourhoods;
 using Collab.Realtime;
+using Collab.Research;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 
@@ -104,7 +105,10 @@ public sealed class SerializationTests
         TimelineSample<IncidentEvent>(new UnitAssigned("U2")),
         TimelineSample(Change).Entries[0],
         NeighbourhoodStateSample(),
-        new HourlyCount { Hour = At, Category = "noise", Count = 3 },
+        new HourlyCount { Hour = At, Category = "noise", Count = 3, Acknowledged = TallySample(), Resolved = TallySample() },
+        TallySample(),
+        new HourlyHistory(At, "noise", 6, new ResponseTimes(2, 1_500, [1, 0, 1, 0, 0, 0, 0, 0]), ResponseTimes.None, new ResponseTimes(1, 90_000, [0, 0, 0, 0, 0, 0, 0, 1])),
+        new ResponseTimes(5, 3_000, [1, 2, 2, 0, 0, 0, 0, 0]),
         new CitizenState { DisplayName = "Ana", Language = "nl", Follows = ["centrum"], Reports = ["i-1"], Timeline = TimelineSample(Notification) },
     ];
 
@@ -164,10 +168,18 @@ public sealed class SerializationTests
         Attributes = new() { ["injured"] = "yes" },
     };
 
+    private static ResponseTally TallySample()
+    {
+        var tally = new ResponseTally();
+        tally.Add(TimeSpan.FromMinutes(7));
+        tally.Add(TimeSpan.FromHours(3));
+        return tally;
+    }
+
     private static NeighbourhoodState NeighbourhoodStateSample() => new()
     {
         Active = new() { ["i-1"] = Change },
-        Hourly = [new HourlyCount { Hour = At, Category = "noise", Count = 3 }],
+        Hourly = [new HourlyCount { Hour = At, Category = "noise", Count = 3, Dispatched = TallySample() }],
         Timeline = TimelineSample(Change),
         Versions = new() { ["i-1"] = 3 },
     };
