@@ -87,7 +87,11 @@ public static class AuthExtensions
             .AddPolicy(Roles.CitizenOnly, CallerIn(ActorRole.Citizen))
             .AddPolicy(Roles.PoliceOrOperator, CallerIn(ActorRole.Police, ActorRole.Operator))
             .AddPolicy(Roles.AuthoritiesOrOperator, CallerIn(ActorRole.Police, ActorRole.Council, ActorRole.Operator))
-            .AddPolicy(Roles.OperatorOnly, CallerIn(ActorRole.Operator));
+            .AddPolicy(Roles.OperatorOnly, CallerIn(ActorRole.Operator))
+            .AddPolicy(Roles.Trainers, new AuthorizationPolicyBuilder()
+                .RequireAuthenticatedUser()
+                .RequireAssertion(context => Caller.From(context.User) is { Role: ActorRole.Police } && IsTrainer(context.User))
+                .Build());
         return builder;
     }
 
@@ -98,6 +102,10 @@ public static class AuthExtensions
         SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
         SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
     ];
+
+    /// <summary>Exactly one <see cref="Roles.TrainerClaim"/>, <c>"true"</c>.</summary>
+    private static bool IsTrainer(System.Security.Claims.ClaimsPrincipal user) =>
+        user.FindAll(Roles.TrainerClaim).ToList() is [{ Value: "true" }];
 
     private static AuthorizationPolicy CallerIn(params ActorRole[] roles) => new AuthorizationPolicyBuilder()
         .RequireAuthenticatedUser()

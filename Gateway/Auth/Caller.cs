@@ -76,7 +76,7 @@ public sealed record Caller(Actor Actor)
         && sub != ReservedSubject
         && !sub.StartsWith(ReservedSubject + ":", StringComparison.Ordinal)
         && !sub.StartsWith(PartnerSubjectPrefix, StringComparison.Ordinal)
-        && !sub.StartsWith(Exercises.ExerciseActors.SubjectPrefix, StringComparison.Ordinal);
+        && !sub.StartsWith(Collab.Exercises.ExerciseActors.SubjectPrefix, StringComparison.Ordinal);
 
     /// <summary>The value of the one string claim of <paramref name="type"/>; null when there is none, several, or it is not a string.</summary>
     private static string? Single(ClaimsPrincipal user, string type)

@@ -1,3 +1,4 @@
+using Collab.Gateway.Exercises;
 using Collab.Gateway.Access;
 using Collab.Gateway.Alerts;
 using Collab.Gateway.Auth;
@@ -137,6 +138,7 @@ public static class GatewayExtensions
         app.MapOpen311Api();
         app.MapFederationApi();
         app.MapPartnerApi();
+        app.MapExerciseApi();
         app.MapHub<CollabHub>("/hubs/collab", o => o.CloseOnAuthenticationExpiration = true).RequireRateLimiting(RateLimits.HubConnects);
         return app;
     }

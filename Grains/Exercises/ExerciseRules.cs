@@ -10,7 +10,7 @@ namespace Collab.Exercises;
 /// What makes a scenario playable, checked whole before the first step plays: each problem names
 /// the step (<c>steps[i]</c>, counted from 0) and the field, so a trainer can fix the file.
 /// </summary>
-internal static partial class ExerciseRules
+public static partial class ExerciseRules
 {
     public const int MaxSteps = 1_000;
     public const int MaxName = 100;
