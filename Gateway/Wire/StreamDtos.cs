@@ -16,7 +16,7 @@ public sealed record EventEnvelope(
     [property: Key("occurredAt")] string OccurredAt,
     [property: Key("actor")] ActorDto Actor,
     [property: Key("data")] object Data,
-    [property: Key("exercise")] string? Exercise = null);
+    [property: Key("exercise"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Exercise = null);
 
 /// <summary>Who caused an event: role, name where the audience may see it, and the partner city an actor of a partner acts for (absent for this city's own).</summary>
 [MessagePackObject]
