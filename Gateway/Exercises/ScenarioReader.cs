@@ -16,7 +16,7 @@ public static class ScenarioReader
     private static readonly Dictionary<string, ScenarioStepKind> Kinds = System.Enum.GetValues<ScenarioStepKind>()
         .ToDictionary(k => k.ToString().ToLowerInvariant(), StringComparer.Ordinal);
 
-    private static readonly HashSet<string> StepFields = ["at", "kind", "ref", "text", "category", "location", "severity", "visibility", "status", "unit"];
+    private static readonly HashSet<string> StepFields = ["at", "kind", "ref", "text", "category", "location", "severity", "visibility", "status", "unit", "neighbourhood", "headline"];
 
     /// <summary>The scenario, or the problem with the document.</summary>
     public static (Scenario? Scenario, string? Problem) Read(JsonElement document)
@@ -67,6 +67,8 @@ public static class ScenarioReader
         var text = String(step, "text", at, ref problem);
         var category = String(step, "category", at, ref problem);
         var unit = String(step, "unit", at, ref problem);
+        var neighbourhood = String(step, "neighbourhood", at, ref problem);
+        var headline = String(step, "headline", at, ref problem);
         var severity = Enum<Severity>(step, "severity", Severity.Medium, at, ref problem);
         var visibility = Enum<NoteVisibility>(step, "visibility", NoteVisibility.Police, at, ref problem);
         var status = Enum<IncidentStatus>(step, "status", IncidentStatus.Reported, at, ref problem);
@@ -74,7 +76,7 @@ public static class ScenarioReader
         if (problem is not null) return (null, problem);
         if (kind == ScenarioStepKind.Status && !step.TryGetProperty("status", out _)) return (null, $"{at}: 'status' is required for a status step.");
 
-        return (new ScenarioStep(seconds, kind, reference, text, category, location, severity, visibility, status, unit), null);
+        return (new ScenarioStep(seconds, kind, reference, text, category, location, severity, visibility, status, unit, neighbourhood, headline), null);
     }
 
     private static string? String(JsonElement step, string field, string at, ref string? problem)

@@ -57,7 +57,7 @@ public enum ExerciseStatus
     Purged = 4,
 }
 
-/// <summary>An exercise as trainers and trainees see it.</summary>
+/// <summary>An exercise as trainers and trainees see it; <see cref="ExerciseView.Alerts"/> are the ids of the alerts it issued.</summary>
 [GenerateSerializer, Immutable, Alias("collab.ExerciseView")]
 public sealed record ExerciseView(
     [property: Id(0)] string Id,
@@ -70,7 +70,8 @@ public sealed record ExerciseView(
     [property: Id(7)] DateTimeOffset StartedAt,
     [property: Id(8)] IReadOnlyDictionary<string, string> Incidents,
     [property: Id(9)] IReadOnlyList<ExerciseInject> Injects,
-    [property: Id(10)] IReadOnlyList<string> Problems);
+    [property: Id(10)] IReadOnlyList<string> Problems,
+    [property: Id(11)] IReadOnlyList<string>? Alerts = null);
 
 /// <summary>A message for the trainees, at its scenario time and when it was played.</summary>
 [GenerateSerializer, Immutable, Alias("collab.ExerciseInject")]

@@ -22,13 +22,16 @@ public enum ScenarioStepKind
     Assign = 3,
     /// <summary>A message for the trainees (a radio call, a new fact), shown with the exercise.</summary>
     Inject = 4,
+    /// <summary>A neighbourhood alert (CAP status Exercise), for the trainees only.</summary>
+    Alert = 5,
 }
 
 /// <summary>
 /// One timed step. <see cref="At"/> is seconds of scenario time after the start (divided by the
 /// exercise's speed on the wall clock). Which fields count depends on <see cref="Kind"/>:
 /// report: ref, category, text (the description), location, severity; note: ref, text,
-/// visibility; status: ref, status, text (the reason); assign: ref, unit; inject: text.
+/// visibility; status: ref, status, text (the reason); assign: ref, unit; inject: text;
+/// alert: neighbourhood, headline, text (the description), severity.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("collab.ScenarioStep")]
 public sealed record ScenarioStep(
@@ -41,4 +44,6 @@ public sealed record ScenarioStep(
     [property: Id(6)] Severity Severity = Severity.Medium,
     [property: Id(7)] NoteVisibility Visibility = NoteVisibility.Police,
     [property: Id(8)] IncidentStatus Status = IncidentStatus.Reported,
-    [property: Id(9)] string? Unit = null);
+    [property: Id(9)] string? Unit = null,
+    [property: Id(10)] string? Neighbourhood = null,
+    [property: Id(11)] string? Headline = null);

@@ -123,6 +123,11 @@ internal sealed partial class ExerciseGrain(
             await GrainFactory.GetGrain<IIncidentGrain>(id).PurgeExerciseAsync(ExerciseId);
         }
 
+        foreach (var id in S.Alerts)
+        {
+            await GrainFactory.GetGrain<Alerts.IAlertGrain>(id).PurgeExerciseAsync(ExerciseId);
+        }
+
         if (S.Status != ExerciseStatus.Purged)
         {
             S.Status = ExerciseStatus.Purged;
@@ -179,6 +184,9 @@ internal sealed partial class ExerciseGrain(
                 S.Injects.Add(new ExerciseInject(step.At, now, step.Text!));
                 Note(now, "exercise.inject", Control, step.Text);
                 return;
+            case ScenarioStepKind.Alert:
+                await AlertAsync(index, step, key, now);
+                return;
             case ScenarioStepKind.Report:
                 var id = IncidentIdOf(step.Ref!);
                 S.Incidents[step.Ref!] = id;
@@ -196,21 +204,53 @@ internal sealed partial class ExerciseGrain(
                 break;
         }
 
-        if (outcome is { Error: { } error } && S.Problems.Count < MaxProblems)
+        if (outcome is { Error: { } error })
         {
             // A trainee may have moved the incident on already: the step is skipped and said so.
-            var problem = $"steps[{index}] ({step.Kind.ToString().ToLowerInvariant()} {step.Ref}): {error.Message}";
-            S.Problems.Add(problem);
-            Note(now, "exercise.step_refused", Control, problem);
+            Refused(index, step, error, now);
         }
+    }
+
+    private void Refused(int index, ScenarioStep step, CommandError error, DateTimeOffset now)
+    {
+        if (S.Problems.Count >= MaxProblems) return;
+        var problem = $"steps[{index}] ({step.Kind.ToString().ToLowerInvariant()} {step.Ref ?? step.Neighbourhood}): {error.Message}";
+        S.Problems.Add(problem);
+        Note(now, "exercise.step_refused", Control, problem);
+    }
+
+    /// <summary>An alert marked with the exercise (CAP status Exercise), never on the city stream; its id comes from the exercise and the step.</summary>
+    private async Task AlertAsync(int index, ScenarioStep step, string key, DateTimeOffset now)
+    {
+        var id = DerivedId($"alert\n{index}");
+        var severity = step.Severity switch
+        {
+            Severity.Low => "Minor",
+            Severity.High => "Severe",
+            Severity.Critical => "Extreme",
+            _ => "Moderate",
+        };
+        var outcome = await GrainFactory.GetGrain<Alerts.IAlertGrain>(id).IssueAsync(new Alerts.IssueAlert(
+            key, Control, step.Neighbourhood!, Languages.Default, new Alerts.AlertText(step.Headline!, step.Text!),
+            severity, "Expected", "Likely", null, new Dictionary<string, Alerts.AlertText>(), ExerciseId));
+        if (outcome.Error is { } error)
+        {
+            Refused(index, step, error, now);
+            return;
+        }
+
+        if (!S.Alerts.Contains(id)) S.Alerts.Add(id);
+        Note(now, "exercise.alert", Control, $"{step.Neighbourhood}: {step.Headline}");
     }
 
     private IIncidentGrain Incident(ScenarioStep step) => GrainFactory.GetGrain<IIncidentGrain>(S.Incidents[step.Ref!]);
 
     /// <summary>A step's incident id: the same for the same exercise and reference, a GUID like every other.</summary>
-    private string IncidentIdOf(string reference)
+    private string IncidentIdOf(string reference) => DerivedId(reference);
+
+    private string DerivedId(string what)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"exercise\n{ExerciseId}\n{reference}"));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"exercise\n{ExerciseId}\n{what}"));
         return new Guid(hash.AsSpan(0, 16)).ToString("D");
     }
 
@@ -247,7 +287,7 @@ internal sealed partial class ExerciseGrain(
     private ExerciseView Snapshot() => new(
         ExerciseId, S.Scenario?.Name ?? "", S.Status, S.Speed, S.NextStep, S.Scenario?.Steps.Count ?? 0,
         Math.Round(S.Elapsed(clock.GetUtcNow()), 3), S.StartedAt,
-        new Dictionary<string, string>(S.Incidents, StringComparer.Ordinal), S.Injects.ToList(), S.Problems.ToList());
+        new Dictionary<string, string>(S.Incidents, StringComparer.Ordinal), S.Injects.ToList(), S.Problems.ToList(), S.Alerts.ToList());
 
     private Outcome<ExerciseView> Unknown() => Unknown<ExerciseView>();
 

@@ -17,6 +17,8 @@ public static partial class ExerciseRules
     public const double MinSpeed = 0.1, MaxSpeed = 100;
     /// <summary>A scenario lasts at most a day of scenario time.</summary>
     public const double MaxAt = 86_400;
+    /// <summary>As alerts allow.</summary>
+    public const int MaxHeadline = 200;
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,40}$")]
     private static partial Regex RefPattern();
@@ -69,6 +71,13 @@ public static partial class ExerciseRules
         if (step.Kind == ScenarioStepKind.Inject)
         {
             return Text(step.Text, IncidentRules.MaxNote, at, "text");
+        }
+
+        if (step.Kind == ScenarioStepKind.Alert)
+        {
+            return map.Find(step.Neighbourhood ?? "") is null
+                ? Invalid($"{at}: 'neighbourhood' \"{step.Neighbourhood}\" is not one of the city's neighbourhoods.")
+                : Text(step.Headline, MaxHeadline, at, "headline") ?? Text(step.Text, IncidentRules.MaxDescription, at, "text");
         }
 
         if (step.Ref is null || !RefPattern().IsMatch(step.Ref))

@@ -29,6 +29,8 @@ internal sealed class ExerciseState
     [Id(11)] public Actor? Trainer { get; set; }
     /// <summary>When the clock stopped: paused, stopped or completed (the scenario time then stays fixed).</summary>
     [Id(12)] public bool ClockRunning { get; set; }
+    /// <summary>The ids of the alerts the exercise issued.</summary>
+    [Id(13)] public List<string> Alerts { get; set; } = [];
 
     public bool Started => Scenario is not null;
 

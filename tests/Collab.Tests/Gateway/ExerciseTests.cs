@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Xml.Linq;
+using System.Xml.Schema;
 using Collab.Tests.Infrastructure;
 
 namespace Collab.Tests.Gateway;
@@ -14,6 +16,7 @@ namespace Collab.Tests.Gateway;
 public sealed class ExerciseTests(GatewayFixture fx)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private static readonly XNamespace Cap = "urn:oasis:names:tc:emergency:cap:1.2";
 
     [Fact]
     public async Task FiftyStepsAtTenTimesSpeedCompleteWithTheirDebriefWhileRealIncidentsStayUnmarked()
@@ -25,7 +28,9 @@ public sealed class ExerciseTests(GatewayFixture fx)
         using var traineeHttp = fx.Http(trainee.Token);
         using var citizenHttp = fx.Http(citizen.Token);
 
-        // 10 reports, 30 notes and 10 injects over 40 s of scenario time: 4 s at 10×.
+        // 10 reports, 30 notes, 9 injects and an alert over 40 s of scenario time: 4 s at 10×.
+        await using var cityWatcher = await LiveClient.ConnectAsync(fx.GatewayA, citizen.Token);
+        await cityWatcher.SubscribeAsync("city");
         var started = await (await trainerHttp.PostJsonAsync("/api/exercises", new { scenario = FiftySteps(), speed = 10 })).JsonAsync(HttpStatusCode.Created);
         var id = started.Str("id");
         Assert.Equal("running", started.Str("status"));
@@ -61,7 +66,7 @@ public sealed class ExerciseTests(GatewayFixture fx)
         var done = await UntilAsync(traineeHttp, id, "completed");
         Assert.Equal(50, done.GetProperty("stepsPlayed").GetInt32());
         Assert.Equal(10, done.GetProperty("incidents").EnumerateObject().Count());
-        Assert.Equal(10, done.GetProperty("injects").GetArrayLength());
+        Assert.Equal(9, done.GetProperty("injects").GetArrayLength());
         Assert.Empty(done.GetProperty("problems").EnumerateArray());
 
         // Exercise incidents: marked for trainees, in the view and every event; absent for citizens and the neighbourhood.
@@ -76,6 +81,18 @@ public sealed class ExerciseTests(GatewayFixture fx)
         var active = centrum.GetProperty("activeIncidents").EnumerateArray().Select(i => i.Str("id")).ToList();
         Assert.Contains(real, active);
         Assert.DoesNotContain(second, active);
+
+        // The exercise's alert: CAP status Exercise for trainees, nothing for citizens, never on the city stream.
+        var alert = done.GetProperty("alerts")[0].GetString()!;
+        Assert.Equal(id, (await (await traineeHttp.GetAsync($"/api/alerts/{alert}")).JsonAsync(HttpStatusCode.OK)).Str("exercise"));
+        var cap = XDocument.Parse(await (await traineeHttp.GetAsync($"/api/alerts/{alert}/cap")).Content.ReadAsStringAsync());
+        var schemas = new XmlSchemaSet();
+        schemas.Add(Cap.NamespaceName, Path.Combine(AppContext.BaseDirectory, "Standards", "CAP-v1.2.xsd"));
+        cap.Validate(schemas, (_, e) => Assert.Fail(e.Message));
+        Assert.Equal("Exercise", cap.Root!.Element(Cap + "status")!.Value);
+        await (await citizenHttp.GetAsync($"/api/alerts/{alert}")).ProblemAsync(HttpStatusCode.NotFound, "alert-not-found");
+        await (await fx.Http().GetAsync($"/api/alerts/{alert}/cap")).ProblemAsync(HttpStatusCode.NotFound, "alert-not-found");
+        await cityWatcher.AssertQuietAsync("city", TimeSpan.FromMilliseconds(300));
 
         // The real incident: untouched by the exercise and unmarked everywhere.
         var realView = await (await traineeHttp.GetAsync($"/api/incidents/{real}")).JsonAsync(HttpStatusCode.OK);
@@ -92,7 +109,8 @@ public sealed class ExerciseTests(GatewayFixture fx)
         var timeline = debrief.GetProperty("timeline").EnumerateArray().ToList();
         Assert.Equal(1, timeline.Count(e => e.Str("type") == "exercise.started"));
         Assert.Equal(1, timeline.Count(e => e.Str("type") == "exercise.completed"));
-        Assert.Equal(10, timeline.Count(e => e.Str("type") == "exercise.inject"));
+        Assert.Equal(9, timeline.Count(e => e.Str("type") == "exercise.inject"));
+        Assert.Equal(1, timeline.Count(e => e.Str("type") == "exercise.alert"));
         Assert.Equal(10, timeline.Count(e => e.Str("type") == "incident.reported"));
         Assert.Equal(30, timeline.Count(e => e.Str("type") == "incident.note_added"));
         Assert.Equal(4, timeline.Count(e => e.Str("type") == "incident.status_changed" && e.GetProperty("actorName").GetString() == "Officer Rossi"));
@@ -180,6 +198,7 @@ public sealed class ExerciseTests(GatewayFixture fx)
     [InlineData("""{ "name": "x", "steps": [ { "at": 5, "kind": "inject", "text": "a" }, { "at": 1, "kind": "inject", "text": "b" } ] }""", "steps[1] (inject): 'at' (1) is earlier than the step before it")]
     [InlineData("""{ "name": "x", "steps": [ { "at": 0, "kind": "inject", "text": "a", "visibility": "everyone" } ] }""", "'visibility' \"everyone\" is not one of")]
     [InlineData("""{ "name": "x", "steps": [] }""", "'steps' must hold 1 to 1000 steps")]
+    [InlineData("""{ "name": "x", "steps": [ { "at": 0, "kind": "alert", "neighbourhood": "atlantis", "headline": "h", "text": "t" } ] }""", "'neighbourhood' \"atlantis\" is not one of the city's neighbourhoods")]
     public async Task ABadScenarioIsAClearProblemAndCreatesNothing(string scenario, string expected)
     {
         using var trainerHttp = fx.Http(await TrainerAsync());
@@ -215,7 +234,9 @@ public sealed class ExerciseTests(GatewayFixture fx)
                 steps.Add(new { at = at + 1 + n * 0.5, kind = "note", @ref = $"r{i}", text = $"Caller update {n} on report {i}", visibility = n == 0 ? "public" : "police" });
             }
 
-            steps.Add(new { at = at + 3, kind = "inject", text = $"Radio message {i}" });
+            steps.Add(i < 9
+                ? new { at = at + 3, kind = "inject", text = $"Radio message {i}" }
+                : (object)new { at = at + 3, kind = "alert", neighbourhood = "centrum", headline = "Exercise: square closed", text = "Police activity on the square.", severity = "high" });
         }
 
         return new { name = "Fifty steps", steps };

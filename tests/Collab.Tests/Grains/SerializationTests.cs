@@ -28,14 +28,14 @@ public sealed class SerializationTests
     private static readonly StreamEvent Event = new("incident:i-1", 4, "e-4", EventTypes.StatusChanged, At, new EventActor(ActorRole.Police, "Officer"), new StatusChangedData("i-1", IncidentStatus.Reported, IncidentStatus.Acknowledged, "seen"), Exercise: "x-1");
 
     private static readonly ScenarioStep Step = new(12.5, ScenarioStepKind.Report, "r1", "Fight outside the bar", "violence", Point, Severity.High,
-        NoteVisibility.Authorities, IncidentStatus.Dispatched, "U3");
+        NoteVisibility.Authorities, IncidentStatus.Dispatched, "U3", "centrum", "Crowd on the quay");
     private static readonly ExerciseView ExerciseViewSample = new("x-1", "Night patrol", ExerciseStatus.Running, 10, 3, 50, 42.5, At,
-        new Dictionary<string, string> { ["r1"] = "i-1" }, [new ExerciseInject(30, At, "Radio")], ["steps[2] refused"]);
+        new Dictionary<string, string> { ["r1"] = "i-1" }, [new ExerciseInject(30, At, "Radio")], ["steps[2] refused"], ["a-1"]);
     private static readonly DebriefEntry Entry = new(At, EventTypes.StatusChanged, "r1", "i-1", ActorRole.Police, "Officer", "reported → acknowledged");
     private static readonly DebriefIncident Response = new("r1", "i-1", At, At.AddSeconds(5), "Officer", At.AddSeconds(9), "Officer", At.AddSeconds(60), "Officer B");
 
     private static readonly Collab.Alerts.AlertView Alert = new("a-1", "centrum", "nl", "Severe", "Immediate", "Likely", At, null,
-        new Dictionary<string, Collab.Alerts.AlertText> { ["nl"] = new("Kop", "Tekst") }, ActorRole.Council, "demo-city");
+        new Dictionary<string, Collab.Alerts.AlertText> { ["nl"] = new("Kop", "Tekst") }, ActorRole.Council, "demo-city", "x-1");
 
     private static readonly SharedIncident Shared = new("i-1", "city-b", Audience.Public, "noise", "Loud", IncidentStatus.Reported, Severity.Low, Point, true,
         "centrum", "nl", At, At, null, [Note]);
@@ -96,7 +96,7 @@ public sealed class SerializationTests
         new Collab.Access.Revocation("c-1", At),
         new Collab.Alerts.AlertText("Headline", "Description"),
         Alert,
-        new Collab.Alerts.IssueAlert("k", Actor, "centrum", "nl", new Collab.Alerts.AlertText("Kop", "Tekst"), "Severe", "Immediate", "Likely", At, new Dictionary<string, Collab.Alerts.AlertText> { ["en"] = new("Head", "Text") }),
+        new Collab.Alerts.IssueAlert("k", Actor, "centrum", "nl", new Collab.Alerts.AlertText("Kop", "Tekst"), "Severe", "Immediate", "Likely", At, new Dictionary<string, Collab.Alerts.AlertText> { ["en"] = new("Head", "Text") }, "x-1"),
         new Collab.Alerts.AlertIssuedData(Alert),
         new Collab.Alerts.AlertState { Alert = Alert },
         new Collab.Alerts.CityState { Timeline = TimelineSample(Alert) },
@@ -124,7 +124,7 @@ public sealed class SerializationTests
         {
             Scenario = new Scenario("Night patrol", [Step]), Status = ExerciseStatus.Paused, Speed = 10, NextStep = 1, ElapsedBefore = 12.5,
             RunningSince = At, StartedAt = At, Incidents = new() { ["r1"] = "i-1" }, Injects = [new ExerciseInject(3, At, "go")],
-            Log = [Entry], Problems = ["steps[1] refused"], Trainer = Actor, ClockRunning = true,
+            Log = [Entry], Problems = ["steps[1] refused"], Trainer = Actor, ClockRunning = true, Alerts = ["a-1"],
         },
         new CitizenState { DisplayName = "Ana", Language = "nl", Follows = ["centrum"], Reports = ["i-1"], Timeline = TimelineSample(Notification) },
     ];
