@@ -312,6 +312,13 @@ internal sealed partial class IncidentGrain(
     /// </summary>
     private TimelineEntry<IncidentEvent> Record(IncidentEvent fact, Actor actor, string? keyRecord, Audience visibility = Audience.Public)
     {
+        if (S.Exercise is not null || fact is IncidentReported { Exercise: not null })
+        {
+            // An exercise's events are for its trainees: the public's timeline of it stays empty, so
+            // no push reaches a citizen who subscribes to it.
+            visibility = visibility < Audience.Council ? Audience.Council : visibility;
+        }
+
         var entry = Stream.Append(fact.Type, actor, visibility, fact.Lean(), clock.GetUtcNow(), e => IncidentLogPayload.Write(e, fact, keyRecord));
         return S.Apply((entry, fact, keyRecord));
     }

@@ -42,6 +42,9 @@ public sealed class ExerciseTests(GatewayFixture fx)
         var first = await IncidentOfAsync(traineeHttp, id, "r0");
         await using var live = await LiveClient.ConnectAsync(fx.GatewayB, trainee.Token);
         await live.SubscribeAsync($"incident:{first}", afterSeq: 0);
+        // A citizen who tries to follow the exercise's incident by its id finds no such stream.
+        var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => cityWatcher.SubscribeAsync($"incident:{first}"));
+        Assert.Contains("Unknown stream", refused.Message, StringComparison.Ordinal);
         var reported = await live.NextAsync($"incident:{first}", Bound);
         Assert.Equal("incident.reported", reported.Type);
         Assert.Equal(id, reported.Exercise);
@@ -93,6 +96,7 @@ public sealed class ExerciseTests(GatewayFixture fx)
         await (await citizenHttp.GetAsync($"/api/alerts/{alert}")).ProblemAsync(HttpStatusCode.NotFound, "alert-not-found");
         await (await fx.Http().GetAsync($"/api/alerts/{alert}/cap")).ProblemAsync(HttpStatusCode.NotFound, "alert-not-found");
         await cityWatcher.AssertQuietAsync("city", TimeSpan.FromMilliseconds(300));
+        await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => cityWatcher.SubscribeAsync($"incident:{first}", afterSeq: 0));
 
         // The real incident: untouched by the exercise and unmarked everywhere.
         var realView = await (await traineeHttp.GetAsync($"/api/incidents/{real}")).JsonAsync(HttpStatusCode.OK);
