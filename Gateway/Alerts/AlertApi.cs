@@ -45,30 +45,33 @@ public static class AlertApi
         return TypedResults.Created($"/api/alerts/{id}", ToResponse(outcome.Value!));
     }
 
-    private static async Task<Results<Ok<AlertResponse>, ProblemHttpResult>> GetAlert(string id, IGrainFactory grains)
+    private static async Task<Results<Ok<AlertResponse>, ProblemHttpResult>> GetAlert(string id, Caller? caller, IGrainFactory grains)
     {
-        var outcome = await FindAsync(id, grains);
+        var outcome = await FindAsync(id, caller, grains);
         return outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(ToResponse(outcome.Value!));
     }
 
-    private static async Task<IResult> GetAlertCap(string id, IGrainFactory grains, CityMap map, Translations texts)
+    private static async Task<IResult> GetAlertCap(string id, Caller? caller, IGrainFactory grains, CityMap map, Translations texts)
     {
-        var outcome = await FindAsync(id, grains);
+        var outcome = await FindAsync(id, caller, grains);
         if (outcome.Error is { } error) return Problems.From(error);
         var alert = outcome.Value!;
         var xml = CapDocument.Render(alert, map.Find(alert.Neighbourhood)!, map.AreaOf(alert.Neighbourhood)!, map.Name, texts);
         return TypedResults.Text(xml.Declaration + Environment.NewLine + xml.ToString(), CapDocument.ContentType, Encoding.UTF8);
     }
 
-    private static Task<Outcome<AlertView>> FindAsync(string id, IGrainFactory grains) =>
-        WireFormat.TryParseId(id, out var key)
-            ? grains.GetGrain<IAlertGrain>(key).GetAsync()
-            : Task.FromResult(Outcome<AlertView>.Fail(UnknownAlert));
+    /// <summary>The alert; a training exercise's alert exists for its trainees (police, council) only.</summary>
+    private static async Task<Outcome<AlertView>> FindAsync(string id, Caller? caller, IGrainFactory grains)
+    {
+        if (!WireFormat.TryParseId(id, out var key)) return UnknownAlert;
+        var outcome = await grains.GetGrain<IAlertGrain>(key).GetAsync();
+        return outcome.Value is { Exercise: not null } && caller?.Role is not (ActorRole.Police or ActorRole.Council) ? UnknownAlert : outcome;
+    }
 
     private static AlertResponse ToResponse(AlertView a) => new(
         a.Id, a.Neighbourhood, a.Language, a.Texts[a.Language].Headline, a.Texts[a.Language].Description,
         a.Severity, a.Urgency, a.Certainty, WireFormat.Time(a.Sent), a.Expires is { } e ? WireFormat.Time(e) : null,
-        a.Texts.ToDictionary(t => t.Key, t => new AlertTextDto(t.Value.Headline, t.Value.Description)), WireFormat.Name(a.SenderRole));
+        a.Texts.ToDictionary(t => t.Key, t => new AlertTextDto(t.Value.Headline, t.Value.Description)), WireFormat.Name(a.SenderRole), a.Exercise);
 
     private static CommandError UnknownAlert { get; } = CommandError.NotFound("alert-not-found", "No such alert.");
 }

@@ -38,9 +38,11 @@ public static class CapDocument
                 new XElement(Cap + "identifier", alert.Id),
                 new XElement(Cap + "sender", $"{alert.CityId}@collab"),
                 new XElement(Cap + "sent", Time(alert.Sent)),
-                new XElement(Cap + "status", "Actual"),
+                // A training exercise's alert says so, as CAP provides.
+                new XElement(Cap + "status", alert.Exercise is null ? "Actual" : "Exercise"),
                 new XElement(Cap + "msgType", "Alert"),
-                new XElement(Cap + "scope", "Public"),
+                new XElement(Cap + "scope", alert.Exercise is null ? "Public" : "Restricted"),
+                alert.Exercise is null ? null : new XElement(Cap + "restriction", $"Training exercise {alert.Exercise}: its trainees only"),
                 infos));
     }
 

@@ -89,7 +89,11 @@ public static class AuthExtensions
             .AddPolicy(Roles.AuthoritiesOrOperator, CallerIn(ActorRole.Police, ActorRole.Council, ActorRole.Operator))
             .AddPolicy(Roles.OperatorOnly, CallerIn(ActorRole.Operator))
             // Researchers are in no other policy, the default included: aggregates are all they read.
-            .AddPolicy(Roles.ResearcherOnly, CallerIn(ActorRole.Researcher));
+            .AddPolicy(Roles.ResearcherOnly, CallerIn(ActorRole.Researcher))
+            .AddPolicy(Roles.Trainers, new AuthorizationPolicyBuilder()
+                .RequireAuthenticatedUser()
+                .RequireAssertion(context => Caller.From(context.User) is { Role: ActorRole.Police } && IsTrainer(context.User))
+                .Build());
         return builder;
     }
 
@@ -100,6 +104,10 @@ public static class AuthExtensions
         SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
         SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
     ];
+
+    /// <summary>Exactly one <see cref="Roles.TrainerClaim"/>, <c>"true"</c>.</summary>
+    private static bool IsTrainer(System.Security.Claims.ClaimsPrincipal user) =>
+        user.FindAll(Roles.TrainerClaim).ToList() is [{ Value: "true" }];
 
     private static AuthorizationPolicy CallerIn(params ActorRole[] roles) => new AuthorizationPolicyBuilder()
         .RequireAuthenticatedUser()

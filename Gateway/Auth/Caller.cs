@@ -66,7 +66,7 @@ public sealed record Caller(Actor Actor)
     /// <see cref="MaxSubjectLength"/> characters, not blank, without control characters (newline
     /// included: idempotency keys are scoped as <c>"{sub}\n{key}"</c>), bidi overrides or broken
     /// Unicode, neither <see cref="ReservedSubject"/> nor under it (<c>open311:…</c>), and not a
-    /// partner city's (<see cref="PartnerSubjectPrefix"/>).
+    /// partner city's (<see cref="PartnerSubjectPrefix"/>), nor a training exercise's control (<c>exercise:…</c>).
     /// </summary>
     public static bool IsValidSubject(string? sub) =>
         sub is { Length: > 0 and <= MaxSubjectLength }
@@ -75,7 +75,8 @@ public sealed record Caller(Actor Actor)
         && TextRules.IsValid(sub)
         && sub != ReservedSubject
         && !sub.StartsWith(ReservedSubject + ":", StringComparison.Ordinal)
-        && !sub.StartsWith(PartnerSubjectPrefix, StringComparison.Ordinal);
+        && !sub.StartsWith(PartnerSubjectPrefix, StringComparison.Ordinal)
+        && !sub.StartsWith(Collab.Exercises.ExerciseActors.SubjectPrefix, StringComparison.Ordinal);
 
     /// <summary>The value of the one string claim of <paramref name="type"/>; null when there is none, several, or it is not a string.</summary>
     private static string? Single(ClaimsPrincipal user, string type)

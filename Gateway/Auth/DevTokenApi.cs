@@ -46,7 +46,12 @@ public static partial class DevTokenApi
             return Problems.Invalid("name-invalid", "'name' is at most 80 characters, without control characters.");
         }
 
-        return TypedResults.Ok(new DevTokenResponse(issuer.Issue(request.Sub, request.Role!, request.Lang, request.Name)));
+        if (request.Trainer == true && request.Role != Roles.Police)
+        {
+            return Problems.Invalid("trainer-invalid", "'trainer' is for police tokens only.");
+        }
+
+        return TypedResults.Ok(new DevTokenResponse(issuer.Issue(request.Sub, request.Role!, request.Lang, request.Name, request.Trainer == true)));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Development tokens are on in the {Environment} environment: anyone can mint a token of any role, operator included")]

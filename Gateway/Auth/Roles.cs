@@ -19,6 +19,11 @@ public static class Roles
     public const string AuthoritiesOrOperator = "authorities-or-operator";
     public const string OperatorOnly = "operator-only";
     public const string ResearcherOnly = "researcher-only";
+    /// <summary>Police whose token carries the <see cref="TrainerClaim"/>: they start, pause, stop, debrief and purge training exercises.</summary>
+    public const string Trainers = "trainers";
+
+    /// <summary>The claim (<c>"trainer": "true"</c>) that makes a police officer a trainer.</summary>
+    public const string TrainerClaim = "trainer";
 
     public static bool TryParse(string? value, out ActorRole role)
     {

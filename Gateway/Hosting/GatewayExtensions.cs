@@ -1,3 +1,4 @@
+using Collab.Gateway.Exercises;
 using Collab.Gateway.Access;
 using Collab.Gateway.Alerts;
 using Collab.Gateway.Auth;
@@ -139,6 +140,7 @@ public static class GatewayExtensions
         app.MapFederationApi();
         app.MapPartnerApi();
         app.MapResearchApi();
+        app.MapExerciseApi();
         app.MapHub<CollabHub>("/hubs/collab", o => o.CloseOnAuthenticationExpiration = true).RequireRateLimiting(RateLimits.HubConnects);
         return app;
     }

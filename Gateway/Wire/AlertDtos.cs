@@ -12,4 +12,5 @@ public sealed record AlertTextDto(string? Headline, string? Description);
 public sealed record AlertResponse(
     string Id, string Neighbourhood, string Language, string Headline, string Description,
     string Severity, string Urgency, string Certainty, string Sent, string? Expires,
-    Dictionary<string, AlertTextDto> Translations, string SenderRole);
+    Dictionary<string, AlertTextDto> Translations, string SenderRole,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Exercise = null);

@@ -28,7 +28,7 @@ public static class EnvelopeMapper
             Localize(e.Data, fields, language, texts);
         }
 
-        return new(e.Stream, e.Seq, e.Id, e.Type, WireFormat.Time(e.OccurredAt), ActorDto.From(e.Actor), data);
+        return new(e.Stream, e.Seq, e.Id, e.Type, WireFormat.Time(e.OccurredAt), ActorDto.From(e.Actor), data, e.Exercise);
     }
 
     private static void Localize(EventData source, Dictionary<string, object?> data, string language, Translations texts)

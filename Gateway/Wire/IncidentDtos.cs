@@ -1,5 +1,6 @@
 using Collab.Common;
 using Collab.Incidents;
+using System.Text.Json.Serialization;
 using MessagePack;
 
 namespace Collab.Gateway.Wire;
@@ -56,7 +57,8 @@ public sealed record IncidentResponse(
     [property: Key("isOwnReport")] bool IsOwnReport,
     [property: Key("statusName")] string StatusName,
     [property: Key("severityName")] string SeverityName,
-    [property: Key("attributes")] IReadOnlyDictionary<string, string>? Attributes);
+    [property: Key("attributes")] IReadOnlyDictionary<string, string>? Attributes,
+    [property: Key("exercise"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Exercise = null);
 
 /// <summary>The reporter, revealed to police only, each read audited. <c>sub</c> is null once the reporter erased their data.</summary>
 public sealed record ReporterDto(string? Sub, string? Name, bool Erased);

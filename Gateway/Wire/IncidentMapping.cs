@@ -27,5 +27,6 @@ public static class IncidentMapping
         v.IsOwnReport,
         texts.StatusName(v.Status, language),
         texts.SeverityName(v.Severity, language),
-        v.Attributes);
+        v.Attributes,
+        v.Exercise);
 }

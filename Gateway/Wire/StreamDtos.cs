@@ -15,7 +15,8 @@ public sealed record EventEnvelope(
     [property: Key("type")] string Type,
     [property: Key("occurredAt")] string OccurredAt,
     [property: Key("actor")] ActorDto Actor,
-    [property: Key("data")] object Data);
+    [property: Key("data")] object Data,
+    [property: Key("exercise"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Exercise = null);
 
 /// <summary>Who caused an event: role, name where the audience may see it, and the partner city an actor of a partner acts for (absent for this city's own).</summary>
 [MessagePackObject]

@@ -17,4 +17,5 @@ public sealed record AlertView(
     [property: Id(7)] DateTimeOffset? Expires,
     [property: Id(8)] IReadOnlyDictionary<string, AlertText> Texts,
     [property: Id(9)] Collab.Common.ActorRole SenderRole,
-    [property: Id(10)] string CityId);
+    [property: Id(10)] string CityId,
+    [property: Id(11)] string? Exercise = null);

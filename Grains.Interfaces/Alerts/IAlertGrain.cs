@@ -13,4 +13,8 @@ public interface IAlertGrain : IGrainWithStringKey
     /// <summary>The alert, or not-found.</summary>
     [Alias("Get"), ReadOnly]
     Task<Outcome<AlertView>> GetAsync();
+
+    /// <summary>Removes the alert when the training exercise <paramref name="exerciseId"/> issued it; any other alert stays. Idempotent.</summary>
+    [Alias("PurgeExercise")]
+    Task PurgeExerciseAsync(string exerciseId);
 }

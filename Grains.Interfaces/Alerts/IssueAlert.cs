@@ -14,4 +14,5 @@ public sealed record IssueAlert(
     [property: Id(6)] string Urgency,
     [property: Id(7)] string Certainty,
     [property: Id(8)] DateTimeOffset? Expires,
-    [property: Id(9)] IReadOnlyDictionary<string, AlertText> Translations);
+    [property: Id(9)] IReadOnlyDictionary<string, AlertText> Translations,
+    [property: Id(10)] string? Exercise = null);

@@ -5,6 +5,9 @@ namespace Collab.Incidents;
 /// <summary>
 /// A new report. The incident id is the grain key. <see cref="Attributes"/> answers the
 /// category's questions (code → value; a multivaluelist's keys comma-separated).
+/// <see cref="Exercise"/> names the training exercise that plays this report (only the exercise
+/// grain sets it; gateways never take it from a request): such an incident is marked in every
+/// view, hidden from the public, kept out of neighbourhood feeds and never shared with partners.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("collab.ReportIncident")]
 public sealed record ReportIncident(
@@ -15,7 +18,8 @@ public sealed record ReportIncident(
     [property: Id(4)] GeoPoint Location,
     [property: Id(5)] Severity Severity,
     [property: Id(6)] string Language,
-    [property: Id(7)] IReadOnlyDictionary<string, string>? Attributes = null);
+    [property: Id(7)] IReadOnlyDictionary<string, string>? Attributes = null,
+    [property: Id(8)] string? Exercise = null);
 
 /// <summary>A note on an incident.</summary>
 [GenerateSerializer, Immutable, Alias("collab.AddNote")]

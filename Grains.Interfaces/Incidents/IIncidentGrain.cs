@@ -58,4 +58,12 @@ public interface IIncidentGrain : IStreamGrain
     /// </summary>
     [Alias("EraseCitizen")]
     Task EraseCitizenAsync(string userId);
+
+    /// <summary>
+    /// Called by the exercise grain when a trainer purges an exercise: when this incident was
+    /// created by <paramref name="exerciseId"/>, its state, reporter, audit trail and logged events
+    /// are removed and it no longer exists. Nothing happens to any other incident. Idempotent.
+    /// </summary>
+    [Alias("PurgeExercise")]
+    Task PurgeExerciseAsync(string exerciseId);
 }

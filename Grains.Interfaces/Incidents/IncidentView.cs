@@ -8,6 +8,7 @@ namespace Collab.Incidents;
 /// police see everything but the reporter's identity, which only an audited reveal returns.
 /// Id 13 (the reporter) is retired: identity lives apart from the incident. <see cref="Attributes"/>
 /// (the report's answers to its category's questions) are for council, police and the reporter.
+/// <see cref="Exercise"/> names the training exercise that created the incident (null when real).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("collab.IncidentView")]
 public sealed record IncidentView(
@@ -27,4 +28,5 @@ public sealed record IncidentView(
     [property: Id(14)] IReadOnlyList<NoteView> Notes,
     [property: Id(15)] long Seq,
     [property: Id(16)] bool IsOwnReport,
-    [property: Id(17)] IReadOnlyDictionary<string, string>? Attributes = null);
+    [property: Id(17)] IReadOnlyDictionary<string, string>? Attributes = null,
+    [property: Id(18)] string? Exercise = null);

@@ -70,10 +70,13 @@ internal sealed partial class AlertGrain(
         }
 
         var alert = new AlertView(this.GetPrimaryKeyString(), command.Neighbourhood, language, severity, urgency, certainty,
-            TruncateToSeconds(now), command.Expires is { } e ? TruncateToSeconds(e) : null, texts, command.Actor.Role, city.Value.Id);
+            TruncateToSeconds(now), command.Expires is { } e ? TruncateToSeconds(e) : null, texts, command.Actor.Role, city.Value.Id, command.Exercise);
         state.State.Alert = alert;
         await state.WriteStateAsync();
         LogIssued(logger, alert.Id, alert.Neighbourhood, alert.Severity);
+
+        // An exercise's alert is for its trainees only, never on the city stream that citizens follow.
+        if (alert.Exercise is not null) return Outcome<AlertView>.Ok(alert);
 
         // A failure here is retried by the caller with the same key: the stored alert is re-published.
         await GrainFactory.GetGrain<ICityGrain>(ICityGrain.Key).OnAlertIssuedAsync(alert);
@@ -90,6 +93,16 @@ internal sealed partial class AlertGrain(
         // Alerts are read anonymously by id: an unknown id must not leave an activation behind.
         DeactivateOnIdle();
         return Task.FromResult(Outcome<AlertView>.Fail(CommandError.NotFound("alert-not-found", "No such alert.")));
+    }
+
+    public async Task PurgeExerciseAsync(string exerciseId)
+    {
+        if (state.State.Alert is { Exercise: { } exercise } && exercise == exerciseId)
+        {
+            await state.ClearStateAsync();
+        }
+
+        DeactivateOnIdle();
     }
 
     private static CommandError? Check(AlertText? text, string language)

@@ -47,11 +47,9 @@ public static class CollabSiloExtensions
         {
             case StorageMode.Memory:
                 silo.AddMemoryGrainStorage(StorageNames.Collab);
-                if (federation.Enabled)
-                {
-                    // Partner links keep a reminder while they have work (PostgreSQL mode: ADO.NET reminders, below).
-                    silo.UseInMemoryReminderService();
-                }
+                // Partner links keep a reminder while they have work, running exercises while they play
+                // (PostgreSQL mode: ADO.NET reminders, below).
+                silo.UseInMemoryReminderService();
 
                 silo.Services.TryAddSingleton<IEventLog, NoEventLog>();
                 // Orleans' own binary format instead of the default Newtonsoft JSON: the load test

@@ -53,7 +53,8 @@ internal sealed record IncidentReported(
     [property: Id(3), JsonPropertyName("severity")] Severity Severity,
     [property: Id(4), JsonPropertyName("language")] string Language,
     [property: Id(5), JsonPropertyName("neighbourhood")] string Neighbourhood,
-    [property: Id(6), JsonPropertyName("attributes")] IReadOnlyDictionary<string, string>? Attributes = null) : IncidentEvent
+    [property: Id(6), JsonPropertyName("attributes")] IReadOnlyDictionary<string, string>? Attributes = null,
+    [property: Id(7), JsonPropertyName("exercise")] string? Exercise = null) : IncidentEvent
 {
     public override void Apply(IncidentState state, TimelineEntry<IncidentEvent> entry)
     {
@@ -65,6 +66,7 @@ internal sealed record IncidentReported(
         state.Language = Language;
         state.Neighbourhood = Neighbourhood;
         state.Attributes = Attributes is null ? null : new Dictionary<string, string>(Attributes, StringComparer.Ordinal);
+        state.Exercise = Exercise;
         state.Status = IncidentStatus.Reported;
         state.ReportedAt = entry.OccurredAt;
         state.Touch(entry.OccurredAt);

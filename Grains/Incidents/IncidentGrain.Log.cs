@@ -18,4 +18,7 @@ internal sealed partial class IncidentGrain
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Incident {IncidentId}: {EventType}")]
     private static partial void LogModerated(ILogger logger, string incidentId, string eventType);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Incident {IncidentId} of exercise {ExerciseId} purged")]
+    private static partial void LogPurged(ILogger logger, string incidentId, string exerciseId);
 }

@@ -46,6 +46,7 @@ internal sealed partial class IncidentGrain(
         (entry, audience) => Projection.Event(entry, audience), eventLog, realtime.Value.ObserverExpiry, logger)
     {
         History = row => IncidentLogPayload.Read(row).Entry,
+        Exercise = () => S.Exercise,
     };
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -88,7 +89,7 @@ internal sealed partial class IncidentGrain(
 
         R.Set(actor);
         var reported = Record(new IncidentReported(command.Category, command.Description.Trim(), command.Location, command.Severity,
-            command.Language, neighbourhood.Slug, ReportAttributes.Normalized(command.Attributes)), actor, key.Record);
+            command.Language, neighbourhood.Slug, ReportAttributes.Normalized(command.Attributes), command.Exercise), actor, key.Record);
         // Identity first: an incident never exists without knowing whom to notify.
         await StoreAsync(before: () => reporter.WriteStateAsync());
         LogReported(logger, IncidentId, S.Category, S.Neighbourhood);
@@ -105,7 +106,10 @@ internal sealed partial class IncidentGrain(
     }
 
     public Task<Outcome<IncidentView>> GetAsync(Actor viewer) =>
-        Task.FromResult(S.Reported ? View(viewer) : Unreported(NoSuchIncident));
+        Task.FromResult(S.Reported && !HiddenExercise(viewer.Audience) ? View(viewer) : Unreported(NoSuchIncident));
+
+    /// <summary>An exercise's incident does not exist for the public: only the trainees (police, council) see it.</summary>
+    private bool HiddenExercise(Audience audience) => S.Exercise is not null && audience == Audience.Public;
 
     public async Task<Outcome<IncidentView>> AddNoteAsync(AddNote command)
     {
@@ -254,6 +258,22 @@ internal sealed partial class IncidentGrain(
         }
     }
 
+    public async Task PurgeExerciseAsync(string exerciseId)
+    {
+        if (!S.Reported || S.Exercise != exerciseId)
+        {
+            Unreported(NoSuchIncident);
+            return;
+        }
+
+        await eventLog.DeleteStreamAsync(StreamNames.OfIncident(IncidentId).ToString());
+        await audit.ClearStateAsync();
+        await reporter.ClearStateAsync();
+        await state.ClearStateAsync();
+        LogPurged(logger, IncidentId, exerciseId);
+        DeactivateOnIdle();
+    }
+
     public Task<StreamHead> SubscribeAsync(IStreamObserver observer)
     {
         // Not yet reported: the registration is kept while the activation lives; the gateway's
@@ -265,7 +285,7 @@ internal sealed partial class IncidentGrain(
     public Task UnsubscribeAsync(IStreamObserver observer) => Stream.UnsubscribeAsync(observer);
 
     public Task<StreamPage> ReadAsync(Audience audience, long afterSeq, int max) =>
-        S.Reported ? Stream.ReadAsync(audience, afterSeq, max) : Task.FromResult(Unreported(StreamPage.NotFound));
+        S.Reported && !HiddenExercise(audience) ? Stream.ReadAsync(audience, afterSeq, max) : Task.FromResult(Unreported(StreamPage.NotFound));
 
     /// <summary>
     /// The answer of a call on an incident that was never reported, and the activation goes as soon
@@ -292,6 +312,13 @@ internal sealed partial class IncidentGrain(
     /// </summary>
     private TimelineEntry<IncidentEvent> Record(IncidentEvent fact, Actor actor, string? keyRecord, Audience visibility = Audience.Public)
     {
+        if (S.Exercise is not null || fact is IncidentReported { Exercise: not null })
+        {
+            // An exercise's events are for its trainees: the public's timeline of it stays empty, so
+            // no push reaches a citizen who subscribes to it.
+            visibility = visibility < Audience.Council ? Audience.Council : visibility;
+        }
+
         var entry = Stream.Append(fact.Type, actor, visibility, fact.Lean(), clock.GetUtcNow(), e => IncidentLogPayload.Write(e, fact, keyRecord));
         return S.Apply((entry, fact, keyRecord));
     }
@@ -313,7 +340,9 @@ internal sealed partial class IncidentGrain(
     /// Offers the stored changes not yet offered to the partners' outboxes; throws when an outbox
     /// cannot store them: the command then fails, and its retry (same idempotency key) offers them again.
     /// </summary>
-    private Task ShareAsync() => federation.ShareStoredAsync(S, audience => Projection.View(audience, isOwnReport: false));
+    private Task ShareAsync() =>
+        // An exercise's incidents never leave the city.
+        S.Exercise is not null ? Task.CompletedTask : federation.ShareStoredAsync(S, audience => Projection.View(audience, isOwnReport: false));
 
     /// <summary>A retried command's answer, once what it stored is in the partners' outboxes.</summary>
     private async Task<Outcome<IncidentView>> Shared(Outcome<IncidentView> answer)
@@ -328,7 +357,8 @@ internal sealed partial class IncidentGrain(
         return audit.WriteStateAsync();
     }
 
-    private Task TellNeighbourhoodAsync(string eventId) =>
+    /// <summary>An exercise's incidents stay out of the neighbourhood's feed, map and counts.</summary>
+    private Task TellNeighbourhoodAsync(string eventId) => S.Exercise is not null ? Task.CompletedTask :
         Notifier.TellNeighbourhoodAsync(S.Neighbourhood, new IncidentChange(eventId, Projection.Summary(Audience.Police), Projection.Summary(Audience.Public)));
 
     private Task NotifyReporterAsync(string eventId, string kind, string message) =>

@@ -64,7 +64,8 @@ internal readonly record struct IncidentProjection(string IncidentId, IncidentSt
             notes,
             State.Timeline.Head.For(audience),
             isOwnReport,
-            audience >= Audience.Council || isOwnReport ? State.Attributes : null);
+            audience >= Audience.Council || isOwnReport ? State.Attributes : null,
+            State.Exercise);
     }
 
     public IncidentSummary Summary(Audience audience)

@@ -47,6 +47,9 @@ internal sealed class IncidentState
     /// <summary>The report's answers to its category's questions (code → value); null when none.</summary>
     [Id(20)] public Dictionary<string, string>? Attributes { get; set; }
 
+    /// <summary>The training exercise that created this incident; null for a real one.</summary>
+    [Id(21)] public string? Exercise { get; set; }
+
     private const int RememberedKeys = 500;
 
     /// <summary>Moves a snapshot's legacy timeline into <see cref="Timeline"/>; true when there was one.</summary>

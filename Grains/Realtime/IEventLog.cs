@@ -30,4 +30,7 @@ public interface IEventLog
     /// idempotency key scoped by the user id).
     /// </summary>
     Task EraseActorAsync(string stream, string userId, string replacementActorJson, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a stream's rows altogether (a training exercise's incident, purged).</summary>
+    Task DeleteStreamAsync(string stream, CancellationToken cancellationToken = default);
 }

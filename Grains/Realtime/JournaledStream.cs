@@ -75,6 +75,9 @@ internal sealed class JournaledStream<TPayload>
     /// </summary>
     public Func<LoggedEvent, TimelineEntry<TPayload>>? History { get; init; }
 
+    /// <summary>The training exercise this stream belongs to, carried by each of its events; null when real.</summary>
+    public Func<string?>? Exercise { get; init; }
+
     public StreamHead Head => _timeline().Head;
 
     /// <summary>
@@ -250,7 +253,7 @@ internal sealed class JournaledStream<TPayload>
     private StreamEvent ToEvent(TimelineEntry<TPayload> entry, Audience audience)
     {
         var (actor, data) = _project(entry, audience);
-        return new StreamEvent(ClientName, entry.SeqFor(audience), entry.Id, entry.Type, entry.OccurredAt, actor, data);
+        return new StreamEvent(ClientName, entry.SeqFor(audience), entry.Id, entry.Type, entry.OccurredAt, actor, data, Exercise?.Invoke());
     }
 
     /// <summary>

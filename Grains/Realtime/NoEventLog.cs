@@ -11,4 +11,6 @@ internal sealed class NoEventLog : IEventLog
         Task.FromResult<IReadOnlyList<LoggedEvent>>([]);
 
     public Task EraseActorAsync(string stream, string userId, string replacementActorJson, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task DeleteStreamAsync(string stream, CancellationToken cancellationToken = default) => Task.CompletedTask;
 }

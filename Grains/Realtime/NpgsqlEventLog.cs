@@ -83,4 +83,11 @@ public sealed class NpgsqlEventLog(NpgsqlDataSource dataSource) : IEventLog
         command.Parameters.AddWithValue("actor", replacementActorJson);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    public async Task DeleteStreamAsync(string stream, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("DELETE FROM collab_event_log WHERE stream = @stream");
+        command.Parameters.AddWithValue("stream", stream);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

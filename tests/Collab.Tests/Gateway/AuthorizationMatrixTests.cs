@@ -79,6 +79,17 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
         [("GET", "/api/research/cells")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, 200],
         [("GET", "/api/research/cells.csv")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, 200],
         [("GET", "/api/research/neighbourhoods.geojson")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, 200],
+        // Training exercises: trainees (council, police) read one (none has this id); everything else is for
+        // trainers, police whose token carries the trainer claim, which none of these callers has (ExerciseTests covers trainers).
+        [("GET", "/api/exercises/{id}")] = [Unauthorized, Forbidden, Forbidden, 404, 404, Forbidden, Forbidden],
+        [("POST", "/api/exercises/")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+        [("POST", "/api/exercises/{id}/pause")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+        [("POST", "/api/exercises/{id}/resume")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+        [("POST", "/api/exercises/{id}/stop")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+        [("DELETE", "/api/exercises/{id}")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+        [("GET", "/api/exercises/{id}/debrief")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+        [("GET", "/api/exercises/{id}/debrief.csv")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+        [("GET", "/api/exercises/{id}/responses.csv")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
     };
 
     /// <summary>Hub method and stream → whether each (authenticated) caller may use it; anonymous callers cannot connect at all.</summary>

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using Collab.Citizens;
 using Collab.Common;
+using Collab.Exercises;
 using Collab.Federation;
 using Collab.Incidents;
 using Collab.Neighbourhoods;
@@ -25,10 +26,17 @@ public sealed class SerializationTests
     private static readonly NoteView Note = new("e-1", "text", NoteVisibility.Authorities, new EventActor(ActorRole.Council, null), At, false, "en");
     private static readonly CitizenNotification Notification = new("e-2", "report.assigned", "i-1", IncidentStatus.Dispatched, "A unit was assigned.");
     private static readonly IncidentChange Change = new("e-3", Summary, Summary with { LocationBlurred = false });
-    private static readonly StreamEvent Event = new("incident:i-1", 4, "e-4", EventTypes.StatusChanged, At, new EventActor(ActorRole.Police, "Officer"), new StatusChangedData("i-1", IncidentStatus.Reported, IncidentStatus.Acknowledged, "seen"));
+    private static readonly StreamEvent Event = new("incident:i-1", 4, "e-4", EventTypes.StatusChanged, At, new EventActor(ActorRole.Police, "Officer"), new StatusChangedData("i-1", IncidentStatus.Reported, IncidentStatus.Acknowledged, "seen"), Exercise: "x-1");
+
+    private static readonly ScenarioStep Step = new(12.5, ScenarioStepKind.Report, "r1", "Fight outside the bar", "violence", Point, Severity.High,
+        NoteVisibility.Authorities, IncidentStatus.Dispatched, "U3", "centrum", "Crowd on the quay");
+    private static readonly ExerciseView ExerciseViewSample = new("x-1", "Night patrol", ExerciseStatus.Running, 10, 3, 50, 42.5, At,
+        new Dictionary<string, string> { ["r1"] = "i-1" }, [new ExerciseInject(30, At, "Radio")], ["steps[2] refused"], ["a-1"]);
+    private static readonly DebriefEntry Entry = new(At, EventTypes.StatusChanged, "r1", "i-1", ActorRole.Police, "Officer", "reported → acknowledged");
+    private static readonly DebriefIncident Response = new("r1", "i-1", At, At.AddSeconds(5), "Officer", At.AddSeconds(9), "Officer", At.AddSeconds(60), "Officer B");
 
     private static readonly Collab.Alerts.AlertView Alert = new("a-1", "centrum", "nl", "Severe", "Immediate", "Likely", At, null,
-        new Dictionary<string, Collab.Alerts.AlertText> { ["nl"] = new("Kop", "Tekst") }, ActorRole.Council, "demo-city");
+        new Dictionary<string, Collab.Alerts.AlertText> { ["nl"] = new("Kop", "Tekst") }, ActorRole.Council, "demo-city", "x-1");
 
     private static readonly SharedIncident Shared = new("i-1", "city-b", Audience.Public, "noise", "Loud", IncidentStatus.Reported, Severity.Low, Point, true,
         "centrum", "nl", At, At, null, [Note]);
@@ -58,7 +66,7 @@ public sealed class SerializationTests
         new StreamBatch("incident:i-1", [new AudienceEvent(Audience.Police, Event)], new StreamHead(1, 2, 4), new DateTimeOffset(2026, 11, 29, 22, 0, 0, TimeSpan.Zero)),
         new StreamHead(1, 2, 3),
         new StreamPage(true, [Event], 4, false),
-        new ReportIncident("k", Actor, "noise", "Loud", Point, Severity.Low, "en", new Dictionary<string, string> { ["crowd"] = "many" }),
+        new ReportIncident("k", Actor, "noise", "Loud", Point, Severity.Low, "en", new Dictionary<string, string> { ["crowd"] = "many" }, Exercise: "x-1"),
         new AddNote("k", Actor, "text", NoteVisibility.Police, "en"),
         new ChangeStatus("k", Actor, IncidentStatus.Resolved, "done"),
         new AssignUnit("k", Actor, "Unit 9"),
@@ -67,7 +75,7 @@ public sealed class SerializationTests
         Note,
         Summary,
         new IncidentView("i-1", Audience.Police, "noise", "Loud", IncidentStatus.Reported, Severity.Critical, Point, false, "centrum", "en", At, At, "U1", [Note], 7, false,
-            new Dictionary<string, string> { ["injured"] = "no" }),
+            new Dictionary<string, string> { ["injured"] = "no" }, Exercise: "x-1"),
         new IncidentReportedData(Summary, "Loud"),
         new NoteAddedData("i-1", Note),
         new StatusChangedData("i-1", IncidentStatus.Acknowledged, IncidentStatus.Dispatched, null),
@@ -89,12 +97,12 @@ public sealed class SerializationTests
         new Collab.Access.Revocation("c-1", At),
         new Collab.Alerts.AlertText("Headline", "Description"),
         Alert,
-        new Collab.Alerts.IssueAlert("k", Actor, "centrum", "nl", new Collab.Alerts.AlertText("Kop", "Tekst"), "Severe", "Immediate", "Likely", At, new Dictionary<string, Collab.Alerts.AlertText> { ["en"] = new("Head", "Text") }),
+        new Collab.Alerts.IssueAlert("k", Actor, "centrum", "nl", new Collab.Alerts.AlertText("Kop", "Tekst"), "Severe", "Immediate", "Likely", At, new Dictionary<string, Collab.Alerts.AlertText> { ["en"] = new("Head", "Text") }, "x-1"),
         new Collab.Alerts.AlertIssuedData(Alert),
         new Collab.Alerts.AlertState { Alert = Alert },
         new Collab.Alerts.CityState { Timeline = TimelineSample(Alert) },
         new Collab.Access.RevocationState { IssuedBefore = new() { ["c-1"] = At } },
-        new IncidentReported("noise", "Loud party", Point, Severity.High, "nl", "centrum", new Dictionary<string, string> { ["crowd"] = "few" }),
+        new IncidentReported("noise", "Loud party", Point, Severity.High, "nl", "centrum", new Dictionary<string, string> { ["crowd"] = "few" }, Exercise: "x-1"),
         new LegacyIncidentFact(IncidentStatus.Reported, IncidentStatus.Acknowledged, "U1", "e-1", "why", "noise", "Loud party", Point, Severity.High, "nl", "centrum", "A note", NoteVisibility.Authorities),
         new NoteAdded("A note", NoteVisibility.Authorities, "nl"),
         new StatusChanged(IncidentStatus.Reported, IncidentStatus.Acknowledged, "why"),
@@ -109,6 +117,19 @@ public sealed class SerializationTests
         TallySample(),
         new HourlyHistory(At, "noise", 6, new ResponseTimes(2, 1_500, [1, 0, 1, 0, 0, 0, 0, 0]), ResponseTimes.None, new ResponseTimes(1, 90_000, [0, 0, 0, 0, 0, 0, 0, 1])),
         new ResponseTimes(5, 3_000, [1, 2, 2, 0, 0, 0, 0, 0]),
+        Step,
+        new Scenario("Night patrol", [Step, Step with { Kind = ScenarioStepKind.Inject, Ref = null, Text = "Radio: all units" }]),
+        ExerciseViewSample,
+        new ExerciseInject(30, At, "Radio: all units"),
+        Entry,
+        Response,
+        new ExerciseDebrief(ExerciseViewSample, [Entry], [Response]),
+        new ExerciseState
+        {
+            Scenario = new Scenario("Night patrol", [Step]), Status = ExerciseStatus.Paused, Speed = 10, NextStep = 1, ElapsedBefore = 12.5,
+            RunningSince = At, StartedAt = At, Incidents = new() { ["r1"] = "i-1" }, Injects = [new ExerciseInject(3, At, "go")],
+            Log = [Entry], Problems = ["steps[1] refused"], Trainer = Actor, ClockRunning = true, Alerts = ["a-1"],
+        },
         new CitizenState { DisplayName = "Ana", Language = "nl", Follows = ["centrum"], Reports = ["i-1"], Timeline = TimelineSample(Notification) },
     ];
 
@@ -166,6 +187,7 @@ public sealed class SerializationTests
         ProcessedKeys = ["c-1\nk"],
         Version = 2,
         Attributes = new() { ["injured"] = "yes" },
+        Exercise = "x-1",
     };
 
     private static ResponseTally TallySample()

@@ -125,7 +125,8 @@ public sealed record WireEvent(
     [property: Key("type")] string Type,
     [property: Key("occurredAt")] string OccurredAt,
     [property: Key("actor")] WireActor Actor,
-    [property: Key("data")] object Data)
+    [property: Key("data")] object Data,
+    [property: Key("exercise")] string? Exercise = null)
 {
     /// <summary>A field of <c>data</c> by path, e.g. <c>note.text</c>, as a string (null when absent).</summary>
     public string? Get(string path)
