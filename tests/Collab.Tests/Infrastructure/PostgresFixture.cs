@@ -77,6 +77,22 @@ public sealed class PostgresFixture : IAsyncLifetime
     /// <summary>True when <see cref="StopAsync"/> is allowed (the server is this fixture's own).</summary>
     public bool CanStop => _server is not null;
 
+    /// <summary>
+    /// A migrated database on a server the caller may stop and start (an outage): the fixture's own
+    /// server, or, when that is shared (<c>COLLAB_TEST_PG</c>), a throwaway one the result disposes.
+    /// </summary>
+    public async Task<StoppableDatabase> StoppableDatabaseAsync()
+    {
+        var own = CanStop ? null : await PostgresServer.StartNewAsync();
+        var connectionString = own is null
+            ? await CreateDatabaseAsync()
+            : new NpgsqlConnectionStringBuilder(own.AdminConnectionString) { Pooling = true }.ConnectionString;
+        await new Collab.Silo.Persistence.SchemaMigrator(connectionString, Microsoft.Extensions.Logging.Abstractions.NullLogger<Collab.Silo.Persistence.SchemaMigrator>.Instance).MigrateAsync();
+        return own is null
+            ? new StoppableDatabase(connectionString, StopAsync, StartAsync, null)
+            : new StoppableDatabase(connectionString, own.StopAsync, own.StartAsync, own);
+    }
+
     private PostgresServer Owned => _server ?? throw new InvalidOperationException("The PostgreSQL server is shared (COLLAB_TEST_PG); it is not stopped by tests.");
 }
 
@@ -84,4 +100,16 @@ public sealed class PostgresFixture : IAsyncLifetime
 public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
 {
     public const string Name = "postgres";
+}
+
+/// <summary>A migrated database whose server a test may stop (<see cref="Stop"/>) and start again.</summary>
+public sealed record StoppableDatabase(string ConnectionString, Func<Task> Stop, Func<Task> Start, PostgresServer? Own) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        if (Own is not null)
+        {
+            await Own.DisposeAsync();
+        }
+    }
 }

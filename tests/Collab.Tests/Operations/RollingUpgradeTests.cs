@@ -1,12 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
 using Collab.Silo.Persistence;
 using Collab.Tests.Gateway;
 using Collab.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 using Xunit.Abstractions;
 
 namespace Collab.Tests.Operations;
@@ -71,13 +69,13 @@ public sealed class RollingUpgradeTests(PostgresFixture postgres, ITestOutputHel
     {
         var connectionString = hosts.ConnectionString;
         using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(40) };
-        var token = await TokenAsync(http);
+        var token = await FailoverCommands.PoliceTokenAsync(http);
         http.DefaultRequestHeaders.Authorization = new("Bearer", token);
 
         var ids = new List<string>();
         for (var i = 0; i < Incidents; i++)
         {
-            var created = await SendAsync(http, "/api/incidents", Sample.Report(description: $"Rolling {i}"), $"roll-report-{i}");
+            var created = await FailoverCommands.SendAsync(http, "/api/incidents", Sample.Report(description: $"Rolling {i}"), $"roll-report-{i}");
             ids.Add((await created.Response.JsonAsync(HttpStatusCode.Created)).Str("id"));
         }
 
@@ -106,7 +104,7 @@ public sealed class RollingUpgradeTests(PostgresFixture postgres, ITestOutputHel
                 {
                     var text = $"note {n} on {id}";
                     var at = (Phase)Volatile.Read(ref phase);
-                    var sent = await SendAsync(http, $"/api/incidents/{id}/notes", new { text, visibility = "police" }, $"roll-{id}-{n}");
+                    var sent = await FailoverCommands.SendAsync(http, $"/api/incidents/{id}/notes", new { text, visibility = "police" }, $"roll-{id}-{n}", TimeSpan.FromMilliseconds(100));
                     acknowledged.GetOrAdd(id, _ => []).Add(text);
                     latencies.GetOrAdd(at, _ => []).Add(sent.Elapsed.TotalMilliseconds);
                     await Task.Delay(20);
@@ -134,7 +132,7 @@ public sealed class RollingUpgradeTests(PostgresFixture postgres, ITestOutputHel
             // Every acknowledged note is in the log, once.
             foreach (var id in ids)
             {
-                var logged = await LoggedNotesAsync(connectionString, id);
+                var logged = await FailoverCommands.LoggedNotesAsync(connectionString, id);
                 Assert.Equal(acknowledged[id].Order(StringComparer.Ordinal), logged.Order(StringComparer.Ordinal));
             }
 
@@ -198,47 +196,5 @@ public sealed class RollingUpgradeTests(PostgresFixture postgres, ITestOutputHel
         var sorted = samples.Order().ToArray();
         double At(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
         return $"n={sorted.Length}, p50 {At(0.5):0} ms, p99 {At(0.99):0} ms, max {sorted[^1]:0} ms";
-    }
-
-    /// <summary>A command retried with its key while it answers 503, for at most 30 s; anything else fails.</summary>
-    private static async Task<(HttpResponseMessage Response, TimeSpan Elapsed)> SendAsync(HttpClient http, string path, object body, string key)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var response = await http.PostJsonAsync(path, body, key);
-            if (response.IsSuccessStatusCode)
-            {
-                return (response, clock.Elapsed);
-            }
-
-            var text = await response.Content.ReadAsStringAsync();
-            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{path}: {(int)response.StatusCode} {text}");
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"{path}: still 503 after {clock.Elapsed}: {text}");
-            await Task.Delay(100);
-        }
-    }
-
-    private static async Task<string> TokenAsync(HttpClient http)
-    {
-        var response = await http.PostAsJsonAsync("/dev/token", new { sub = $"police-{Guid.NewGuid():N}", role = "police" });
-        return (await response.JsonAsync(HttpStatusCode.OK)).Str("token");
-    }
-
-    private static async Task<List<string>> LoggedNotesAsync(string connectionString, string id)
-    {
-        var notes = new List<string>();
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT payload -> 'fact' ->> 'text' FROM collab_event_log WHERE stream = @stream AND event_type = 'incident.note_added' ORDER BY seq", connection);
-        command.Parameters.AddWithValue("stream", $"incident:{id}");
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            notes.Add(reader.GetString(0));
-        }
-
-        return notes;
     }
 }

@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using Collab.Silo.Persistence;
 using Collab.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 
 namespace Collab.Tests.Operations;
 
@@ -19,13 +16,8 @@ public sealed class SiloHealthTests(PostgresFixture postgres)
     public async Task ASiloIsReadyWhenItHasJoinedAndReachesItsDatabaseAndNotWhileTheDatabaseIsDownOrItStops()
     {
         // Stopping a shared server would hurt others: then this test brings its own.
-        await using var own = postgres.CanStop ? null : await PostgresServer.StartNewAsync();
-        var connectionString = own is null
-            ? await postgres.CreateDatabaseAsync()
-            : new NpgsqlConnectionStringBuilder(own.AdminConnectionString) { Pooling = true }.ConnectionString;
-        Func<Task> stop = own is null ? postgres.StopAsync : own.StopAsync;
-        Func<Task> start = own is null ? postgres.StartAsync : own.StartAsync;
-        await new SchemaMigrator(connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        await using var database = await postgres.StoppableDatabaseAsync();
+        var (connectionString, stop, start) = (database.ConnectionString, database.Stop, database.Start);
         var hosts = new AdoNetHosts(connectionString);
 
         using var silo = SiloProcess.Start(hosts);

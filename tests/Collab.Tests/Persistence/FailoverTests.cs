@@ -36,14 +36,14 @@ public sealed class FailoverTests(PostgresFixture postgres)
         try
         {
             using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(40) };
-            var token = await TokenAsync(http);
+            var token = await FailoverCommands.PoliceTokenAsync(http);
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
             await using var live = await LiveClient.ConnectAsync(url, token);
 
             var ids = new List<string>();
             for (var i = 0; i < Incidents; i++)
             {
-                var created = await SendAsync(http, "/api/incidents", Sample.Report(description: $"Incident {i}"), $"report-{i}");
+                var created = (await FailoverCommands.SendAsync(http, "/api/incidents", Sample.Report(description: $"Incident {i}"), $"report-{i}")).Response;
                 ids.Add((await created.JsonAsync(HttpStatusCode.Created)).Str("id"));
             }
 
@@ -62,7 +62,7 @@ public sealed class FailoverTests(PostgresFixture postgres)
                 for (var n = 0; n < NotesPerIncident; n++)
                 {
                     var text = $"note {n} on {id}";
-                    await SendAsync(http, $"/api/incidents/{id}/notes", new { text, visibility = "public" }, $"note-{id}-{n}");
+                    await FailoverCommands.SendAsync(http, $"/api/incidents/{id}/notes", new { text, visibility = "public" }, $"note-{id}-{n}");
                     acknowledged.GetOrAdd(id, _ => []).Add(text);
                     if (Interlocked.Increment(ref done) == Incidents * NotesPerIncident / 3)
                     {
@@ -78,7 +78,7 @@ public sealed class FailoverTests(PostgresFixture postgres)
             // Every acknowledged note is in the log, once.
             foreach (var id in ids)
             {
-                var logged = await LoggedNotesAsync(connectionString, id);
+                var logged = await FailoverCommands.LoggedNotesAsync(connectionString, id);
                 Assert.Equal(acknowledged[id].Order(), logged.Order());
             }
 
@@ -117,48 +117,6 @@ public sealed class FailoverTests(PostgresFixture postgres)
             await gateway.StopAsync();
             await gateway.DisposeAsync();
         }
-    }
-
-    /// <summary>A command retried with its key while the cluster answers 503 (failover), for at most 30 s; anything else fails.</summary>
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, string path, object body, string key)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var response = await http.PostJsonAsync(path, body, key);
-            if (response.IsSuccessStatusCode)
-            {
-                return response;
-            }
-
-            var text = await response.Content.ReadAsStringAsync();
-            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{path}: {(int)response.StatusCode} {text}");
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"{path}: still 503 after {clock.Elapsed}: {text}");
-            await Task.Delay(200);
-        }
-    }
-
-    private static async Task<string> TokenAsync(HttpClient http)
-    {
-        var response = await http.PostAsJsonAsync("/dev/token", new { sub = $"police-{Guid.NewGuid():N}", role = "police" });
-        return (await response.JsonAsync(HttpStatusCode.OK)).Str("token");
-    }
-
-    private static async Task<List<string>> LoggedNotesAsync(string connectionString, string id)
-    {
-        var notes = new List<string>();
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT payload -> 'fact' ->> 'text' FROM collab_event_log WHERE stream = @stream AND event_type = 'incident.note_added' ORDER BY seq", connection);
-        command.Parameters.AddWithValue("stream", $"incident:{id}");
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            notes.Add(reader.GetString(0));
-        }
-
-        return notes;
     }
 
     private static async Task<long> ActiveSilosAsync(AdoNetHosts hosts)

@@ -2,10 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using Collab.Silo.Persistence;
 using Collab.Tests.Gateway;
 using Collab.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Collab.Tests.Persistence;
@@ -21,13 +19,8 @@ public sealed class OutageTests(PostgresFixture postgres)
     public async Task CommandsAnswer503WhilePostgresIsDownAndRetriesWithTheSameKeyCreateNothingTwice()
     {
         // Stopping a shared server would hurt others: then this test brings its own.
-        await using var own = postgres.CanStop ? null : await PostgresServer.StartNewAsync();
-        var connectionString = own is null
-            ? await postgres.CreateDatabaseAsync()
-            : new NpgsqlConnectionStringBuilder(own.AdminConnectionString) { Pooling = true }.ConnectionString;
-        Func<Task> stop = own is null ? postgres.StopAsync : own.StopAsync;
-        Func<Task> start = own is null ? postgres.StartAsync : own.StartAsync;
-        await new SchemaMigrator(connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        await using var database = await postgres.StoppableDatabaseAsync();
+        var (connectionString, stop, start) = (database.ConnectionString, database.Stop, database.Start);
         var hosts = new AdoNetHosts(connectionString);
 
         using var silo = await hosts.StartSiloAsync();
