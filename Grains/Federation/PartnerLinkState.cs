@@ -17,4 +17,7 @@ internal sealed class PartnerLinkState
     [Id(3)] public DateTimeOffset? LastSuccessAt { get; set; }
     [Id(4)] public string? LastError { get; set; }
     [Id(5)] public DateTimeOffset? LastErrorAt { get; set; }
+
+    /// <summary>Written true by a deactivation's snapshot only: the activation that wrote it numbered nothing after it.</summary>
+    [Id(6)] public bool Clean { get; set; }
 }

@@ -12,8 +12,13 @@ namespace Collab.Federation;
 /// after, and a new epoch (the partner's outbox restarted empty) starts over from its first event.
 /// Every applied change is kept (the latest view of each incident, active or not, bounded) and published on <c>partner:{cityId}</c>,
 /// visible to the audience whose view the partner shares (public, or council and police).
-/// Snapshot only: a batch is one write, and the partner's outbox is what a lost snapshot is
-/// repaired from. The mirror repairs itself too: on a gap, after a start (a startup task calls
+/// Snapshot only, written every <see cref="SnapshotEvery"/> events, every <see cref="SnapshotPeriod"/>
+/// while changed and on deactivation (rewriting the state on every batch cost the receiving city
+/// most of its CPU at a few hundred events/s). The partner's outbox is what a lost snapshot is
+/// repaired from: a mirror that comes back behind what it acknowledged answers the partner's next
+/// batch with where it is, the partner resumes there, and since applying is a function of the
+/// partner's events in order, the events re-applied take the same seqs on <c>partner:{cityId}</c>
+/// as before (a subscriber that had seen them resumes ahead of the stream and re-reads). The mirror repairs itself too: on a gap, after a start (a startup task calls
 /// <see cref="SyncAsync"/>) and on a periodic reminder it reads back what it misses from the partner
 /// (<c>GET /federation/v1/streams/{cityId}?afterSeq=N</c>), so a mirror that came back empty is whole
 /// again without waiting for the partner's next change.
@@ -27,6 +32,8 @@ internal sealed partial class PartnerMirrorGrain(
     ILogger<PartnerMirrorGrain> logger) : Grain, IPartnerMirrorGrain, IRemindable
 {
     private const int TimelineCapacity = 1_000;
+    private const int SnapshotEvery = 1_000;
+    private static readonly TimeSpan SnapshotPeriod = TimeSpan.FromSeconds(2);
     private const string ReminderName = "federation-backfill";
 
     /// <summary>Pages read back in one tick, so a long backfill lets the partner's own deliveries in between.</summary>
@@ -41,6 +48,7 @@ internal sealed partial class PartnerMirrorGrain(
     private bool _syncing;
     private int _failures;
     private DateTimeOffset _nextAttempt;
+    private int _unsaved;
 
     private PartnerMirrorState S => state.State;
     private string PartnerId => this.GetPrimaryKeyString();
@@ -51,6 +59,15 @@ internal sealed partial class PartnerMirrorGrain(
 
     private JournaledStream<SharedChange> Stream => field ??= new(
         this, StreamNames.OfPartner(PartnerId), () => S.Timeline, TimelineCapacity, Project, log: null, realtime.Value.ObserverExpiry, logger);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        this.RegisterGrainTimer(SnapshotIfChangedAsync, new GrainTimerCreationOptions(SnapshotPeriod, SnapshotPeriod));
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        await SnapshotIfChangedAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
 
     public async Task<InboundResult> ApplyAsync(FederatedBatch batch)
     {
@@ -158,9 +175,24 @@ internal sealed partial class PartnerMirrorGrain(
         S.SharedAudience = batch.Audience;
         S.LastAppliedAt = clock.GetUtcNow();
         Bound();
-        await Stream.CommitAsync(() => state.WriteStateAsync());
+        _unsaved += entries.Count;
+        await Stream.CommitAsync(() => _unsaved >= SnapshotEvery ? SnapshotAsync() : Task.CompletedTask);
         Stream.Publish(entries);
         return new InboundResult(true, S.AppliedThrough, entries.Count);
+    }
+
+    private async Task SnapshotIfChangedAsync(CancellationToken cancellationToken)
+    {
+        if (_unsaved > 0)
+        {
+            await SnapshotAsync();
+        }
+    }
+
+    private async Task SnapshotAsync()
+    {
+        await state.WriteStateAsync();
+        _unsaved = 0;
     }
 
     private void StartSync() =>

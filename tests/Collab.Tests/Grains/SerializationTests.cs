@@ -54,7 +54,7 @@ public sealed class SerializationTests
         new PartnerLinkHealth("city-b", 10, 7, At, "HTTP 503", At, At, LinkCircuit.HalfOpen),
         new PartnerNote("n-1", "Unit 7 of city-b is on its way", "nl", "Officer"),
         new PartnerMirrorStatus("city-b", "epoch-1", 12, At, At, "timeout"),
-        new PartnerLinkState { Timeline = TimelineSample(SharedChangeSample), Epoch = "epoch-1", DeliveredThrough = 1, LastSuccessAt = At, LastError = "timeout", LastErrorAt = At },
+        new PartnerLinkState { Timeline = TimelineSample(SharedChangeSample), Epoch = "epoch-1", DeliveredThrough = 1, LastSuccessAt = At, LastError = "timeout", LastErrorAt = At, Clean = true },
         new PartnerMirrorState { Timeline = TimelineSample(SharedChangeSample), Incidents = new() { ["i-1"] = Shared }, Epoch = "epoch-1", AppliedThrough = 2, SharedAudience = Audience.Council, LastAppliedAt = At },
         Actor,
         Point,
