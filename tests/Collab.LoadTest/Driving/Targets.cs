@@ -52,6 +52,19 @@ internal static class Targets
         var e2e = rows.Where(r => r.Scenario.StartsWith("e2e-", StringComparison.Ordinal) && !double.IsNaN(r.OfferedPerSecond)).ToList();
         var t7 = e2e.Count == 0 ? double.NaN : e2e.Sum(r => r.Lost);
         verdicts.Add(new Verdict("T7", t7, $"T7={Report.F(t7, 0)} lost<=0", double.IsNaN(t7) ? "skipped" : t7 == 0 ? "ok" : "miss"));
+
+        // F2 (only when the federation rows ran): the link keeps up with the steady rate, delivering
+        // everything; its lag p99 is printed next to the local e2e p99 of the same run.
+        if (rows.FirstOrDefault(r => r.Scenario == "federation-link" && r.Delivered > 0) is { } link)
+        {
+            var local = rows.FirstOrDefault(r => r.Scenario == "federation-local" && r.Delivered > 0);
+            var share = Ratio(link.DeliveredPerSecond, link.OfferedPerSecond);
+            var whole = link.Delivered == link.Expected;
+            verdicts.Add(new Verdict("F2", share,
+                $"F2=link {Report.F(link.DeliveredPerSecond, 0)}/s of {Report.F(link.OfferedPerSecond, 0)}/s>=0.95x, {link.Delivered}/{link.Expected} delivered, lag p99 {Report.F(link.P99, 0)} ms (local e2e p99 {Report.F(local?.P99 ?? double.NaN, 0)} ms)",
+                share >= 0.95 && whole ? "ok" : "miss"));
+        }
+
         return verdicts;
     }
 
