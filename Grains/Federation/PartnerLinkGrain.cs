@@ -39,6 +39,9 @@ internal sealed partial class PartnerLinkGrain(
     private static readonly TimeSpan SnapshotPeriod = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Batches sent back to back in one tick while there is more, so a busy link is not paced by the tick.</summary>
+    private const int BatchesPerTick = 20;
+
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
     private IGrainTimer? _delivery;
     private bool _reminderSet;
@@ -197,11 +200,21 @@ internal sealed partial class PartnerLinkGrain(
 
     private bool Pending => S.DeliveredThrough < S.Timeline.HeadPolice && Partner is not null;
 
-    private void StartDelivery() =>
-        // Interleaving: a batch in flight (HTTP, retries) must not hold up the incident commands
-        // enqueueing meanwhile. The tick writes no state (the snapshot timer and enqueues do), and
-        // _inFlight keeps one batch in flight.
-        _delivery ??= this.RegisterGrainTimer(DeliverAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Tick) { Interleave = true, KeepAlive = true });
+    private void StartDelivery()
+    {
+        if (_delivery is null)
+        {
+            // Interleaving: a batch in flight (HTTP, retries) must not hold up the incident commands
+            // enqueueing meanwhile. The tick writes no state (the snapshot timer and enqueues do), and
+            // _inFlight keeps one batch in flight.
+            _delivery = this.RegisterGrainTimer(DeliverAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Tick) { Interleave = true, KeepAlive = true });
+        }
+        else if (!_inFlight && clock.GetUtcNow() >= _nextAttempt)
+        {
+            // An idle link sends what was just enqueued now rather than at its next tick.
+            _delivery.Change(TimeSpan.Zero, Tick);
+        }
+    }
 
     private async Task KeepReminderAsync()
     {
@@ -231,45 +244,55 @@ internal sealed partial class PartnerLinkGrain(
         _inFlight = true;
         try
         {
-            var o = options.Value;
-            var entries = await ReadAfterAsync(S.DeliveredThrough, o.BatchSize);
-            if (entries is null)
+            // What was enqueued while a batch was in flight goes next, without waiting for a tick.
+            for (var batches = 0; batches < BatchesPerTick && Pending && await SendNextAsync(partner, url, cancellationToken); batches++)
             {
-                // Memory mode only (PostgreSQL serves from the log): the partner fell further behind
-                // than the outbox keeps. What is gone cannot be sent; delivery goes on from the oldest kept.
-                LogLost(logger, PartnerId, S.DeliveredThrough + 1, S.Timeline.DroppedPolice);
-                S.DeliveredThrough = S.Timeline.DroppedPolice;
-                return;
-            }
-
-            var batch = new FederatedBatch(city.Value.Id, S.Epoch, SharingPolicy.AudienceOf(partner.Share.Audience),
-                RetainedFrom, entries.Select(ToWire).ToList(), S.Timeline.HeadPolice);
-            var result = await client.SendAsync(PartnerId, url, batch, cancellationToken);
-            var now = clock.GetUtcNow();
-            if (result.AppliedThrough is { } applied)
-            {
-                // Forward on success, back (or forward) to where the partner says it is on a refusal.
-                S.DeliveredThrough = Math.Min(applied, S.Timeline.HeadPolice);
-                S.LastSuccessAt = now;
-                _failures = 0;
-                _nextAttempt = default;
-                if (result.Refused)
-                {
-                    LogResumed(logger, PartnerId, applied);
-                }
-            }
-            else
-            {
-                S.LastError = result.Error;
-                S.LastErrorAt = now;
-                _failures++;
-                _nextAttempt = now + Backoff(_failures, o.MaxBackoff);
             }
         }
         finally
         {
             _inFlight = false;
         }
+    }
+
+    /// <summary>Sends the next batch; true when the partner took it (applied, or told where to resume).</summary>
+    private async Task<bool> SendNextAsync(PartnerOptions partner, string url, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var entries = await ReadAfterAsync(S.DeliveredThrough, o.BatchSize);
+        if (entries is null)
+        {
+            // Memory mode only (PostgreSQL serves from the log): the partner fell further behind
+            // than the outbox keeps. What is gone cannot be sent; delivery goes on from the oldest kept.
+            LogLost(logger, PartnerId, S.DeliveredThrough + 1, S.Timeline.DroppedPolice);
+            S.DeliveredThrough = S.Timeline.DroppedPolice;
+            return true;
+        }
+
+        var batch = new FederatedBatch(city.Value.Id, S.Epoch, SharingPolicy.AudienceOf(partner.Share.Audience),
+            RetainedFrom, entries.Select(ToWire).ToList(), S.Timeline.HeadPolice);
+        var result = await client.SendAsync(PartnerId, url, batch, cancellationToken);
+        var now = clock.GetUtcNow();
+        if (result.AppliedThrough is { } applied)
+        {
+            // Forward on success, back (or forward) to where the partner says it is on a refusal.
+            S.DeliveredThrough = Math.Min(applied, S.Timeline.HeadPolice);
+            S.LastSuccessAt = now;
+            _failures = 0;
+            _nextAttempt = default;
+            if (result.Refused)
+            {
+                LogResumed(logger, PartnerId, applied);
+            }
+
+            return true;
+        }
+
+        S.LastError = result.Error;
+        S.LastErrorAt = now;
+        _failures++;
+        _nextAttempt = now + Backoff(_failures, o.MaxBackoff);
+        return false;
     }
 
     /// <summary>Between failed attempts (each already retried by the HTTP pipeline): doubling from 1 s, capped, with ±20% jitter.</summary>
