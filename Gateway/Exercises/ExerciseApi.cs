@@ -4,6 +4,7 @@ using System.Text.Json;
 using Collab.Common;
 using Collab.Exercises;
 using Collab.Gateway.Auth;
+using Collab.Gateway.Operations;
 using Collab.Gateway.Security;
 using Collab.Gateway.Wire;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,9 +23,9 @@ public static class ExerciseApi
     public static IEndpointRouteBuilder MapExerciseApi(this IEndpointRouteBuilder app)
     {
         // Trainees read an exercise; policies on nested groups add up, so trainers' endpoints are a group apart.
-        app.MapGroup("/api/exercises").WithTags("Exercises").RequireAuthorization(Roles.Authorities)
+        app.MapGroup("/api/exercises").WithTags(CommandMetricsFilter.ExerciseTag).RequireAuthorization(Roles.Authorities)
             .MapGet("/{id}", GetExercise).WithName("GetExercise");
-        var exercises = app.MapGroup("/api/exercises").WithTags("Exercises").RequireAuthorization(Roles.Trainers);
+        var exercises = app.MapGroup("/api/exercises").WithTags(CommandMetricsFilter.ExerciseTag).RequireAuthorization(Roles.Trainers);
         exercises.MapGet("/{id}/debrief", GetDebrief).WithName("GetDebrief");
         exercises.MapGet("/{id}/debrief.csv", GetDebriefCsv).WithName("GetDebriefCsv").Produces<string>(StatusCodes.Status200OK, "text/csv");
         exercises.MapGet("/{id}/responses.csv", GetResponsesCsv).WithName("GetResponsesCsv").Produces<string>(StatusCodes.Status200OK, "text/csv");

@@ -149,7 +149,7 @@ internal sealed partial class PartnerMirrorGrain(
                 Anonymise(incident);
             }
 
-            var visibility = incident.Audience == Audience.Public ? Audience.Public : Audience.Council;
+            var visibility = Visibility(incident);
             entries.Add(Stream.Append(EventTypes.PartnerIncidentUpdated, WellKnownActors.Platform, visibility,
                 new SharedChange(e.Id, e.Type, e.OccurredAt, incident), e.OccurredAt));
         }
@@ -281,8 +281,11 @@ internal sealed partial class PartnerMirrorGrain(
 
     private static bool IsActive(SharedIncident incident) => incident.Status is IncidentStatus.Reported or IncidentStatus.Acknowledged or IncidentStatus.Dispatched;
 
-    /// <summary>Police and council see what a partner shares; the public only what it shares publicly.</summary>
-    private static bool MaySee(Audience audience, SharedIncident incident) => audience >= (incident.Audience == Audience.Public ? Audience.Public : Audience.Council);
+    /// <summary>Police and council see what a partner shares; the public only what it shares publicly, and never a training exercise's.</summary>
+    private static bool MaySee(Audience audience, SharedIncident incident) => audience >= Visibility(incident);
+
+    private static Audience Visibility(SharedIncident incident) =>
+        incident.Audience == Audience.Public && incident.Exercise is null ? Audience.Public : Audience.Council;
 
     private static (EventActor, EventData) Project(TimelineEntry<SharedChange> entry, Audience audience) =>
         (new EventActor(ActorRole.Operator, null), new PartnerIncidentData(entry.Payload.Type, entry.Payload.Incident, entry.Payload.EventId));
