@@ -31,4 +31,11 @@ public static class EventTypes
     /// <c>partner.incident_updated</c>.
     /// </summary>
     public const string ReporterErased = "incident.reporter_erased";
+
+    /// <summary>
+    /// A shared change (never an event of an incident stream): a training exercise was purged at the
+    /// origin, and a partner that took part forgets its incident (the change carries no text or notes).
+    /// <c>data.change</c> of a <c>partner.incident_updated</c>.
+    /// </summary>
+    public const string ExerciseIncidentPurged = "incident.exercise_purged";
 }

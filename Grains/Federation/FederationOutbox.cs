@@ -67,6 +67,30 @@ internal sealed class FederationOutbox(IOptions<FederationOptions> options, IOpt
     }
 
     /// <summary>
+    /// A training exercise's incident is being purged: every partner that received it (taking part
+    /// in exercises, with a view that shows an exercise) forgets it too. One change per incident,
+    /// named by its id, so a retried purge is recorded once; it carries what names the incident, not
+    /// its texts or notes. Throws when an outbox cannot store it; the purge is then retried whole.
+    /// </summary>
+    internal Task ShareExercisePurgeAsync(string incidentId, IncidentState incident, Func<Audience, IncidentView> view, DateTimeOffset at)
+    {
+        if (!Enabled || !incident.Reported || incident.Exercise is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        var calls = new List<Task>();
+        foreach (var policy in _policies.Where(p => p.Audience >= Audience.Council && p.Shares(incident.Neighbourhood, incident.Category, exercise: true)))
+        {
+            var forgotten = SharedIncident.From(city.Value.Id, view(policy.Audience)) with { Description = "", Notes = [], AssignedUnit = null };
+            var change = new SharedChange($"{incidentId}:exercise-purged", EventTypes.ExerciseIncidentPurged, at, forgotten);
+            calls.Add(grains.GetGrain<IPartnerLinkGrain>(policy.PartnerId).EnqueueAsync([change]));
+        }
+
+        return Task.WhenAll(calls);
+    }
+
+    /// <summary>
     /// Records <paramref name="entries"/> for every partner whose policy shares them; a training
     /// exercise's (<paramref name="exercise"/>) only for partners that take part, its view marked with the exercise.
     /// </summary>

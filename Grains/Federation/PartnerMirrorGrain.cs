@@ -143,10 +143,17 @@ internal sealed partial class PartnerMirrorGrain(
         foreach (var e in events.Where(e => e.Seq > S.AppliedThrough))
         {
             var incident = e.Incident with { Origin = PartnerId };
-            S.Incidents[incident.Id] = incident;
-            if (e.Type == EventTypes.ReporterErased)
+            if (e.Type == EventTypes.ExerciseIncidentPurged && incident.Exercise is not null)
             {
-                Anonymise(incident);
+                Forget(incident);
+            }
+            else
+            {
+                S.Incidents[incident.Id] = incident;
+                if (e.Type == EventTypes.ReporterErased)
+                {
+                    Anonymise(incident);
+                }
             }
 
             var visibility = Visibility(incident);
@@ -277,6 +284,19 @@ internal sealed partial class PartnerMirrorGrain(
         }
 
         LogAnonymised(logger, PartnerId, erased.Id);
+    }
+
+    /// <summary>
+    /// The partner purged the training exercise this incident belonged to: it is no longer listed or
+    /// found by id, and the stream's retained entries of it keep only what names it (no texts, no notes).
+    /// </summary>
+    private void Forget(SharedIncident purged)
+    {
+        S.Incidents.Remove(purged.Id);
+        foreach (var entry in S.Timeline.Entries.Where(e => e.Payload.Incident.Id == purged.Id))
+        {
+            entry.Payload = entry.Payload with { Incident = entry.Payload.Incident with { Description = "", Notes = [], AssignedUnit = null } };
+        }
     }
 
     private static bool IsActive(SharedIncident incident) => incident.Status is IncidentStatus.Reported or IncidentStatus.Acknowledged or IncidentStatus.Dispatched;

@@ -97,8 +97,8 @@ public sealed class ExerciseFederationTests
                 new { at = 0.5, kind = "note", @ref = "a", text = "Exercise authorities note", visibility = "authorities" },
             },
         };
-        var (inB, noise) = await PlayAsync(cities.B, scenario);
-        var (inA, noiseOfA) = await PlayAsync(cities.A, scenario);
+        var (inB, noise, trainerB) = await PlayAsync(cities.B, scenario);
+        var (inA, noiseOfA, _) = await PlayAsync(cities.A, scenario);
 
         // A's police: B's exercise report and its note, live, marked with B's exercise.
         var pushed = new List<WireEvent>();
@@ -145,10 +145,32 @@ public sealed class ExerciseFederationTests
         }
 
         Assert.DoesNotContain(cities.A.Sent, body => body.Contains(noiseOfA, StringComparison.Ordinal) || body.Contains(inA, StringComparison.Ordinal));
+
+        // B purges its exercise: A, which took part, forgets the incident too (no text of it travels).
+        using var trainer = cities.B.Http(trainerB);
+        Assert.Equal("purged", (await (await trainer.DeleteAsync($"/api/exercises/{inB}")).JsonAsync(HttpStatusCode.OK)).Str("status"));
+        var purged = await policeLive.NextAsync("partner:city-b", TimeSpan.FromSeconds(30));
+        Assert.Equal("incident.exercise_purged", purged.Get("change"));
+        Assert.Equal(noise, purged.Get("incident.id"));
+        Assert.Equal(inB, purged.Get("incident.exercise"));
+        Assert.Equal("", purged.Get("incident.description"));
+        Assert.Equal(HttpStatusCode.NotFound, (await police.GetAsync($"/api/incidents/{noise}")).StatusCode);
+        Assert.DoesNotContain((await (await police.GetAsync("/api/partners/city-b/incidents")).JsonAsync(HttpStatusCode.OK)).EnumerateArray(), i => i.Str("id") == noise);
+        // What A's police read back of the stream keeps no text of it.
+        await using var lateReader = await LiveClient.ConnectAsync(cities.A.Url, policeA);
+        await lateReader.SubscribeAsync("partner:city-b", afterSeq: 0);
+        var replayed = new List<WireEvent>();
+        while (replayed.Count < 4)
+        {
+            replayed.Add(await lateReader.NextAsync("partner:city-b", TimeSpan.FromSeconds(30)));
+        }
+
+        Assert.All(replayed.Where(e => e.Get("incident.id") == noise), e => Assert.Equal("", e.Get("incident.description")));
+        Assert.Equal(3, replayed.Count(e => e.Get("incident.id") == noise));
     }
 
-    /// <summary>Plays <paramref name="scenario"/> in <paramref name="city"/> to its end: the exercise's id and its incident 'a'.</summary>
-    private static async Task<(string Exercise, string Incident)> PlayAsync(City city, object scenario)
+    /// <summary>Plays <paramref name="scenario"/> in <paramref name="city"/> to its end: the exercise's id, its incident 'a', the trainer's token.</summary>
+    private static async Task<(string Exercise, string Incident, string TrainerToken)> PlayAsync(City city, object scenario)
     {
         using var anonymous = city.Http();
         var token = await (await anonymous.PostAsJsonAsync("/dev/token", new { sub = $"trainer-{city.Id}", role = "police", trainer = true })).JsonAsync(HttpStatusCode.OK);
@@ -159,7 +181,7 @@ public sealed class ExerciseFederationTests
         {
             await Task.Delay(100);
             var exercise = await (await trainer.GetAsync($"/api/exercises/{id}")).JsonAsync(HttpStatusCode.OK);
-            if (exercise.Str("status") == "completed") return (id, exercise.GetProperty("incidents").Str("a"));
+            if (exercise.Str("status") == "completed") return (id, exercise.GetProperty("incidents").Str("a"), token.Str("token"));
             Assert.True(DateTime.UtcNow < until, "The exercise did not complete.");
         }
     }
