@@ -66,6 +66,12 @@ public static class ExerciseApi
 
     private static async Task<(JsonElement?, double?, ProblemHttpResult?)> ReadJsonAsync(HttpRequest http, JsonSerializerOptions options)
     {
+        if (http.ContentLength == 0)
+        {
+            // No body at all: no scenario (the caller is told what to send).
+            return (null, null, null);
+        }
+
         if (!http.HasJsonContentType())
         {
             return (null, null, Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type",

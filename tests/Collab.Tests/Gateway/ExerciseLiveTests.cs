@@ -1,6 +1,7 @@
 using System.Net;
 using Collab.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
 using static Collab.Tests.Gateway.ExerciseClient;
 
 namespace Collab.Tests.Gateway;
@@ -167,6 +168,11 @@ public sealed class ExerciseLiveTests(GatewayFixture fx)
         owner.Dispose();
     }
 
+    /// <summary>
+    /// Hub commands are counted exactly (no test outside this serial collection sends one); deliveries
+    /// of other collections' in-process gateways may run meanwhile, so for them only what cannot be
+    /// another test's is counted exactly: events of an exercise's own stream.
+    /// </summary>
     [Fact]
     public async Task AnExercisesActivityCountsInTheExerciseSeriesAndNotInTheRealOnes()
     {
@@ -175,6 +181,9 @@ public sealed class ExerciseLiveTests(GatewayFixture fx)
         using var policeHttp = fx.Http(police.Token);
         using var trainerHttp = fx.Http(await TrainerAsync(fx));
         await using var trainee = await LiveClient.ConnectAsync(fx.GatewayA, police.Token);
+        // The exporter answers a scrape from its cache for 300 ms: wait that out, so this reading is
+        // taken now and not before an earlier test's last commands.
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
         var before = MetricsScrape.Parse(await MetricsScrape.TextAsync(scrape));
 
         // An exercise report, pushed live to a trainee following the exercise, and the trainee's command on its incident.
@@ -185,36 +194,34 @@ public sealed class ExerciseLiveTests(GatewayFixture fx)
         var incident = (await trainee.NextAsync($"exercise:{id}", "exercise.step_played", Bound)).Get("step.incidentId")!;
         await trainee.SubscribeAsync($"incident:{incident}", afterSeq: 0);
         Assert.Equal("incident.reported", (await trainee.NextAsync($"incident:{incident}", Bound)).Type);
-        await (await policeHttp.PostJsonAsync($"/api/incidents/{incident}/status", new { status = "acknowledged" })).JsonAsync(HttpStatusCode.OK);
+        await trainee.Connection.InvokeAsync<System.Text.Json.JsonElement>("ChangeStatus", incident, new { status = "acknowledged" }, null);
         await trainee.NextAsync($"incident:{incident}", "incident.status_changed", Bound);
 
-        const string exerciseStatus = "collab_commands_total{channel=\"rest\",command=\"ChangeStatus\",exercise=\"true\",outcome=\"ok\"}";
-        const string realStatus = "collab_commands_total{channel=\"rest\",command=\"ChangeStatus\",exercise=\"false\",outcome=\"ok\"}";
+        const string exerciseStatus = "collab_commands_total{channel=\"hub\",command=\"ChangeStatus\",exercise=\"true\",outcome=\"ok\"}";
+        const string realStatus = "collab_commands_total{channel=\"hub\",command=\"ChangeStatus\",exercise=\"false\",outcome=\"ok\"}";
         const string exerciseOnIncidents = "collab_deliveries_total{audience=\"police\",exercise=\"true\",kind=\"incident\"}";
-        const string realOnIncidents = "collab_deliveries_total{audience=\"police\",exercise=\"false\",kind=\"incident\"}";
         const string exerciseStream = "collab_deliveries_total{audience=\"police\",exercise=\"true\",kind=\"exercise\"}";
+        const string exerciseStreamAsReal = "collab_deliveries_total{audience=\"police\",exercise=\"false\",kind=\"exercise\"}";
         var during = await MetricsScrape.UntilAsync(scrape, s => Delta(s, exerciseStatus) >= 1 && Delta(s, exerciseOnIncidents) >= 1 && Delta(s, exerciseStream) >= 1);
         Assert.Equal(1, Delta(during, exerciseStatus));
         Assert.Equal(0, Delta(during, realStatus));
-        // The report step (on the exercise's stream) and the status change (on its incident's) were pushed as exercise activity only.
+        // The report step (on the exercise's stream) and the status change (on its incident's) were pushed as exercise activity.
         Assert.True(Delta(during, exerciseStream) >= 1, $"exercise stream deliveries: {Delta(during, exerciseStream)}");
         Assert.True(Delta(during, exerciseOnIncidents) >= 1, $"exercise incident deliveries: {Delta(during, exerciseOnIncidents)}");
-        Assert.Equal(0, Delta(during, realOnIncidents));
-        Assert.Equal(0, Delta(during, "collab_deliveries_total{audience=\"police\",exercise=\"false\",kind=\"exercise\"}"));
-        Assert.Equal(1, Delta(during, "collab_commands_total{channel=\"rest\",command=\"StartExercise\",exercise=\"true\",outcome=\"ok\"}"));
-        Assert.Equal(0, Delta(during, "collab_commands_total{channel=\"rest\",command=\"StartExercise\",exercise=\"false\",outcome=\"ok\"}"));
+        Assert.Equal(0, during.GetValueOrDefault(exerciseStreamAsReal));
+        Assert.True(Delta(during, "collab_commands_total{channel=\"rest\",command=\"StartExercise\",exercise=\"true\",outcome=\"ok\"}") >= 1);
+        Assert.Equal(0, during.GetValueOrDefault("collab_commands_total{channel=\"rest\",command=\"StartExercise\",exercise=\"false\",outcome=\"ok\"}"));
 
-        // A real report and the same command on it: the real series move, the exercise's do not.
+        // A real report and the same command on it: the real series moves, the exercise's does not.
         var real = (await (await policeHttp.PostJsonAsync("/api/incidents", Sample.Report("noise", "Real noise"))).JsonAsync(HttpStatusCode.Created)).Str("id");
         await trainee.SubscribeAsync($"incident:{real}", afterSeq: 0);
         await trainee.NextAsync($"incident:{real}", "incident.reported", Bound);
-        await (await policeHttp.PostJsonAsync($"/api/incidents/{real}/status", new { status = "acknowledged" })).JsonAsync(HttpStatusCode.OK);
+        await trainee.Connection.InvokeAsync<System.Text.Json.JsonElement>("ChangeStatus", real, new { status = "acknowledged" }, null);
         await trainee.NextAsync($"incident:{real}", "incident.status_changed", Bound);
-        var after = await MetricsScrape.UntilAsync(scrape, s => Delta(s, realStatus) >= 1 && Delta(s, realOnIncidents) >= 1);
+        var after = await MetricsScrape.UntilAsync(scrape, s => Delta(s, realStatus) >= 1);
         Assert.Equal(1, Delta(after, realStatus));
         Assert.Equal(1, Delta(after, exerciseStatus));
-        Assert.True(Delta(after, realOnIncidents) >= 1, $"real deliveries: {Delta(after, realOnIncidents)}");
-        Assert.Equal(Delta(during, exerciseOnIncidents), Delta(after, exerciseOnIncidents));
+        Assert.True(Delta(after, "collab_deliveries_total{audience=\"police\",exercise=\"false\",kind=\"incident\"}") >= 1);
 
         double Delta(Dictionary<string, double> now, string series) => now.GetValueOrDefault(series) - before.GetValueOrDefault(series);
     }

@@ -142,6 +142,8 @@ public sealed class ExerciseYamlTests(GatewayFixture fx)
         // Neither JSON nor YAML.
         using var plain = new HttpRequestMessage(HttpMethod.Post, "/api/exercises") { Content = new StringContent(valid, Encoding.UTF8, "text/plain") };
         await (await trainerHttp.SendAsync(plain)).ProblemAsync(HttpStatusCode.UnsupportedMediaType, "unsupported-media-type");
+        // No body: what to send.
+        await (await trainerHttp.PostAsync("/api/exercises", null)).ProblemAsync(HttpStatusCode.BadRequest, "scenario-invalid");
         // Malformed JSON stays the framework's malformed-request.
         await (await trainerHttp.PostRawAsync("/api/exercises", "{ \"scenario\": ")).ProblemAsync(HttpStatusCode.BadRequest, "malformed-request");
     }
