@@ -51,7 +51,12 @@ public static partial class DevTokenApi
             return Problems.Invalid("trainer-invalid", "'trainer' is for police tokens only.");
         }
 
-        return TypedResults.Ok(new DevTokenResponse(issuer.Issue(request.Sub, request.Role!, request.Lang, request.Name, request.Trainer == true)));
+        if (request.Supervisor == true && request.Trainer != true)
+        {
+            return Problems.Invalid("supervisor-invalid", "'supervisor' is for trainers' tokens only (police with 'trainer').");
+        }
+
+        return TypedResults.Ok(new DevTokenResponse(issuer.Issue(request.Sub, request.Role!, request.Lang, request.Name, request.Trainer == true, request.Supervisor == true)));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Development tokens are on in the {Environment} environment: anyone can mint a token of any role, operator included")]

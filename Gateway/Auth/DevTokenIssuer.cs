@@ -10,10 +10,11 @@ internal sealed class DevTokenIssuer(SigningKeys keys, IOptions<AuthOptions> opt
 {
     private readonly JsonWebTokenHandler _handler = new();
 
-    public string Issue(string sub, string role, string? lang, string? name, bool trainer = false)
+    public string Issue(string sub, string role, string? lang, string? name, bool trainer = false, bool supervisor = false)
     {
         var claims = new List<Claim> { new("sub", sub), new("role", role) };
         if (trainer) claims.Add(new Claim(Roles.TrainerClaim, "true"));
+        if (supervisor) claims.Add(new Claim(Roles.SupervisorClaim, "true"));
         if (lang is not null) claims.Add(new Claim("lang", lang));
         if (name is not null) claims.Add(new Claim("name", name));
         var now = clock.GetUtcNow().UtcDateTime;

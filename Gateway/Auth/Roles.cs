@@ -25,6 +25,16 @@ public static class Roles
     /// <summary>The claim (<c>"trainer": "true"</c>) that makes a police officer a trainer.</summary>
     public const string TrainerClaim = "trainer";
 
+    /// <summary>
+    /// The claim (<c>"supervisor": "true"</c>, on a trainer's token) that lets a trainer control any
+    /// exercise; without it a trainer controls only the exercises they started.
+    /// </summary>
+    public const string SupervisorClaim = "supervisor";
+
+    /// <summary>Exactly one <see cref="SupervisorClaim"/>, <c>"true"</c>.</summary>
+    public static bool IsSupervisor(System.Security.Claims.ClaimsPrincipal user) =>
+        user.FindAll(SupervisorClaim).ToList() is [{ Value: "true" }];
+
     public static bool TryParse(string? value, out ActorRole role)
     {
         switch (value)

@@ -1,11 +1,15 @@
+using System.Security.Claims;
 using System.Text;
+using System.Text.Json;
 using Collab.Common;
 using Collab.Exercises;
 using Collab.Gateway.Auth;
+using Collab.Gateway.Operations;
 using Collab.Gateway.Security;
 using Collab.Gateway.Wire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace Collab.Gateway.Exercises;
 
@@ -19,42 +23,99 @@ public static class ExerciseApi
     public static IEndpointRouteBuilder MapExerciseApi(this IEndpointRouteBuilder app)
     {
         // Trainees read an exercise; policies on nested groups add up, so trainers' endpoints are a group apart.
-        app.MapGroup("/api/exercises").WithTags("Exercises").RequireAuthorization(Roles.Authorities)
+        app.MapGroup("/api/exercises").WithTags(CommandMetricsFilter.ExerciseTag).RequireAuthorization(Roles.Authorities)
             .MapGet("/{id}", GetExercise).WithName("GetExercise");
-        var exercises = app.MapGroup("/api/exercises").WithTags("Exercises").RequireAuthorization(Roles.Trainers);
+        var exercises = app.MapGroup("/api/exercises").WithTags(CommandMetricsFilter.ExerciseTag).RequireAuthorization(Roles.Trainers);
         exercises.MapGet("/{id}/debrief", GetDebrief).WithName("GetDebrief");
         exercises.MapGet("/{id}/debrief.csv", GetDebriefCsv).WithName("GetDebriefCsv").Produces<string>(StatusCodes.Status200OK, "text/csv");
         exercises.MapGet("/{id}/responses.csv", GetResponsesCsv).WithName("GetResponsesCsv").Produces<string>(StatusCodes.Status200OK, "text/csv");
 
         var commands = exercises.MapCommandGroup();
+        // The handler reads its body itself: JSON, or a YAML scenario (no Accepts metadata, which would pick one).
         commands.MapPost("/", StartExercise).WithName("StartExercise");
-        commands.MapPost("/{id}/pause", Act((e, a) => e.PauseAsync(a))).WithName("PauseExercise");
-        commands.MapPost("/{id}/resume", Act((e, a) => e.ResumeAsync(a))).WithName("ResumeExercise");
-        commands.MapPost("/{id}/stop", Act((e, a) => e.StopAsync(a))).WithName("StopExercise");
-        commands.MapDelete("/{id}", Act((e, a) => e.PurgeAsync(a))).WithName("PurgeExercise");
+        commands.MapPost("/{id}/pause", Act((e, a, s) => e.PauseAsync(a, s))).WithName("PauseExercise");
+        commands.MapPost("/{id}/resume", Act((e, a, s) => e.ResumeAsync(a, s))).WithName("ResumeExercise");
+        commands.MapPost("/{id}/stop", Act((e, a, s) => e.StopAsync(a, s))).WithName("StopExercise");
+        commands.MapDelete("/{id}", Act((e, a, s) => e.PurgeAsync(a, s))).WithName("PurgeExercise");
         return app;
     }
 
+    /// <summary>
+    /// Starts an exercise from a JSON request (<c>{ scenario, speed }</c>) or, posted as YAML
+    /// (<see cref="ScenarioYaml.MediaTypes"/>), from the scenario document itself with the speed in
+    /// <c>?speed=</c>. Both go through the same checks and fail with the same <c>scenario-invalid</c>.
+    /// </summary>
     private static async Task<Results<Created<ExerciseResponse>, ProblemHttpResult>> StartExercise(
-        StartExerciseRequest? request, Caller caller, IGrainFactory grains,
+        HttpRequest http, Caller caller, IGrainFactory grains, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
         [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey)
     {
         if (IdempotencyKeys.Check(idempotencyKey) is { } badKey) return Problems.From(badKey);
-        if (request?.Scenario is not { } document) return Problems.Invalid("scenario-invalid", "'scenario' is required: { name, steps }.");
-        var (scenario, problem) = ScenarioReader.Read(document);
+        var (document, speed, bad) = ScenarioYaml.IsYaml(http.ContentType)
+            ? await ReadYamlAsync(http)
+            : await ReadJsonAsync(http, json.Value.SerializerOptions);
+        if (bad is not null) return bad;
+        if (document is not { } given) return Problems.Invalid("scenario-invalid", "'scenario' is required: { name, steps }.");
+        var (scenario, problem) = ScenarioReader.Read(given);
         if (problem is not null) return Problems.Invalid("scenario-invalid", problem);
 
         var id = IdempotencyKeys.DerivedId("exercise", caller.Actor, idempotencyKey);
-        var outcome = await grains.GetGrain<IExerciseGrain>(id).StartAsync(caller.Actor, scenario!, request.Speed ?? 1);
+        var outcome = await grains.GetGrain<IExerciseGrain>(id).StartAsync(caller.Actor, scenario!, speed ?? 1);
         if (outcome.Error is { } error) return Problems.From(error);
         return TypedResults.Created($"/api/exercises/{id}", ExerciseResponse.From(outcome.Value!));
     }
 
-    private static Delegate Act(Func<IExerciseGrain, Actor, Task<Outcome<ExerciseView>>> act) =>
-        async Task<Results<Ok<ExerciseResponse>, ProblemHttpResult>> (string id, Caller caller, IGrainFactory grains) =>
+    private static async Task<(JsonElement?, double?, ProblemHttpResult?)> ReadJsonAsync(HttpRequest http, JsonSerializerOptions options)
+    {
+        if (http.ContentLength == 0)
+        {
+            // No body at all: no scenario (the caller is told what to send).
+            return (null, null, null);
+        }
+
+        if (!http.HasJsonContentType())
+        {
+            return (null, null, Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type",
+                $"Post the request as application/json, or the scenario as YAML ({string.Join(", ", ScenarioYaml.MediaTypes)})."));
+        }
+
+        StartExerciseRequest? request;
+        try
+        {
+            request = await http.ReadFromJsonAsync<StartExerciseRequest>(options, http.HttpContext.RequestAborted);
+        }
+        catch (JsonException e)
+        {
+            // As the framework's own binding does: the exception handler answers malformed-request.
+            throw new BadHttpRequestException($"Failed to read the request body as JSON: {e.Message}", StatusCodes.Status400BadRequest, e);
+        }
+
+        return (request?.Scenario, request?.Speed, null);
+    }
+
+    private static async Task<(JsonElement?, double?, ProblemHttpResult?)> ReadYamlAsync(HttpRequest http)
+    {
+        double? speed = null;
+        if (http.Query.TryGetValue("speed", out var given))
+        {
+            if (given.Count != 1 || !double.TryParse(given[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s))
+            {
+                return (null, null, Problems.Invalid("scenario-invalid", "'speed' must be one number (scenario seconds per second)."));
+            }
+
+            speed = s;
+        }
+
+        using var reader = new StreamReader(http.Body, Encoding.UTF8);
+        var (document, problem) = ScenarioYaml.Read(await reader.ReadToEndAsync(http.HttpContext.RequestAborted));
+        return problem is null ? (document, speed, null) : (null, null, Problems.Invalid("scenario-invalid", problem));
+    }
+
+    /// <summary>A trainer's control of an exercise: theirs, or any with the supervisor claim (the grain refuses the rest, exercise-not-yours).</summary>
+    private static Delegate Act(Func<IExerciseGrain, Actor, bool, Task<Outcome<ExerciseView>>> act) =>
+        async Task<Results<Ok<ExerciseResponse>, ProblemHttpResult>> (string id, Caller caller, ClaimsPrincipal user, IGrainFactory grains) =>
         {
             if (!WireFormat.TryParseId(id, out var key)) return Unknown();
-            var outcome = await act(grains.GetGrain<IExerciseGrain>(key), caller.Actor);
+            var outcome = await act(grains.GetGrain<IExerciseGrain>(key), caller.Actor, Roles.IsSupervisor(user));
             return outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(ExerciseResponse.From(outcome.Value!));
         };
 

@@ -100,7 +100,7 @@ public static class MutualAidApi
         var viewer = new Actor(policy.Audience == Audience.Council ? ActorRole.Council : ActorRole.Citizen, Caller.PartnerSubjectPrefix + partner, null, Languages.Default);
         if (await IncidentCommands.FindAsync(grains, id) is not { } grain
             || (await grain.GetAsync(viewer)).Value is not { } view
-            || !policy.Shares(view.Neighbourhood, view.Category))
+            || !policy.Shares(view.Neighbourhood, view.Category, view.Exercise is not null))
         {
             return Problems.From(IncidentCommands.UnknownIncident);
         }

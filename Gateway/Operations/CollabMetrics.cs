@@ -36,10 +36,11 @@ public sealed class CollabMetrics : IDisposable
         () => (long)Alive.Keys.Sum(m => m.Service<HubConnections>()?.Count ?? 0), "{connection}", "Hub connections open on this gateway.");
 
     private static readonly Counter<long> Deliveries = Meter.CreateCounter<long>("collab.deliveries", "{event}",
-        "Events sent to a SignalR group (one per stream, audience and language), by stream kind and audience.");
+        "Events sent to a SignalR group (one per stream, audience and language), by stream kind, audience and whether a training exercise's.");
 
     private static readonly Counter<long> Commands = Meter.CreateCounter<long>("collab.commands", "{command}",
-        "Commands answered (REST or hub), by command, channel and outcome (ok; refused: a 4xx or hub error; failed: a 5xx or exception).");
+        "Commands answered (REST or hub), by command, channel, outcome (ok; refused: a 4xx or hub error; failed: a 5xx or exception) "
+        + "and whether on a training exercise (its endpoints, or an answer that is an exercise's incident).");
 
     private static readonly Counter<long> Resyncs = Meter.CreateCounter<long>("collab.resyncs", "{notice}",
         "Resync notices sent, by stream kind and reason.");
@@ -111,17 +112,22 @@ public sealed class CollabMetrics : IDisposable
     /// <summary>Events this gateway sent to SignalR groups since it started (the operator console's deliveries/s).</summary>
     public long DeliveredTotal => Interlocked.Read(ref _delivered);
 
-    public void Delivered(StreamName stream, Audience audience)
+    /// <summary>One event sent to one group; <paramref name="exercise"/> when it is a training exercise's (kept apart from real activity).</summary>
+    public void Delivered(StreamName stream, Audience audience, bool exercise = false)
     {
         Interlocked.Increment(ref _delivered);
-        Deliveries.Add(1, new("kind", stream.Kind.Name), new("audience", WireFormat.Name(audience)));
+        Deliveries.Add(1, new("kind", stream.Kind.Name), new("audience", WireFormat.Name(audience)), Exercise(exercise));
     }
 
     public void Resynced(StreamName stream, string reason) =>
         Resyncs.Add(1, new("kind", stream.Kind.Name), new("reason", reason));
 
-    public void Command(string command, string channel, string outcome) =>
-        Commands.Add(1, new("command", command), new("channel", channel), new("outcome", outcome));
+    /// <summary>One command answered; <paramref name="exercise"/> when it acted on a training exercise (kept apart from real activity).</summary>
+    public void Command(string command, string channel, string outcome, bool exercise = false) =>
+        Commands.Add(1, new("command", command), new("channel", channel), new("outcome", outcome), Exercise(exercise));
+
+    /// <summary>The <c>exercise</c> label: <c>true</c> for a training exercise's activity, <c>false</c> for real.</summary>
+    private static KeyValuePair<string, object?> Exercise(bool exercise) => new("exercise", exercise ? "true" : "false");
 
     /// <summary>A batch published at <paramref name="publishedAt"/> was sent to its groups now.</summary>
     public void FannedOut(StreamName stream, DateTimeOffset publishedAt)

@@ -157,7 +157,7 @@ public sealed class CollabHub : Hub<ICollabClient>
             throw new HubException($"{error.Code}: {error.Message}");
         }
 
-        _metrics.Command(name, CommandChannels.Hub, CommandOutcomes.Ok);
+        _metrics.Command(name, CommandChannels.Hub, CommandOutcomes.Ok, outcome.Value!.Exercise is not null);
         return outcome.Value!.ToResponse(caller.Language, _texts);
     }
 

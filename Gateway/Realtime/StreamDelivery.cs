@@ -34,7 +34,7 @@ internal sealed class StreamDelivery(
             // each member's outbox and never waits for a member, so a client that stopped reading
             // holds up neither this stream nor its other subscribers; it is cut off instead.
             await hub.Clients.Group(live.GroupName(audience, language)).Event(envelope);
-            metrics.Delivered(live.Route.Source, audience);
+            metrics.Delivered(live.Route.Source, audience, e.Exercise is not null);
         }
 
         live.Delivered[audience] = e.Seq;

@@ -3,6 +3,7 @@ using System.Text;
 using Collab.Alerts;
 using Collab.Citizens;
 using Collab.Common;
+using Collab.Exercises;
 using Collab.Federation;
 using Collab.Gateway.Auth;
 using Collab.Gateway.Wire;
@@ -53,6 +54,14 @@ public sealed class StreamRouter(IGrainFactory grains, CityMap map, FederationKe
             return !federation.Partners.ContainsKey(name.Key) ? (null, "Unknown partner city.")
                 : caller.Role == ActorRole.Operator ? (null, "Partner streams are for police, council and citizens.")
                 : Route(name, grains.GetGrain<IPartnerMirrorGrain>(name.Key), caller);
+        }
+
+        if (name.Kind == StreamNames.Exercise)
+        {
+            // Trainees are police and council; an exercise is never shown to citizens (nor operators).
+            return !WireFormat.TryParseId(name.Key, out var id) ? (null, UnknownStream)
+                : caller.Role is not (ActorRole.Police or ActorRole.Council) ? (null, "Exercise streams are for police and council.")
+                : Route(StreamNames.OfExercise(id), grains.GetGrain<IExerciseGrain>(id), caller);
         }
 
         // A citizen's stream is followed only as 'me'; naming one directly is refused like a misspelling.

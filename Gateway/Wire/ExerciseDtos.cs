@@ -8,14 +8,14 @@ namespace Collab.Gateway.Wire;
 /// <summary><c>POST /api/exercises</c>: the scenario document and the speed (scenario seconds per second; 1 when absent).</summary>
 public sealed record StartExerciseRequest(JsonElement? Scenario, double? Speed);
 
-/// <summary>An exercise: its clock, steps played, incidents (the scenario's references → ids), the injects played so far, steps refused, and its alerts' ids.</summary>
+/// <summary>An exercise: its clock, steps played, incidents (the scenario's references → ids), the injects played so far, steps refused, its alerts' ids, and the trainer who controls it.</summary>
 public sealed record ExerciseResponse(
     string Id, string Name, string Status, double Speed, int StepsPlayed, int StepsTotal, double ScenarioSeconds, string StartedAt,
-    IReadOnlyDictionary<string, string> Incidents, IReadOnlyList<ExerciseInjectDto> Injects, IReadOnlyList<string> Problems, IReadOnlyList<string> Alerts)
+    IReadOnlyDictionary<string, string> Incidents, IReadOnlyList<ExerciseInjectDto> Injects, IReadOnlyList<string> Problems, IReadOnlyList<string> Alerts, string? StartedBy)
 {
     public static ExerciseResponse From(ExerciseView v) => new(
         v.Id, v.Name, v.Status.ToString().ToLowerInvariant(), v.Speed, v.StepsPlayed, v.StepsTotal, v.ScenarioSeconds, WireFormat.Time(v.StartedAt),
-        v.Incidents, v.Injects.Select(i => new ExerciseInjectDto(i.At, WireFormat.Time(i.PlayedAt), i.Text)).ToList(), v.Problems, v.Alerts ?? []);
+        v.Incidents, v.Injects.Select(i => new ExerciseInjectDto(i.At, WireFormat.Time(i.PlayedAt), i.Text)).ToList(), v.Problems, v.Alerts ?? [], v.StartedBy);
 }
 
 /// <summary>A message for the trainees: its scenario time, when it was played, its text.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Collab.Common;
 using Collab.Federation;
 
@@ -35,7 +36,8 @@ public sealed record SharedIncidentDto(
     string ReportedAt,
     string UpdatedAt,
     string? AssignedUnit,
-    IReadOnlyList<NoteDto> Notes)
+    IReadOnlyList<NoteDto> Notes,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Exercise = null)
 {
     /// <summary>The shared incident, with its category's name in the reader's language when this city knows one.</summary>
     public static SharedIncidentDto From(SharedIncident i, string? categoryName) => new(
@@ -54,7 +56,8 @@ public sealed record SharedIncidentDto(
         WireFormat.Time(i.ReportedAt),
         WireFormat.Time(i.UpdatedAt),
         i.AssignedUnit,
-        i.Notes.Select(NoteDto.From).ToList());
+        i.Notes.Select(NoteDto.From).ToList(),
+        i.Exercise);
 }
 
 /// <summary><c>GET /federation/v1/status</c>: this city and each partner's links, for operators.</summary>

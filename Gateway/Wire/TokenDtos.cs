@@ -1,7 +1,7 @@
 namespace Collab.Gateway.Wire;
 
 /// <summary>Who the development token is for.</summary>
-public sealed record DevTokenRequest(string? Sub, string? Role, string? Lang, string? Name, bool? Trainer = null);
+public sealed record DevTokenRequest(string? Sub, string? Role, string? Lang, string? Name, bool? Trainer = null, bool? Supervisor = null);
 
 /// <summary>A signed development token.</summary>
 public sealed record DevTokenResponse(string Token);

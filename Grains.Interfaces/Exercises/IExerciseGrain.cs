@@ -1,4 +1,5 @@
 using Collab.Common;
+using Collab.Realtime;
 
 namespace Collab.Exercises;
 
@@ -8,25 +9,33 @@ namespace Collab.Exercises;
 /// incident it reports with its id; trainees act on those incidents as on any other. Starting an
 /// exercise that exists already is a conflict; pause, resume and stop are idempotent (doing one
 /// again answers the current view). Each call's change is stored before it answers.
+/// The exercise is controlled (paused, resumed, stopped, purged) by the trainer who started it,
+/// or by a supervisor (<c>supervisor</c> true); anyone else is refused (<c>exercise-not-yours</c>).
+/// It owns the stream <c>exercise:{id}</c> (police and council): its lifecycle, each step played
+/// or refused, and each inject, as they happen (snapshot only, the latest
+/// <see cref="ExerciseStreamCapacity"/> events kept).
 /// </summary>
 [Alias("collab.IExerciseGrain")]
-public interface IExerciseGrain : IGrainWithStringKey
+public interface IExerciseGrain : IStreamGrain
 {
+    /// <summary>Events the exercise's stream keeps: every step of the largest scenario and its lifecycle.</summary>
+    public const int ExerciseStreamCapacity = 1_200;
+
     /// <summary>Starts playing <paramref name="scenario"/> at <paramref name="speed"/> × scenario time.</summary>
     [Alias("Start")]
     Task<Outcome<ExerciseView>> StartAsync(Actor trainer, Scenario scenario, double speed);
 
     /// <summary>Holds the scenario clock; no step plays until resumed.</summary>
     [Alias("Pause")]
-    Task<Outcome<ExerciseView>> PauseAsync(Actor trainer);
+    Task<Outcome<ExerciseView>> PauseAsync(Actor trainer, bool supervisor = false);
 
     /// <summary>Runs the scenario clock again from where it was paused.</summary>
     [Alias("Resume")]
-    Task<Outcome<ExerciseView>> ResumeAsync(Actor trainer);
+    Task<Outcome<ExerciseView>> ResumeAsync(Actor trainer, bool supervisor = false);
 
     /// <summary>Ends the exercise; the steps not yet played never will be. Its incidents stay until purged.</summary>
     [Alias("Stop")]
-    Task<Outcome<ExerciseView>> StopAsync(Actor trainer);
+    Task<Outcome<ExerciseView>> StopAsync(Actor trainer, bool supervisor = false);
 
     /// <summary>The exercise as it stands: its clock, the steps played, its incidents and injects.</summary>
     [Alias("Get"), ReadOnly]
@@ -44,7 +53,7 @@ public interface IExerciseGrain : IGrainWithStringKey
     /// stopped or complete; the debrief is read before. Idempotent.
     /// </summary>
     [Alias("Purge")]
-    Task<Outcome<ExerciseView>> PurgeAsync(Actor trainer);
+    Task<Outcome<ExerciseView>> PurgeAsync(Actor trainer, bool supervisor = false);
 }
 
 /// <summary>Where an exercise stands.</summary>
@@ -57,7 +66,7 @@ public enum ExerciseStatus
     Purged = 4,
 }
 
-/// <summary>An exercise as trainers and trainees see it; <see cref="ExerciseView.Alerts"/> are the ids of the alerts it issued.</summary>
+/// <summary>An exercise as trainers and trainees see it; <see cref="ExerciseView.Alerts"/> are the ids of the alerts it issued, <see cref="ExerciseView.StartedBy"/> the trainer who controls it (their name, else their user id).</summary>
 [GenerateSerializer, Immutable, Alias("collab.ExerciseView")]
 public sealed record ExerciseView(
     [property: Id(0)] string Id,
@@ -71,7 +80,8 @@ public sealed record ExerciseView(
     [property: Id(8)] IReadOnlyDictionary<string, string> Incidents,
     [property: Id(9)] IReadOnlyList<ExerciseInject> Injects,
     [property: Id(10)] IReadOnlyList<string> Problems,
-    [property: Id(11)] IReadOnlyList<string>? Alerts = null);
+    [property: Id(11)] IReadOnlyList<string>? Alerts = null,
+    [property: Id(12)] string? StartedBy = null);
 
 /// <summary>A message for the trainees, at its scenario time and when it was played.</summary>
 [GenerateSerializer, Immutable, Alias("collab.ExerciseInject")]

@@ -28,12 +28,15 @@ public static class StreamNames
     /// <summary>A partner city's shared incidents, keyed by its city id.</summary>
     public static readonly StreamKind Partner = new("partner", Keyed: true);
 
+    /// <summary>A training exercise's progress and injects, keyed by the exercise id (police and council only).</summary>
+    public static readonly StreamKind Exercise = new("exercise", Keyed: true);
+
     /// <summary>A citizen's own notifications. Internal: a client names its own as <see cref="Me"/>.</summary>
     public static readonly StreamKind Citizen = new("citizen", Keyed: true);
 
     /// <summary>Every kind. A new kind of stream is one field above and one entry here.</summary>
     private static readonly FrozenDictionary<string, StreamKind> Kinds =
-        new[] { Incident, Neighbourhood, City, Citizen, Partner }.ToFrozenDictionary(k => k.Name, StringComparer.Ordinal);
+        new[] { Incident, Neighbourhood, City, Citizen, Partner, Exercise }.ToFrozenDictionary(k => k.Name, StringComparer.Ordinal);
 
     /// <summary>The name a citizen's client gives its own <see cref="Citizen"/> stream.</summary>
     public const string Me = "me";
@@ -58,6 +61,8 @@ public static class StreamNames
     public static StreamName OfCitizen(string userId) => Of(Citizen, userId);
 
     public static StreamName OfPartner(string cityId) => Of(Partner, cityId);
+
+    public static StreamName OfExercise(string exerciseId) => Of(Exercise, exerciseId);
 
     public static StreamName TheCity { get; } = new(City, "");
 

@@ -4,7 +4,9 @@ using Collab.Categories;
 using Collab.Common;
 using Collab.Incidents;
 using Collab.Neighbourhoods;
+using Collab.Realtime;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Collab.Exercises;
 
@@ -20,12 +22,15 @@ internal sealed partial class ExerciseGrain(
     [PersistentState("exercise", StorageNames.Collab)] IPersistentState<ExerciseState> state,
     CityCategories categories,
     CityMap map,
+    IOptions<RealtimeOptions> realtime,
     TimeProvider clock,
     ILogger<ExerciseGrain> logger) : Grain, IExerciseGrain, IRemindable
 {
     private const string ReminderName = "exercise-clock";
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
     private const int MaxProblems = 200;
+    /// <summary>The debrief's entry for an alert step (on the stream it is an <see cref="EventTypes.ExerciseStepPlayed"/>).</summary>
+    private const string ExerciseAlert = "exercise.alert";
 
     private IGrainTimer? _timer;
 
@@ -54,50 +59,54 @@ internal sealed partial class ExerciseGrain(
         S.Trainer = trainer;
         S.Status = ExerciseStatus.Running;
         S.StartClock(now);
-        Note(now, "exercise.started", trainer, $"{scenario.Name}: {scenario.Steps.Count} steps at {speed}×");
-        await state.WriteStateAsync();
+        Note(now, EventTypes.ExerciseStarted, trainer, $"{scenario.Name}: {scenario.Steps.Count} steps at {speed}×");
+        Emit(EventTypes.ExerciseStarted, trainer, now, text: scenario.Name);
+        await SaveAsync();
         await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         LogStarted(logger, ExerciseId, scenario.Steps.Count, speed);
         StartTimer();
         return View();
     }
 
-    public async Task<Outcome<ExerciseView>> PauseAsync(Actor trainer)
+    public async Task<Outcome<ExerciseView>> PauseAsync(Actor trainer, bool supervisor = false)
     {
         if (!S.Started) return Unknown();
+        if (NotYours(trainer, supervisor) is { } refused) return refused;
         if (S.Status == ExerciseStatus.Paused) return View();
         if (S.Status != ExerciseStatus.Running) return Ended();
 
         var now = clock.GetUtcNow();
         S.StopClock(now);
         S.Status = ExerciseStatus.Paused;
-        Note(now, "exercise.paused", trainer, null);
-        await state.WriteStateAsync();
+        Record(now, EventTypes.ExercisePaused, trainer, null);
+        await SaveAsync();
         StopTimer();
         return View();
     }
 
-    public async Task<Outcome<ExerciseView>> ResumeAsync(Actor trainer)
+    public async Task<Outcome<ExerciseView>> ResumeAsync(Actor trainer, bool supervisor = false)
     {
         if (!S.Started) return Unknown();
+        if (NotYours(trainer, supervisor) is { } refused) return refused;
         if (S.Status == ExerciseStatus.Running) return View();
         if (S.Status != ExerciseStatus.Paused) return Ended();
 
         var now = clock.GetUtcNow();
         S.StartClock(now);
         S.Status = ExerciseStatus.Running;
-        Note(now, "exercise.resumed", trainer, null);
-        await state.WriteStateAsync();
+        Record(now, EventTypes.ExerciseResumed, trainer, null);
+        await SaveAsync();
         StartTimer();
         return View();
     }
 
-    public async Task<Outcome<ExerciseView>> StopAsync(Actor trainer)
+    public async Task<Outcome<ExerciseView>> StopAsync(Actor trainer, bool supervisor = false)
     {
         if (!S.Started) return Unknown();
+        if (NotYours(trainer, supervisor) is { } refused) return refused;
         if (S.Status is ExerciseStatus.Stopped or ExerciseStatus.Completed or ExerciseStatus.Purged) return View();
 
-        await EndAsync(ExerciseStatus.Stopped, "exercise.stopped", trainer);
+        await EndAsync(ExerciseStatus.Stopped, EventTypes.ExerciseStopped, trainer);
         return View();
     }
 
@@ -110,9 +119,10 @@ internal sealed partial class ExerciseGrain(
         return Outcome<ExerciseDebrief>.Ok(new ExerciseDebrief(Snapshot(), timeline, incidents));
     }
 
-    public async Task<Outcome<ExerciseView>> PurgeAsync(Actor trainer)
+    public async Task<Outcome<ExerciseView>> PurgeAsync(Actor trainer, bool supervisor = false)
     {
         if (!S.Started) return Unknown();
+        if (NotYours(trainer, supervisor) is { } refused) return refused;
         if (S.Status is ExerciseStatus.Running or ExerciseStatus.Paused)
         {
             return CommandError.Conflict("exercise-not-ended", "Stop the exercise before purging it.");
@@ -131,8 +141,8 @@ internal sealed partial class ExerciseGrain(
         if (S.Status != ExerciseStatus.Purged)
         {
             S.Status = ExerciseStatus.Purged;
-            Note(clock.GetUtcNow(), "exercise.purged", trainer, $"{S.Incidents.Count} incidents removed");
-            await state.WriteStateAsync();
+            Record(clock.GetUtcNow(), EventTypes.ExercisePurged, trainer, $"{S.Incidents.Count} incidents removed");
+            await SaveAsync();
         }
 
         return View();
@@ -165,11 +175,11 @@ internal sealed partial class ExerciseGrain(
 
         if (S.NextStep >= scenario.Steps.Count)
         {
-            await EndAsync(ExerciseStatus.Completed, "exercise.completed", Control);
+            await EndAsync(ExerciseStatus.Completed, EventTypes.ExerciseCompleted, Control);
         }
         else if (played)
         {
-            await state.WriteStateAsync(cancellationToken);
+            await SaveAsync(cancellationToken);
         }
     }
 
@@ -182,7 +192,8 @@ internal sealed partial class ExerciseGrain(
         {
             case ScenarioStepKind.Inject:
                 S.Injects.Add(new ExerciseInject(step.At, now, step.Text!));
-                Note(now, "exercise.inject", Control, step.Text);
+                Note(now, EventTypes.ExerciseInject, Control, step.Text);
+                Emit(EventTypes.ExerciseInject, Control, now, StepData(index, step), step.Text);
                 return;
             case ScenarioStepKind.Alert:
                 await AlertAsync(index, step, key, now);
@@ -209,14 +220,21 @@ internal sealed partial class ExerciseGrain(
             // A trainee may have moved the incident on already: the step is skipped and said so.
             Refused(index, step, error, now);
         }
+        else
+        {
+            Emit(EventTypes.ExerciseStepPlayed, Control, now, StepData(index, step) with { IncidentId = S.Incidents.GetValueOrDefault(step.Ref!) });
+        }
     }
+
+    private static ExerciseStepData StepData(int index, ScenarioStep step) => new(index, step.Kind, step.At, step.Ref);
 
     private void Refused(int index, ScenarioStep step, CommandError error, DateTimeOffset now)
     {
-        if (S.Problems.Count >= MaxProblems) return;
         var problem = $"steps[{index}] ({step.Kind.ToString().ToLowerInvariant()} {step.Ref ?? step.Neighbourhood}): {error.Message}";
+        Emit(EventTypes.ExerciseStepRefused, Control, now, StepData(index, step) with { IncidentId = step.Ref is { } r ? S.Incidents.GetValueOrDefault(r) : null }, problem);
+        if (S.Problems.Count >= MaxProblems) return;
         S.Problems.Add(problem);
-        Note(now, "exercise.step_refused", Control, problem);
+        Note(now, EventTypes.ExerciseStepRefused, Control, problem);
     }
 
     /// <summary>An alert marked with the exercise (CAP status Exercise), never on the city stream; its id comes from the exercise and the step.</summary>
@@ -240,7 +258,8 @@ internal sealed partial class ExerciseGrain(
         }
 
         if (!S.Alerts.Contains(id)) S.Alerts.Add(id);
-        Note(now, "exercise.alert", Control, $"{step.Neighbourhood}: {step.Headline}");
+        Note(now, ExerciseAlert, Control, $"{step.Neighbourhood}: {step.Headline}");
+        Emit(EventTypes.ExerciseStepPlayed, Control, now, StepData(index, step) with { AlertId = id }, step.Headline);
     }
 
     private IIncidentGrain Incident(ScenarioStep step) => GrainFactory.GetGrain<IIncidentGrain>(S.Incidents[step.Ref!]);
@@ -259,8 +278,8 @@ internal sealed partial class ExerciseGrain(
         var now = clock.GetUtcNow();
         S.StopClock(now);
         S.Status = status;
-        Note(now, type, actor, $"{S.NextStep} of {S.Scenario!.Steps.Count} steps played");
-        await state.WriteStateAsync();
+        Record(now, type, actor, $"{S.NextStep} of {S.Scenario!.Steps.Count} steps played");
+        await SaveAsync();
         StopTimer();
         if (await this.GetReminder(ReminderName) is { } reminder)
         {
@@ -272,6 +291,19 @@ internal sealed partial class ExerciseGrain(
 
     private void Note(DateTimeOffset at, string type, Actor actor, string? detail) =>
         S.Log.Add(new DebriefEntry(at, type, null, null, actor.Role, actor.Name ?? actor.UserId, detail));
+
+    /// <summary>A trainer's act (or the exercise's end): in the debrief, attributed, and on the stream.</summary>
+    private void Record(DateTimeOffset at, string type, Actor actor, string? detail)
+    {
+        Note(at, type, actor, detail);
+        Emit(type, actor, at);
+    }
+
+    /// <summary>Only the trainer who started the exercise controls it, or a supervisor.</summary>
+    private CommandError? NotYours(Actor trainer, bool supervisor) =>
+        supervisor || S.Trainer is not { } owner || owner.UserId == trainer.UserId
+            ? null
+            : CommandError.Forbidden("exercise-not-yours", "Only the trainer who started this exercise, or a supervisor, may control it.");
 
     private void StartTimer() =>
         _timer ??= this.RegisterGrainTimer(PlayDueAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Tick) { KeepAlive = true });
@@ -287,7 +319,8 @@ internal sealed partial class ExerciseGrain(
     private ExerciseView Snapshot() => new(
         ExerciseId, S.Scenario?.Name ?? "", S.Status, S.Speed, S.NextStep, S.Scenario?.Steps.Count ?? 0,
         Math.Round(S.Elapsed(clock.GetUtcNow()), 3), S.StartedAt,
-        new Dictionary<string, string>(S.Incidents, StringComparer.Ordinal), S.Injects.ToList(), S.Problems.ToList(), S.Alerts.ToList());
+        new Dictionary<string, string>(S.Incidents, StringComparer.Ordinal), S.Injects.ToList(), S.Problems.ToList(), S.Alerts.ToList(),
+        S.Trainer is { } trainer ? trainer.Name ?? trainer.UserId : null);
 
     private Outcome<ExerciseView> Unknown() => Unknown<ExerciseView>();
 

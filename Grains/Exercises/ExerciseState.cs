@@ -1,4 +1,5 @@
 using Collab.Common;
+using Collab.Realtime;
 
 namespace Collab.Exercises;
 
@@ -31,6 +32,8 @@ internal sealed class ExerciseState
     [Id(12)] public bool ClockRunning { get; set; }
     /// <summary>The ids of the alerts the exercise issued.</summary>
     [Id(13)] public List<string> Alerts { get; set; } = [];
+    /// <summary>The exercise's stream (<c>exercise:{id}</c>), bounded by <see cref="IExerciseGrain.ExerciseStreamCapacity"/>.</summary>
+    [Id(14)] public Timeline<ExerciseEventData> Timeline { get; set; } = new();
 
     public bool Started => Scenario is not null;
 

@@ -26,6 +26,7 @@ public static class FederatedBatchRules
             if (e.Seq < 1 || (i > 0 && e.Seq != batch.Events[i - 1].Seq + 1)) return "The events' seqs must be contiguous and positive.";
             if (e.Incident.Origin != partner) return $"Event {i} is not the partner's own incident.";
             if (e.Incident.Audience is not (Audience.Public or Audience.Council)) return $"Event {i} is not a shareable view.";
+            if (e.Incident.Exercise is { } exercise && (exercise.Length is 0 or > 64 || !TextRules.IsValid(exercise))) return $"Event {i}: 'exercise' is not an exercise id.";
         }
 
         return null;

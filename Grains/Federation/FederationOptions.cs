@@ -70,4 +70,10 @@ public sealed class ShareOptions
 
     /// <summary><c>public</c> (blurred, masked, public notes) or <c>authorities</c> (council's view). Never the police view.</summary>
     public string Audience { get; set; } = "public";
+
+    /// <summary>
+    /// Whether the partner takes part in this city's training exercises: only then are an exercise's
+    /// incidents (in the shared neighbourhoods and categories) shared, marked with their exercise.
+    /// </summary>
+    public bool Exercises { get; set; }
 }

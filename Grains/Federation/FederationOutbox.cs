@@ -8,7 +8,8 @@ namespace Collab.Federation;
 
 /// <summary>
 /// Where an incident's stored changes meet the sharing policies: for each partner whose policy
-/// shares the incident's neighbourhood and category, the changes that partner's audience can see,
+/// shares the incident's neighbourhood and category (and, for a training exercise's incident, takes
+/// part in exercises), the changes that partner's audience can see,
 /// each with the incident's view for that audience, go into the partner's outbox. Awaited by the
 /// incident before it answers. Only local incidents pass here: mirrored ones live in
 /// <see cref="PartnerMirrorGrain"/> and are never re-shared.
@@ -36,7 +37,7 @@ internal sealed class FederationOutbox(IOptions<FederationOptions> options, IOpt
         if (Enabled && incident.Reported)
         {
             var entries = incident.Timeline.Entries.Where(e => e.SeqPolice > incident.SharedThrough).ToList();
-            await ShareAsync(incident.Neighbourhood, incident.Category, entries, view);
+            await ShareAsync(incident.Neighbourhood, incident.Category, entries, view, incident.Exercise is not null);
         }
 
         incident.SharedThrough = head;
@@ -56,7 +57,7 @@ internal sealed class FederationOutbox(IOptions<FederationOptions> options, IOpt
         }
 
         var calls = new List<Task>();
-        foreach (var policy in _policies.Where(p => p.Shares(incident.Neighbourhood, incident.Category)))
+        foreach (var policy in _policies.Where(p => p.Shares(incident.Neighbourhood, incident.Category, incident.Exercise is not null)))
         {
             var change = new SharedChange($"{incidentId}:reporter-erased", EventTypes.ReporterErased, at, SharedIncident.From(city.Value.Id, view(policy.Audience)));
             calls.Add(grains.GetGrain<IPartnerLinkGrain>(policy.PartnerId).EnqueueAsync([change]));
@@ -65,11 +66,40 @@ internal sealed class FederationOutbox(IOptions<FederationOptions> options, IOpt
         return Task.WhenAll(calls);
     }
 
-    public Task ShareAsync(string neighbourhood, string category, IReadOnlyList<TimelineEntry<IncidentEvent>> entries, Func<Audience, IncidentView> view)
+    /// <summary>
+    /// A training exercise's incident is being purged: every partner that received it (taking part
+    /// in exercises, with a view that shows an exercise) forgets it too. One change per incident,
+    /// named by its id, so a retried purge is recorded once; it carries what names the incident, not
+    /// its texts or notes. Throws when an outbox cannot store it; the purge is then retried whole.
+    /// </summary>
+    internal Task ShareExercisePurgeAsync(string incidentId, IncidentState incident, Func<Audience, IncidentView> view, DateTimeOffset at)
+    {
+        if (!Enabled || !incident.Reported || incident.Exercise is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        var calls = new List<Task>();
+        foreach (var policy in _policies.Where(p => p.Audience >= Audience.Council && p.Shares(incident.Neighbourhood, incident.Category, exercise: true)))
+        {
+            var forgotten = SharedIncident.From(city.Value.Id, view(policy.Audience)) with { Description = "", Notes = [], AssignedUnit = null };
+            var change = new SharedChange($"{incidentId}:exercise-purged", EventTypes.ExerciseIncidentPurged, at, forgotten);
+            calls.Add(grains.GetGrain<IPartnerLinkGrain>(policy.PartnerId).EnqueueAsync([change]));
+        }
+
+        return Task.WhenAll(calls);
+    }
+
+    /// <summary>
+    /// Records <paramref name="entries"/> for every partner whose policy shares them; a training
+    /// exercise's (<paramref name="exercise"/>) only for partners that take part, its view marked with the exercise.
+    /// </summary>
+    public Task ShareAsync(string neighbourhood, string category, IReadOnlyList<TimelineEntry<IncidentEvent>> entries, Func<Audience, IncidentView> view,
+        bool exercise = false)
     {
         var calls = new List<Task>();
         var views = new Dictionary<Audience, SharedIncident>();
-        foreach (var policy in _policies.Where(p => p.Shares(neighbourhood, category)))
+        foreach (var policy in _policies.Where(p => p.Shares(neighbourhood, category, exercise)))
         {
             var visible = entries.Where(e => e.IsVisibleTo(policy.Audience)).ToList();
             if (visible.Count == 0)

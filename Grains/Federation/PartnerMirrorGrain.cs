@@ -160,13 +160,20 @@ internal sealed partial class PartnerMirrorGrain(
         foreach (var e in events.Where(e => e.Seq > S.AppliedThrough))
         {
             var incident = e.Incident with { Origin = PartnerId };
-            S.Incidents[incident.Id] = incident;
-            if (e.Type == EventTypes.ReporterErased)
+            if (e.Type == EventTypes.ExerciseIncidentPurged && incident.Exercise is not null)
             {
-                Anonymise(incident);
+                Forget(incident);
+            }
+            else
+            {
+                S.Incidents[incident.Id] = incident;
+                if (e.Type == EventTypes.ReporterErased)
+                {
+                    Anonymise(incident);
+                }
             }
 
-            var visibility = incident.Audience == Audience.Public ? Audience.Public : Audience.Council;
+            var visibility = Visibility(incident);
             entries.Add(Stream.Append(EventTypes.PartnerIncidentUpdated, WellKnownActors.Platform, visibility,
                 new SharedChange(e.Id, e.Type, e.OccurredAt, incident), e.OccurredAt));
         }
@@ -311,10 +318,26 @@ internal sealed partial class PartnerMirrorGrain(
         LogAnonymised(logger, PartnerId, erased.Id);
     }
 
+    /// <summary>
+    /// The partner purged the training exercise this incident belonged to: it is no longer listed or
+    /// found by id, and the stream's retained entries of it keep only what names it (no texts, no notes).
+    /// </summary>
+    private void Forget(SharedIncident purged)
+    {
+        S.Incidents.Remove(purged.Id);
+        foreach (var entry in S.Timeline.Entries.Where(e => e.Payload.Incident.Id == purged.Id))
+        {
+            entry.Payload = entry.Payload with { Incident = entry.Payload.Incident with { Description = "", Notes = [], AssignedUnit = null } };
+        }
+    }
+
     private static bool IsActive(SharedIncident incident) => incident.Status is IncidentStatus.Reported or IncidentStatus.Acknowledged or IncidentStatus.Dispatched;
 
-    /// <summary>Police and council see what a partner shares; the public only what it shares publicly.</summary>
-    private static bool MaySee(Audience audience, SharedIncident incident) => audience >= (incident.Audience == Audience.Public ? Audience.Public : Audience.Council);
+    /// <summary>Police and council see what a partner shares; the public only what it shares publicly, and never a training exercise's.</summary>
+    private static bool MaySee(Audience audience, SharedIncident incident) => audience >= Visibility(incident);
+
+    private static Audience Visibility(SharedIncident incident) =>
+        incident.Audience == Audience.Public && incident.Exercise is null ? Audience.Public : Audience.Council;
 
     private static (EventActor, EventData) Project(TimelineEntry<SharedChange> entry, Audience audience) =>
         (new EventActor(ActorRole.Operator, null), new PartnerIncidentData(entry.Payload.Type, entry.Payload.Incident, entry.Payload.EventId));

@@ -62,6 +62,8 @@ internal sealed partial class IncidentGrain
             return;
         }
 
+        // Partners that took part forget it first (a retried purge records nothing twice).
+        await federation.ShareExercisePurgeAsync(IncidentId, S, audience => Projection.View(audience, isOwnReport: false), clock.GetUtcNow());
         await eventLog.DeleteStreamAsync(StreamNames.OfIncident(IncidentId).ToString());
         await audit.ClearStateAsync();
         await reporter.ClearStateAsync();

@@ -280,8 +280,8 @@ internal sealed partial class IncidentGrain(
     /// cannot store them: the command then fails, and its retry (same idempotency key) offers them again.
     /// </summary>
     private Task ShareAsync() =>
-        // An exercise's incidents never leave the city.
-        S.Exercise is not null ? Task.CompletedTask : federation.ShareStoredAsync(S, audience => Projection.View(audience, isOwnReport: false));
+        // An exercise's incidents go only to partners taking part in exercises (the outbox's policies decide).
+        federation.ShareStoredAsync(S, audience => Projection.View(audience, isOwnReport: false));
 
     /// <summary>A retried command's answer, once what it stored is in the partners' outboxes.</summary>
     private async Task<Outcome<IncidentView>> Shared(Outcome<IncidentView> answer)

@@ -1,11 +1,12 @@
 // The police and council view: the map, a live incident list with filters, the selected
-// incident (timeline, notes, actions) and the alert form.
+// incident (timeline, notes, actions), the alert form and a training exercise followed live.
 
 import { el, field, options, say } from './dom.js';
 import { t, formatTime, LANGUAGES, NATIVE_NAMES } from './i18n.js';
 import { CityMap, CATEGORY_GLYPHS } from './map.js';
 import { City, CATEGORIES, STATUSES, ACTIVE } from './city.js';
 import { IncidentPanel } from './incident.js';
+import { ExercisePanel } from './exercise.js';
 
 const SEVERITIES = ['Extreme', 'Severe', 'Moderate', 'Minor', 'Unknown'];
 const URGENCIES = ['Immediate', 'Expected', 'Future', 'Past', 'Unknown'];
@@ -23,6 +24,7 @@ export async function authorityView(main, ctx) {
   const categoryFilter = el('select');
   const areaFilter = el('select');
   const alertPanel = el('section', { class: 'panel alerts', 'aria-labelledby': 'alert-heading' });
+  const exerciseRoot = el('section', { class: 'panel exercise', id: 'exercise-panel', 'aria-labelledby': 'exercise-heading' });
 
   const city = new City(ctx, incident => {
     if (incident) map?.upsert(incident);
@@ -152,7 +154,10 @@ export async function authorityView(main, ctx) {
         field('filter-category', 'filter.category', categoryFilter, t),
         field('filter-neighbourhood', 'filter.neighbourhood', areaFilter, t)),
       count, list),
-    detail, alertPanel));
+    detail, alertPanel, exerciseRoot));
+  // An exercise's incidents are in no neighbourhood's list: they open from the exercise panel.
+  const exercise = new ExercisePanel(exerciseRoot, ctx, id => select(id));
+  exercise.render();
 
   await city.load();
   map = new CityMap(mapBox, city.neighbourhoods, {
@@ -172,6 +177,7 @@ export async function authorityView(main, ctx) {
     relabel() {
       fillFilters();
       renderAlertForm();
+      exercise.render();
       renderList();
       map.retitle(city.incidents.values());
       detail.setAttribute('aria-label', t('incident.title'));

@@ -131,7 +131,11 @@ export class IncidentPanel {
     const parts = this.#parts;
     if (!view || !parts) return;
     const focusKey = focusedKey(this.#root);
-    parts.heading.replaceChildren(`${t(`category.${view.category}`)} · `,
+    parts.heading.replaceChildren(
+      // A training exercise's incident says so wherever it is shown.
+      view.exercise ? el('span', { class: 'badge exercise', id: 'exercise-badge', title: view.exercise, text: t('exercise.badge') }) : null,
+      view.exercise ? ' ' : null,
+      `${t(`category.${view.category}`)} · `,
       el('span', { class: `badge status-${view.status}`, 'data-role': 'status', dataset: { status: view.status } }, t(`status.${view.status}`)));
     parts.facts.replaceChildren(
       el('dt', { text: t('incident.description') }), el('dd', { class: 'description', text: view.description }),

@@ -29,13 +29,17 @@ public sealed class TwoCities : IAsyncDisposable
 
     public City B { get; }
 
-    /// <summary>Starts both; with connection strings, each city keeps its state in its own PostgreSQL database.</summary>
-    public static async Task<TwoCities> StartAsync(string? databaseA = null, string? databaseB = null)
+    /// <summary>
+    /// Starts both; with connection strings, each city keeps its state in its own PostgreSQL database;
+    /// <paramref name="configure"/> changes either city's settings (A, B) before they start.
+    /// </summary>
+    public static async Task<TwoCities> StartAsync(string? databaseA = null, string? databaseB = null, Action<City, City>? configure = null)
     {
         var a = new City("city-a", CityKey.New(), FreePorts.Next());
         var b = new City("city-b", CityKey.New(), FreePorts.Next());
         a.Partner(b, neighbourhoods: ["centrum"], categories: ["vandalism", "noise"], audience: "public");
         b.Partner(a, neighbourhoods: ["*"], categories: ["*"], audience: "authorities");
+        configure?.Invoke(a, b);
         if (databaseA is not null) a.UsePostgres(databaseA);
         if (databaseB is not null) b.UsePostgres(databaseB);
         await a.StartAsync();

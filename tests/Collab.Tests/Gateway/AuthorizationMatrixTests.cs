@@ -101,6 +101,8 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
         [("Subscribe", "city")] = [false, true, true, true, true, true],
         // No partner is configured here: FederationTests covers each role on a partner that is.
         [("Subscribe", "partner")] = [false, false, false, false, false, false],
+        // A training exercise's progress and injects: its trainees, police and council; never citizens (nor operators).
+        [("Subscribe", "exercise")] = [false, false, false, true, true, false],
         [("Unsubscribe", "incident")] = [false, true, true, true, true, true],
         // Hub commands: the same rules as their REST twins.
         [("Report", "incident")] = [false, true, true, true, true, false],
@@ -253,6 +255,7 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
         var name = stream switch
         {
             "incident" => $"incident:{id}",
+            "exercise" => $"exercise:{await StartExerciseAsync()}",
             "neighbourhood" => "neighbourhood:centrum",
             "partner" => "partner:nowhere",
             _ => stream,
@@ -281,6 +284,14 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
             var events = await (await fx.Http(police.Token).GetAsync($"/api/incidents/{id}/events?afterSeq=0")).JsonAsync(HttpStatusCode.OK);
             Assert.Equal(1, events.GetProperty("head").GetInt64());
         }
+    }
+
+    /// <summary>A running exercise (its one step an hour away), started by a fresh trainer.</summary>
+    private async Task<string> StartExerciseAsync()
+    {
+        using var trainer = fx.Http(await ExerciseClient.TrainerAsync(fx));
+        var scenario = new { name = "Matrix", steps = new[] { new { at = 3600, kind = "inject", text = "Never reached" } } };
+        return (await (await trainer.PostJsonAsync("/api/exercises", new { scenario })).JsonAsync(HttpStatusCode.Created)).Str("id");
     }
 
     [Fact]

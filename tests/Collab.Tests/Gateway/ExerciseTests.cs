@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Xml.Linq;
 using System.Xml.Schema;
 using Collab.Tests.Infrastructure;
+using static Collab.Tests.Gateway.ExerciseClient;
 
 namespace Collab.Tests.Gateway;
 
@@ -15,7 +16,7 @@ namespace Collab.Tests.Gateway;
 [Collection(GatewayCollection.Name)]
 public sealed class ExerciseTests(GatewayFixture fx)
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Bound = ExerciseClient.Bound;
     private static readonly XNamespace Cap = "urn:oasis:names:tc:emergency:cap:1.2";
 
     [Fact]
@@ -246,53 +247,5 @@ public sealed class ExerciseTests(GatewayFixture fx)
         return new { name = "Fifty steps", steps };
     }
 
-    private async Task<string> TrainerAsync()
-    {
-        using var http = fx.Http();
-        var response = await http.PostAsJsonAsync("/dev/token", new { sub = $"trainer-{Guid.NewGuid():N}", role = "police", name = "Trainer Bianchi", trainer = true });
-        return (await response.JsonAsync(HttpStatusCode.OK)).Str("token");
-    }
-
-    private static async Task<string> IncidentOfAsync(HttpClient http, string exercise, string reference)
-    {
-        var deadline = DateTime.UtcNow + Bound;
-        while (true)
-        {
-            var view = await (await http.GetAsync($"/api/exercises/{exercise}")).JsonAsync(HttpStatusCode.OK);
-            if (view.GetProperty("incidents").TryGetProperty(reference, out var id)) return id.GetString()!;
-            Assert.True(DateTime.UtcNow < deadline, $"The exercise never reported '{reference}'.");
-            await Task.Delay(50);
-        }
-    }
-
-    private static async Task<JsonElement> UntilAsync(HttpClient http, string exercise, string status)
-    {
-        var deadline = DateTime.UtcNow + Bound;
-        while (true)
-        {
-            var view = await (await http.GetAsync($"/api/exercises/{exercise}")).JsonAsync(HttpStatusCode.OK);
-            if (view.Str("status") == status) return view;
-            Assert.True(DateTime.UtcNow < deadline, $"The exercise is still {view.Str("status")} after {view.GetProperty("stepsPlayed")} steps.");
-            await Task.Delay(100);
-        }
-    }
-
-    private static async Task<JsonElement> UntilPlayedAsync(HttpClient http, string exercise, int steps)
-    {
-        var deadline = DateTime.UtcNow + Bound;
-        while (true)
-        {
-            var view = await (await http.GetAsync($"/api/exercises/{exercise}")).JsonAsync(HttpStatusCode.OK);
-            if (view.GetProperty("stepsPlayed").GetInt32() >= steps) return view;
-            Assert.True(DateTime.UtcNow < deadline, "The exercise played nothing.");
-            await Task.Delay(50);
-        }
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Collab.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("The repository root was not found.");
-    }
+    private Task<string> TrainerAsync() => ExerciseClient.TrainerAsync(fx);
 }

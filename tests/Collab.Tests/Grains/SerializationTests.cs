@@ -31,7 +31,9 @@ public sealed class SerializationTests
     private static readonly ScenarioStep Step = new(12.5, ScenarioStepKind.Report, "r1", "Fight outside the bar", "violence", Point, Severity.High,
         NoteVisibility.Authorities, IncidentStatus.Dispatched, "U3", "centrum", "Crowd on the quay");
     private static readonly ExerciseView ExerciseViewSample = new("x-1", "Night patrol", ExerciseStatus.Running, 10, 3, 50, 42.5, At,
-        new Dictionary<string, string> { ["r1"] = "i-1" }, [new ExerciseInject(30, At, "Radio")], ["steps[2] refused"], ["a-1"]);
+        new Dictionary<string, string> { ["r1"] = "i-1" }, [new ExerciseInject(30, At, "Radio")], ["steps[2] refused"], ["a-1"], "Trainer Bianchi");
+    private static readonly ExerciseEventData ExerciseEvent = new(ExerciseStatus.Running, 3, 50, 42.5,
+        new ExerciseStepData(2, ScenarioStepKind.Alert, 40, "r1", "i-1", "a-1"), "Radio: all units");
     private static readonly DebriefEntry Entry = new(At, EventTypes.StatusChanged, "r1", "i-1", ActorRole.Police, "Officer", "reported → acknowledged");
     private static readonly DebriefIncident Response = new("r1", "i-1", At, At.AddSeconds(5), "Officer", At.AddSeconds(9), "Officer", At.AddSeconds(60), "Officer B");
 
@@ -39,7 +41,7 @@ public sealed class SerializationTests
         new Dictionary<string, Collab.Alerts.AlertText> { ["nl"] = new("Kop", "Tekst") }, ActorRole.Council, "demo-city", "x-1");
 
     private static readonly SharedIncident Shared = new("i-1", "city-b", Audience.Public, "noise", "Loud", IncidentStatus.Reported, Severity.Low, Point, true,
-        "centrum", "nl", At, At, null, [Note]);
+        "centrum", "nl", At, At, null, [Note], Exercise: "x-1");
 
     private static readonly SharedChange SharedChangeSample = new("e-5", EventTypes.StatusChanged, At, Shared);
 
@@ -124,11 +126,13 @@ public sealed class SerializationTests
         Entry,
         Response,
         new ExerciseDebrief(ExerciseViewSample, [Entry], [Response]),
+        ExerciseEvent,
+        new ExerciseStepData(4, ScenarioStepKind.Inject, 30.5),
         new ExerciseState
         {
             Scenario = new Scenario("Night patrol", [Step]), Status = ExerciseStatus.Paused, Speed = 10, NextStep = 1, ElapsedBefore = 12.5,
             RunningSince = At, StartedAt = At, Incidents = new() { ["r1"] = "i-1" }, Injects = [new ExerciseInject(3, At, "go")],
-            Log = [Entry], Problems = ["steps[1] refused"], Trainer = Actor, ClockRunning = true, Alerts = ["a-1"],
+            Log = [Entry], Problems = ["steps[1] refused"], Trainer = Actor, ClockRunning = true, Alerts = ["a-1"], Timeline = TimelineSample(ExerciseEvent),
         },
         new CitizenState { DisplayName = "Ana", Language = "nl", Follows = ["centrum"], Reports = ["i-1"], Timeline = TimelineSample(Notification) },
     ];

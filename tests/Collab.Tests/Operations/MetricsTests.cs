@@ -40,18 +40,18 @@ public sealed class MetricsTests(GatewayFixture fx)
         var text = await ScrapeAsync(http);
         var after = Parse(text);
         double Delta(string series) => after.GetValueOrDefault(series) - before.GetValueOrDefault(series);
-        for (var attempt = 0; attempt < 20 && Delta("collab_commands_total{channel=\"rest\",command=\"ChangeStatus\",outcome=\"refused\"}") < 1; attempt++)
+        for (var attempt = 0; attempt < 20 && Delta("collab_commands_total{channel=\"rest\",command=\"ChangeStatus\",exercise=\"false\",outcome=\"refused\"}") < 1; attempt++)
         {
             await Task.Delay(250);
             text = await ScrapeAsync(http);
             after = Parse(text);
         }
 
-        Assert.True(Delta("collab_commands_total{channel=\"rest\",command=\"ReportIncident\",outcome=\"ok\"}") >= 1, text);
-        Assert.True(Delta("collab_commands_total{channel=\"hub\",command=\"AddNote\",outcome=\"ok\"}") >= 3, text);
-        Assert.True(Delta("collab_commands_total{channel=\"hub\",command=\"ChangeStatus\",outcome=\"refused\"}") >= 1, text);
-        Assert.True(Delta("collab_commands_total{channel=\"rest\",command=\"ChangeStatus\",outcome=\"refused\"}") >= 1, text);
-        Assert.True(Delta("collab_deliveries_total{audience=\"police\",kind=\"incident\"}") >= 3, text);
+        Assert.True(Delta("collab_commands_total{channel=\"rest\",command=\"ReportIncident\",exercise=\"false\",outcome=\"ok\"}") >= 1, text);
+        Assert.True(Delta("collab_commands_total{channel=\"hub\",command=\"AddNote\",exercise=\"false\",outcome=\"ok\"}") >= 3, text);
+        Assert.True(Delta("collab_commands_total{channel=\"hub\",command=\"ChangeStatus\",exercise=\"false\",outcome=\"refused\"}") >= 1, text);
+        Assert.True(Delta("collab_commands_total{channel=\"rest\",command=\"ChangeStatus\",exercise=\"false\",outcome=\"refused\"}") >= 1, text);
+        Assert.True(Delta("collab_deliveries_total{audience=\"police\",exercise=\"false\",kind=\"incident\"}") >= 3, text);
         // Three notes pushed live (one batch each) and the report replayed to the late subscriber.
         Assert.True(Delta("collab_fanout_duration_seconds_count{kind=\"incident\"}") >= 3, text);
         Assert.True(Delta("collab_replays_total{kind=\"incident\"}") >= 1, text);

@@ -80,6 +80,7 @@ public sealed partial class ConsoleAssetsTests(GatewayFixture fx)
         used.UnionWith(Enum.GetValues<Severity>().Select(s => $"severity.{WireFormat.Name(s)}"));
         used.UnionWith(Enum.GetValues<NoteVisibility>().Select(v => $"visibility.{WireFormat.Name(v)}"));
         used.UnionWith(Enum.GetValues<ActorRole>().Select(r => $"role.{WireFormat.Name(r)}"));
+        used.UnionWith(Enum.GetValues<Collab.Exercises.ExerciseStatus>().Select(s => $"exercise.status.{WireFormat.Name(s)}"));
         used.UnionWith(CapValues.Severities.Select(v => $"cap.severity.{v}"));
         used.UnionWith(CapValues.Urgencies.Select(v => $"cap.urgency.{v}"));
         used.UnionWith(CapValues.Certainties.Select(v => $"cap.certainty.{v}"));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Collab.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -119,6 +120,52 @@ public sealed class ConsoleFlowTests(ConsoleFixture fx, ITestOutputHelper output
         var profile = await (await resident.GetAsync("/api/me")).JsonAsync(HttpStatusCode.OK);
         Assert.Equal(0, profile.GetProperty("reports").GetArrayLength());
         Assert.Equal(0, profile.GetProperty("follows").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task ATraineeFollowsAnExerciseLiveAndItsIncidentsSayExercise()
+    {
+        await fx.ClosePagesAsync();
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var police = await fx.NewPageAsync();
+        await fx.SignInAsync(police, "police", $"officer-{run}");
+
+        // A trainer (on the other gateway) starts an exercise: a briefing and a report now, a radio call 3 s later.
+        using var trainer = new HttpClient { BaseAddress = fx.B.Url };
+        var token = await (await trainer.PostAsJsonAsync("/dev/token", new { sub = $"trainer-{run}", role = "police", trainer = true })).JsonAsync(HttpStatusCode.OK);
+        trainer.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Str("token"));
+        var scenario = new
+        {
+            name = $"Console drill {run}",
+            steps = new object[]
+            {
+                new { at = 0, kind = "inject", text = $"Briefing {run}" },
+                new { at = 0, kind = "report", @ref = "r1", category = "noise", text = $"Exercise party {run}", location = new { lat = 52.0712, lon = 4.2811 } },
+                new { at = 3, kind = "inject", text = $"Radio call {run}" },
+            },
+        };
+        var id = (await (await trainer.PostJsonAsync("/api/exercises", new { scenario, speed = 1 })).JsonAsync(HttpStatusCode.Created)).Str("id");
+
+        // The trainee follows it by its id: what was played so far, then the next inject live.
+        await police.FillAsync("#exercise-id", id);
+        await police.ClickAsync("#exercise-follow");
+        await Expect(police.Locator("#exercise-summary")).ToContainTextAsync($"Console drill {run}");
+        await Expect(police.Locator("#exercise-injects li")).ToContainTextAsync([$"Briefing {run}"]);
+        await Expect(police.Locator("#exercise-injects li")).ToContainTextAsync([$"Briefing {run}", $"Radio call {run}"], new() { Timeout = 15_000 });
+        await Expect(police.Locator("#exercise-status")).ToHaveAttributeAsync("data-status", "completed");
+
+        // Its incident is in no neighbourhood's list; it opens from the exercise, marked as one.
+        var incident = police.Locator("#exercise-incidents [data-incident-id]");
+        await Expect(incident).ToHaveTextAsync("r1");
+        var incidentId = await incident.GetAttributeAsync("data-incident-id");
+        await Expect(police.Locator($"#incident-list [data-incident-id='{incidentId}']")).ToHaveCountAsync(0);
+        await incident.ClickAsync();
+        await Expect(police.Locator("#incident-detail")).ToHaveAttributeAsync("data-incident-id", incidentId!);
+        await Expect(police.Locator("#exercise-badge")).ToHaveTextAsync(ConsoleFiles.Texts("en")["exercise.badge"]);
+        await Expect(police.Locator("#incident-detail .description")).ToHaveTextAsync($"Exercise party {run}");
+        await fx.ScreenshotAsync(police, "exercise", output);
+        await ConsoleFixture.AssertAccessibleAsync(police, "exercise", output);
+        Assert.Empty(fx.Errors[police]);
     }
 
     [Fact]
