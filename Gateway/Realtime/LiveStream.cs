@@ -44,8 +44,13 @@ internal sealed class LiveStream(StreamRoute route)
 
     public bool IsEmpty => Groups.Count == 0;
 
-    /// <summary>How long a batch that arrived ahead of a missing one waits for it before the hole is read from the grain.</summary>
-    public static readonly TimeSpan HoldFor = TimeSpan.FromMilliseconds(250);
+    /// <summary>
+    /// How long a batch that arrived ahead of a missing one waits for it before the hole is read
+    /// from the grain. Generous: a one-way call can sit behind newer work on a busy thread, and
+    /// under load the hole may by then be older than the grain keeps (a Resync for everyone);
+    /// only a batch really lost (a full inbox, a failed call) waits this long.
+    /// </summary>
+    public static readonly TimeSpan HoldFor = TimeSpan.FromSeconds(1);
 
     /// <summary>The most batches held at once; past that a batch ahead is delivered at once, its hole repaired.</summary>
     private const int MaxHeld = 1_000;
@@ -93,6 +98,9 @@ internal sealed class LiveStream(StreamRoute route)
         _held.Insert(at, batch);
         return true;
     }
+
+    /// <summary>True while batches are held. Under the gate.</summary>
+    public bool HasHeld => _held.Count > 0;
 
     /// <summary>True when the caller is to schedule the one flush of what is held now.</summary>
     public bool TryScheduleFlush()

@@ -386,6 +386,15 @@ public sealed partial class LiveStreams(
 
                 var head = await live.Route.Grain.SubscribeAsync(Reference);
                 live.Registered = true;
+                if (!live.Inbox.IsEmpty || live.HasHeld)
+                {
+                    // Behind, not missing anything: the batches waiting here go out in order, and the
+                    // drainer repairs any real hole when it meets one. Repairing up to the head now
+                    // would read what waits in the inbox from the grain, and under load that can be
+                    // older than the grain keeps (a needless Resync for every subscriber).
+                    continue;
+                }
+
                 foreach (var (audience, delivered) in live.Delivered.ToList())
                 {
                     if (head.For(audience) > delivered)
