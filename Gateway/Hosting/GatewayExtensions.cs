@@ -141,7 +141,13 @@ public static class GatewayExtensions
         app.MapPartnerApi();
         app.MapResearchApi();
         app.MapExerciseApi();
-        app.MapHub<CollabHub>("/hubs/collab", o => o.CloseOnAuthenticationExpiration = true).RequireRateLimiting(RateLimits.HubConnects);
+        var realtime = app.Services.GetRequiredService<IOptions<GatewayRealtimeOptions>>().Value;
+        app.MapHub<CollabHub>("/hubs/collab", o =>
+        {
+            o.CloseOnAuthenticationExpiration = true;
+            // A connection that stops reading holds at most this much in its pipe, on top of the messages its outbox bounds.
+            o.ApplicationMaxBufferSize = realtime.MaxConnectionBufferBytes;
+        }).RequireRateLimiting(RateLimits.HubConnects);
         return app;
     }
 }

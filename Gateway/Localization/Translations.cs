@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Globalization;
 using Collab.Categories;
@@ -50,11 +51,38 @@ public sealed class Translations(IStringLocalizer<Texts> localizer, CityCategori
 
     private static string Supported(CultureInfo ui) => ui.Name.Length > 0 && Cultures.ContainsKey(ui.Name) ? ui.Name : Languages.Default;
 
+    /// <summary>
+    /// Texts looked up so far, per (key, resolved language): the resources never change while the
+    /// process runs, and a resource lookup (culture switch, resource set search under its lock) is
+    /// the costliest part of an answer or a push's mapping. Bounded: past
+    /// <see cref="MaxCachedTexts"/> further texts are looked up each time.
+    /// </summary>
+    private readonly ConcurrentDictionary<(string Key, string Culture), string?> _found = new();
+
+    private const int MaxCachedTexts = 20_000;
+
     /// <summary>The text of <paramref name="key"/> in <paramref name="language"/>, or null when no language has it.</summary>
     public string? Find(string key, string language)
     {
+        var culture = Resolve(language);
+        if (_found.TryGetValue((key, culture.Name), out var cached))
+        {
+            return cached;
+        }
+
+        var text = Lookup(key, culture);
+        if (_found.Count < MaxCachedTexts)
+        {
+            _found.TryAdd((key, culture.Name), text);
+        }
+
+        return text;
+    }
+
+    private string? Lookup(string key, CultureInfo culture)
+    {
         var previous = CultureInfo.CurrentUICulture;
-        CultureInfo.CurrentUICulture = Resolve(language);
+        CultureInfo.CurrentUICulture = culture;
         try
         {
             var text = localizer[key];

@@ -34,6 +34,14 @@ public sealed class GatewayRealtimeOptions : IValidatableObject
     public int MaxConnectionBacklog { get; set; } = 10_000;
 
     /// <summary>
+    /// Bytes a hub connection's outgoing pipe may hold before its writes wait (SignalR's
+    /// <c>ApplicationMaxBufferSize</c>, 64 KB by default): what a connection that stopped reading
+    /// parks on the server besides its queued messages, which <see cref="MaxConnectionBacklog"/> bounds.
+    /// </summary>
+    [Range(4 * 1024, 1024 * 1024)]
+    public int MaxConnectionBufferBytes { get; set; } = 32 * 1024;
+
+    /// <summary>
     /// Batches this gateway may hold waiting for delivery, over all its streams, before it refuses
     /// new commands with <c>503</c> and <c>Retry-After</c> (admission control): past it the push path
     /// is behind, and accepting more would only turn into seconds of queueing for every subscriber.

@@ -235,77 +235,6 @@ public sealed partial class LiveStreams(
         return Task.CompletedTask;
     }
 
-    private async Task DrainAsync(LiveStream live)
-    {
-        do
-        {
-            while (live.Inbox.TryDequeue(out var batch))
-            {
-                try
-                {
-                    await DeliverAsync(live, batch);
-                }
-                finally
-                {
-                    Interlocked.Decrement(ref _pending);
-                }
-            }
-
-            live.StopDraining();
-        }
-        // A batch enqueued after the last dequeue and before the stop found the drainer running.
-        while (!live.Inbox.IsEmpty && live.TryStartDraining());
-    }
-
-    /// <summary>Sends a batch's new events to the groups, repairing any gap first.</summary>
-    private async Task DeliverAsync(LiveStream live, StreamBatch batch)
-    {
-        await live.Gate.WaitAsync();
-        try
-        {
-            if (live.Closed)
-            {
-                return;
-            }
-
-            var sent = false;
-            foreach (var item in batch.Events)
-            {
-                var audience = item.Audience;
-                if (!live.Delivered.TryGetValue(audience, out var delivered) || item.Event.Seq <= delivered)
-                {
-                    continue;
-                }
-
-                if (item.Event.Seq > delivered + 1)
-                {
-                    LogGap(logger, live.Route.Name, audience, delivered, item.Event.Seq);
-                    await _delivery.RepairAsync(live, audience, upTo: item.Event.Seq - 1);
-                }
-
-                if (item.Event.Seq == live.Delivered[audience] + 1)
-                {
-                    await _delivery.SendAsync(live, audience, item.Event);
-                    sent = true;
-                }
-            }
-
-            if (sent)
-            {
-                metrics.FannedOut(live.Route.Source, batch.PublishedAt);
-            }
-        }
-        catch (Exception ex)
-        {
-            // The timer's renewal repairs what this delivery could not.
-            LogDeliveryFailed(logger, ex, live.Route.Name);
-        }
-        finally
-        {
-            live.Gate.Release();
-        }
-    }
-
     /// <summary>Renews this gateway's observer on every followed stream and delivers anything missed.</summary>
     public async Task RenewAllAsync(CancellationToken cancellationToken)
     {
@@ -335,6 +264,15 @@ public sealed partial class LiveStreams(
 
                 var head = await live.Route.Grain.SubscribeAsync(Reference);
                 live.Registered = true;
+                if (!live.Inbox.IsEmpty || live.HasHeld)
+                {
+                    // Behind, not missing anything: the batches waiting here go out in order, and the
+                    // drainer repairs any real hole when it meets one. Repairing up to the head now
+                    // would read what waits in the inbox from the grain, and under load that can be
+                    // older than the grain keeps (a needless Resync for every subscriber).
+                    continue;
+                }
+
                 foreach (var (audience, delivered) in live.Delivered.ToList())
                 {
                     if (head.For(audience) > delivered)

@@ -16,6 +16,9 @@ public sealed class KnownIncidents
     private ConcurrentDictionary<string, byte> _current = new(StringComparer.Ordinal);
     private ConcurrentDictionary<string, byte> _previous = new(StringComparer.Ordinal);
 
+    /// <summary>Ids added to the current generation (approximately: adds that race a roll-over may count in either).</summary>
+    private int _added;
+
     public bool Contains(string id)
     {
         if (_current.ContainsKey(id))
@@ -35,17 +38,19 @@ public sealed class KnownIncidents
     public void Add(string id)
     {
         var current = _current;
-        if (current.Count >= Capacity)
+        // Counted here, not by the dictionary: its Count takes every one of its locks, on each add.
+        if (!current.TryAdd(id, 0) || Interlocked.Increment(ref _added) < Capacity)
         {
-            // Two workers may both roll over; the loser's generation is dropped a little early,
-            // which costs a storage read, never a wrong answer.
-            var fresh = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
-            if (Interlocked.CompareExchange(ref _current, fresh, current) == current)
-            {
-                _previous = current;
-            }
+            return;
         }
 
-        _current.TryAdd(id, 0);
+        // Two workers may both roll over; the loser's generation is dropped a little early,
+        // which costs a storage read, never a wrong answer.
+        var fresh = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+        if (Interlocked.CompareExchange(ref _current, fresh, current) == current)
+        {
+            _previous = current;
+            Interlocked.Exchange(ref _added, 0);
+        }
     }
 }

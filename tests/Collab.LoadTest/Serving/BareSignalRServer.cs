@@ -36,7 +36,8 @@ internal sealed class BareSignalRServer(WebApplication app) : IServedSystem
         builder.Services.AddCollabSignalR();
         var app = builder.Build();
         app.UseWebSockets();
-        app.MapHub<BareHub>("/hubs/bare");
+        // The gateway's per-connection send buffer (Collab:Realtime:MaxConnectionBufferBytes, 32 KB).
+        app.MapHub<BareHub>("/hubs/bare", o => o.ApplicationMaxBufferSize = 32 * 1024);
         app.MapPost("/send/{marker}", SendAsync);
         app.MapPost("/incidents/{id}/notes", AddNoteAsync);
         app.MapPost("/noop", (NoopBody body) => TypedResults.Ok(body));
