@@ -6,13 +6,14 @@ namespace Collab.Exercises;
 /// What the city's list of exercises (<see cref="IExerciseRegistryGrain"/>) knows of this one: told
 /// on every lifecycle act, repeats included (so a call that failed after the state was stored is
 /// mended by its retry), before the act answers; and, while steps play, its progress at most every
-/// <see cref="ProgressInterval"/>.
+/// <see cref="ProgressInterval"/> (the list's steps played lag by that much at most).
 /// </summary>
 internal sealed partial class ExerciseGrain
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(2);
 
     private DateTimeOffset _progressToldAt;
+    private bool _progressPending;
 
     private IExerciseRegistryGrain Registry => GrainFactory.GetGrain<IExerciseRegistryGrain>(IExerciseRegistryGrain.Key);
 
@@ -21,10 +22,15 @@ internal sealed partial class ExerciseGrain
         var now = clock.GetUtcNow();
         await Registry.RecordAsync(Summary());
         _progressToldAt = now;
+        _progressPending = false;
     }
 
-    private Task TellProgressAsync() =>
-        clock.GetUtcNow() - _progressToldAt >= ProgressInterval ? TellRegistryAsync() : Task.CompletedTask;
+    /// <summary>On each tick: steps played since the list was last told are told once <see cref="ProgressInterval"/> has passed.</summary>
+    private Task TellProgressAsync(bool played)
+    {
+        _progressPending |= played;
+        return _progressPending && clock.GetUtcNow() - _progressToldAt >= ProgressInterval ? TellRegistryAsync() : Task.CompletedTask;
+    }
 
     /// <summary>Tells the list, then answers the exercise's view.</summary>
     private async Task<Outcome<ExerciseView>> ToldAsync()

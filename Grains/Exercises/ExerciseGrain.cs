@@ -185,10 +185,10 @@ internal sealed partial class ExerciseGrain(
         {
             await EndAsync(ExerciseStatus.Completed, EventTypes.ExerciseCompleted, Control);
         }
-        else if (played)
+        else
         {
-            await SaveAsync(cancellationToken);
-            await TellProgressAsync();
+            if (played) await SaveAsync(cancellationToken);
+            await TellProgressAsync(played);
         }
     }
 
