@@ -89,6 +89,13 @@ export class ExercisePanel {
     state.total = data.stepsTotal ?? state.total;
     if (envelope.type === 'exercise.inject') state.injects.push({ at: envelope.occurredAt, text: data.text ?? '' });
     if (data.step?.ref && data.step?.incidentId) state.incidents.set(data.step.ref, data.step.incidentId);
+    // The list shows the followed exercise as its stream has it, until the list is read again.
+    const listed = this.#listed?.find(e => e.id === this.#id);
+    if (listed) {
+      listed.status = state.status;
+      listed.stepsPlayed = state.played;
+      this.#renderList();
+    }
     this.#refresh();
   }
 
