@@ -1,4 +1,5 @@
 using Collab.Common;
+using Microsoft.Extensions.Logging;
 
 namespace Collab.Exercises;
 
@@ -24,6 +25,22 @@ internal sealed partial class ExerciseGrain
         _progressToldAt = now;
         _progressPending = false;
     }
+
+    /// <summary>On activation: a failure is logged and left to the exercise's next act, never failing the activation.</summary>
+    private async Task TellRegistryOnActivationAsync()
+    {
+        try
+        {
+            await TellRegistryAsync();
+        }
+        catch (Exception ex)
+        {
+            LogRegistryFailed(logger, ex, ExerciseId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Exercise {ExerciseId} could not tell the city's list where it stands; its next act will")]
+    private static partial void LogRegistryFailed(ILogger logger, Exception exception, string exerciseId);
 
     /// <summary>On each tick: steps played since the list was last told are told once <see cref="ProgressInterval"/> has passed.</summary>
     private Task TellProgressAsync(bool played)

@@ -41,10 +41,11 @@ internal sealed partial class ExerciseGrain(
     /// <summary>The actor the scenario's own steps act as: police, named after the exercise, under a subject no token may carry.</summary>
     private Actor Control => new(ActorRole.Police, ExerciseActors.SubjectOf(ExerciseId), "Exercise control", Languages.Default);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (S.Status == ExerciseStatus.Running && S.Started) StartTimer();
-        return Task.CompletedTask;
+        // An exercise stored before the city kept a list, or whose last word to it was lost, is listed again.
+        if (S.Started && S.Status != ExerciseStatus.Purged) await TellRegistryOnActivationAsync();
     }
 
     public async Task<Outcome<ExerciseView>> StartAsync(Actor trainer, Scenario scenario, double speed)

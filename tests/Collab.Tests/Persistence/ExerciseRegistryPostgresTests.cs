@@ -4,6 +4,7 @@ using Collab.Silo.Persistence;
 using Collab.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 
 namespace Collab.Tests.Persistence;
 
@@ -59,5 +60,27 @@ public sealed class ExerciseRegistryPostgresTests(PostgresFixture postgres)
             Assert.Equal([paused], (await registry.ListAsync([ExerciseStatus.Paused, ExerciseStatus.Stopped], IExerciseRegistryGrain.Capacity)).Select(e => e.Id));
             await silo.StopAsync();
         }
+
+        // A list lost (or an exercise stored before there was one): the exercise is listed again once it is active.
+        Assert.Equal(1, await ForgetListAsync(connectionString));
+        using (var silo = await hosts.StartSiloAsync())
+        {
+            var grains = silo.Services.GetRequiredService<IGrainFactory>();
+            var registry = grains.GetGrain<IExerciseRegistryGrain>(IExerciseRegistryGrain.Key);
+            Assert.Empty(await registry.ListAsync([], IExerciseRegistryGrain.Capacity));
+            Assert.True((await grains.GetGrain<IExerciseGrain>(paused).GetAsync()).IsOk);
+            Assert.Equal(ExerciseStatus.Paused, Assert.Single(await registry.ListAsync([], IExerciseRegistryGrain.Capacity)).Status);
+            await silo.StopAsync();
+        }
+    }
+
+    /// <summary>Deletes the list's stored state (its state name, "exercises", under the key "city").</summary>
+    private static async Task<int> ForgetListAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "DELETE FROM orleans_grain_state WHERE grain_type = 'exercises' AND grain_id_extension = 'city'", connection);
+        return await command.ExecuteNonQueryAsync();
     }
 }
