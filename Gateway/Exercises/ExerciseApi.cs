@@ -16,15 +16,16 @@ namespace Collab.Gateway.Exercises;
 /// <summary>
 /// Training exercises: trainers (police with the trainer claim) start one from a scenario, pause,
 /// resume and stop it, read its debrief (JSON, CSV) and purge what it created; trainees (police,
-/// council) read it, with the injects played so far.
+/// council) list the city's exercises (<see cref="ExerciseList"/>) and read one, with the injects played so far.
 /// </summary>
 public static class ExerciseApi
 {
     public static IEndpointRouteBuilder MapExerciseApi(this IEndpointRouteBuilder app)
     {
-        // Trainees read an exercise; policies on nested groups add up, so trainers' endpoints are a group apart.
-        app.MapGroup("/api/exercises").WithTags(CommandMetricsFilter.ExerciseTag).RequireAuthorization(Roles.Authorities)
-            .MapGet("/{id}", GetExercise).WithName("GetExercise");
+        // Trainees list and read exercises; policies on nested groups add up, so trainers' endpoints are a group apart.
+        var trainees = app.MapGroup("/api/exercises").WithTags(CommandMetricsFilter.ExerciseTag).RequireAuthorization(Roles.Authorities);
+        trainees.MapGet("/", ExerciseList.ListExercises).WithName("ListExercises");
+        trainees.MapGet("/{id}", GetExercise).WithName("GetExercise");
         var exercises = app.MapGroup("/api/exercises").WithTags(CommandMetricsFilter.ExerciseTag).RequireAuthorization(Roles.Trainers);
         exercises.MapGet("/{id}/debrief", GetDebrief).WithName("GetDebrief");
         exercises.MapGet("/{id}/debrief.csv", GetDebriefCsv).WithName("GetDebriefCsv").Produces<string>(StatusCodes.Status200OK, "text/csv");

@@ -3,6 +3,7 @@ using Collab.Federation;
 using Collab.Gateway.Federation;
 using Collab.Gateway.Auth;
 using Collab.Gateway.Localization;
+using Collab.Gateway.Operations;
 using Collab.Gateway.Security;
 using Collab.Gateway.Wire;
 using Collab.Incidents;
@@ -50,8 +51,8 @@ public static class IncidentApi
     private static Delegate OnIncident<TRequest>(Func<IGrainFactory, Actor, string?, TRequest?, string?, Task<Outcome<IncidentView>>> command)
         where TRequest : class =>
         async Task<Results<Ok<IncidentResponse>, ProblemHttpResult>> (string id, TRequest request, Caller caller, IGrainFactory grains, Translations texts,
-            [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey) =>
-            Respond(await command(grains, caller.Actor, id, request, idempotencyKey), texts);
+            HttpContext http, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey) =>
+            Respond(await command(grains, caller.Actor, id, request, idempotencyKey), texts, http);
 
     /// <summary>A note on an incident of this city, or (mutual aid, police only) on one a partner city shared, which goes to that city.</summary>
     private static async Task<Results<Ok<IncidentResponse>, Ok<SharedIncidentDto>, ProblemHttpResult>> AddNote(
@@ -63,7 +64,7 @@ public static class IncidentApi
             return await MutualAidApi.SendAsync(grains, http, caller, texts, mirrored.Partner, mirrored.Incident.Id, request, idempotencyKey);
         }
 
-        return Local(await IncidentCommands.AddNoteAsync(grains, caller.Actor, id, request, idempotencyKey), texts);
+        return Local(await IncidentCommands.AddNoteAsync(grains, caller.Actor, id, request, idempotencyKey), texts, http);
     }
 
     /// <summary>The caller's view of an incident of this city, or of one a partner city shared (then with its <c>origin</c>).</summary>
@@ -119,9 +120,12 @@ public static class IncidentApi
 
     private static ProblemHttpResult UnknownIncident() => Problems.From(IncidentCommands.UnknownIncident);
 
-    private static Results<Ok<IncidentResponse>, Ok<SharedIncidentDto>, ProblemHttpResult> Local(Outcome<IncidentView> outcome, Translations texts) =>
-        outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(outcome.Value!.ToResponse(Translations.RequestLanguage, texts));
+    /// <summary>The answer of a read, or (with the command's <paramref name="http"/>) of a command: a refusal on an exercise's incident is counted as exercise activity.</summary>
+    private static Results<Ok<IncidentResponse>, Ok<SharedIncidentDto>, ProblemHttpResult> Local(Outcome<IncidentView> outcome, Translations texts, HttpContext? http = null) =>
+        outcome.Error is { } error
+            ? http is null ? Problems.From(error) : CommandMetricsFilter.Refusal(http, error)
+            : TypedResults.Ok(outcome.Value!.ToResponse(Translations.RequestLanguage, texts));
 
-    private static Results<Ok<IncidentResponse>, ProblemHttpResult> Respond(Outcome<IncidentView> outcome, Translations texts) =>
-        outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(outcome.Value!.ToResponse(Translations.RequestLanguage, texts));
+    private static Results<Ok<IncidentResponse>, ProblemHttpResult> Respond(Outcome<IncidentView> outcome, Translations texts, HttpContext http) =>
+        outcome.Error is { } error ? CommandMetricsFilter.Refusal(http, error) : TypedResults.Ok(outcome.Value!.ToResponse(Translations.RequestLanguage, texts));
 }

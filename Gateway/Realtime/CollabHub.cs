@@ -153,7 +153,7 @@ public sealed class CollabHub : Hub<ICollabClient>
 
         if (outcome.Error is { } error)
         {
-            _metrics.Command(name, CommandChannels.Hub, CommandOutcomes.Refused);
+            _metrics.Command(name, CommandChannels.Hub, CommandOutcomes.Refused, error.Exercise is not null);
             throw new HubException($"{error.Code}: {error.Message}");
         }
 

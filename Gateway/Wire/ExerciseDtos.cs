@@ -18,6 +18,13 @@ public sealed record ExerciseResponse(
         v.Incidents, v.Injects.Select(i => new ExerciseInjectDto(i.At, WireFormat.Time(i.PlayedAt), i.Text)).ToList(), v.Problems, v.Alerts ?? [], v.StartedBy);
 }
 
+/// <summary>An exercise in the city's list (<c>GET /api/exercises</c>): where it stands, who started it and when, its progress and speed.</summary>
+public sealed record ExerciseSummaryDto(string Id, string Name, string Status, string? StartedBy, string StartedAt, int StepsPlayed, int StepsTotal, double Speed)
+{
+    public static ExerciseSummaryDto From(ExerciseSummary e) => new(
+        e.Id, e.Name, WireFormat.Name(e.Status), e.StartedBy, WireFormat.Time(e.StartedAt), e.StepsPlayed, e.StepsTotal, e.Speed);
+}
+
 /// <summary>A message for the trainees: its scenario time, when it was played, its text.</summary>
 public sealed record ExerciseInjectDto(double At, string PlayedAt, string Text);
 

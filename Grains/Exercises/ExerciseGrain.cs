@@ -41,15 +41,22 @@ internal sealed partial class ExerciseGrain(
     /// <summary>The actor the scenario's own steps act as: police, named after the exercise, under a subject no token may carry.</summary>
     private Actor Control => new(ActorRole.Police, ExerciseActors.SubjectOf(ExerciseId), "Exercise control", Languages.Default);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (S.Status == ExerciseStatus.Running && S.Started) StartTimer();
-        return Task.CompletedTask;
+        // An exercise stored before the city kept a list, or whose last word to it was lost, is listed again.
+        if (S.Started && S.Status != ExerciseStatus.Purged) await TellRegistryOnActivationAsync();
     }
 
     public async Task<Outcome<ExerciseView>> StartAsync(Actor trainer, Scenario scenario, double speed)
     {
-        if (S.Started) return CommandError.Conflict("exercise-exists", "This exercise was started already.");
+        if (S.Started)
+        {
+            // A retried start whose first attempt was stored puts the exercise on the city's list all the same.
+            await TellRegistryAsync();
+            return CommandError.Conflict("exercise-exists", "This exercise was started already.");
+        }
+
         if (ExerciseRules.Check(scenario, speed, categories, map) is { } refused) return refused;
 
         var now = clock.GetUtcNow();
@@ -62,6 +69,7 @@ internal sealed partial class ExerciseGrain(
         Note(now, EventTypes.ExerciseStarted, trainer, $"{scenario.Name}: {scenario.Steps.Count} steps at {speed}×");
         Emit(EventTypes.ExerciseStarted, trainer, now, text: scenario.Name);
         await SaveAsync();
+        await TellRegistryAsync();
         await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         LogStarted(logger, ExerciseId, scenario.Steps.Count, speed);
         StartTimer();
@@ -72,7 +80,7 @@ internal sealed partial class ExerciseGrain(
     {
         if (!S.Started) return Unknown();
         if (NotYours(trainer, supervisor) is { } refused) return refused;
-        if (S.Status == ExerciseStatus.Paused) return View();
+        if (S.Status == ExerciseStatus.Paused) return await ToldAsync();
         if (S.Status != ExerciseStatus.Running) return Ended();
 
         var now = clock.GetUtcNow();
@@ -81,14 +89,14 @@ internal sealed partial class ExerciseGrain(
         Record(now, EventTypes.ExercisePaused, trainer, null);
         await SaveAsync();
         StopTimer();
-        return View();
+        return await ToldAsync();
     }
 
     public async Task<Outcome<ExerciseView>> ResumeAsync(Actor trainer, bool supervisor = false)
     {
         if (!S.Started) return Unknown();
         if (NotYours(trainer, supervisor) is { } refused) return refused;
-        if (S.Status == ExerciseStatus.Running) return View();
+        if (S.Status == ExerciseStatus.Running) return await ToldAsync();
         if (S.Status != ExerciseStatus.Paused) return Ended();
 
         var now = clock.GetUtcNow();
@@ -97,14 +105,14 @@ internal sealed partial class ExerciseGrain(
         Record(now, EventTypes.ExerciseResumed, trainer, null);
         await SaveAsync();
         StartTimer();
-        return View();
+        return await ToldAsync();
     }
 
     public async Task<Outcome<ExerciseView>> StopAsync(Actor trainer, bool supervisor = false)
     {
         if (!S.Started) return Unknown();
         if (NotYours(trainer, supervisor) is { } refused) return refused;
-        if (S.Status is ExerciseStatus.Stopped or ExerciseStatus.Completed or ExerciseStatus.Purged) return View();
+        if (S.Status is ExerciseStatus.Stopped or ExerciseStatus.Completed or ExerciseStatus.Purged) return await ToldAsync();
 
         await EndAsync(ExerciseStatus.Stopped, EventTypes.ExerciseStopped, trainer);
         return View();
@@ -145,7 +153,7 @@ internal sealed partial class ExerciseGrain(
             await SaveAsync();
         }
 
-        return View();
+        return await ToldAsync();
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -156,6 +164,7 @@ internal sealed partial class ExerciseGrain(
         }
         else if (await this.GetReminder(ReminderName) is { } reminder)
         {
+            if (S.Started) await TellRegistryAsync();
             await this.UnregisterReminder(reminder);
         }
     }
@@ -177,9 +186,10 @@ internal sealed partial class ExerciseGrain(
         {
             await EndAsync(ExerciseStatus.Completed, EventTypes.ExerciseCompleted, Control);
         }
-        else if (played)
+        else
         {
-            await SaveAsync(cancellationToken);
+            if (played) await SaveAsync(cancellationToken);
+            await TellProgressAsync(played);
         }
     }
 
@@ -281,6 +291,8 @@ internal sealed partial class ExerciseGrain(
         Record(now, type, actor, $"{S.NextStep} of {S.Scenario!.Steps.Count} steps played");
         await SaveAsync();
         StopTimer();
+        // The reminder goes only once the city's list knows: until then it tells the list again.
+        await TellRegistryAsync();
         if (await this.GetReminder(ReminderName) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
@@ -320,7 +332,7 @@ internal sealed partial class ExerciseGrain(
         ExerciseId, S.Scenario?.Name ?? "", S.Status, S.Speed, S.NextStep, S.Scenario?.Steps.Count ?? 0,
         Math.Round(S.Elapsed(clock.GetUtcNow()), 3), S.StartedAt,
         new Dictionary<string, string>(S.Incidents, StringComparer.Ordinal), S.Injects.ToList(), S.Problems.ToList(), S.Alerts.ToList(),
-        S.Trainer is { } trainer ? trainer.Name ?? trainer.UserId : null);
+        StartedBy);
 
     private Outcome<ExerciseView> Unknown() => Unknown<ExerciseView>();
 

@@ -116,7 +116,7 @@ internal sealed partial class IncidentGrain(
         var actor = command.Actor;
         var key = CommandKey.Of(S, command);
         if (Answered(actor, key) is { } answered) return await Shared(answered);
-        if (IncidentRules.CheckNote(command, IsReporter(actor), S.Notes.Count) is { } refused) return refused;
+        if (IncidentRules.CheckNote(command, IsReporter(actor), S.Notes.Count) is { } refused) return Refused(refused);
 
         var added = Record(new NoteAdded(command.Text.Trim(), command.Visibility, command.Language), actor, key.Record,
             IncidentProjection.AudienceOf(command.Visibility));
@@ -136,7 +136,7 @@ internal sealed partial class IncidentGrain(
         var actor = command.Actor;
         var key = CommandKey.Of(S, command);
         if (Answered(actor, key) is { } answered) return await Shared(answered);
-        if (IncidentRules.CheckStatusChange(command, S.Category, categories.ConcernsCouncil(S.Category), S.Status) is { } refused) return refused;
+        if (IncidentRules.CheckStatusChange(command, S.Category, categories.ConcernsCouncil(S.Category), S.Status) is { } refused) return Refused(refused);
 
         var from = S.Status;
         var changed = Record(new StatusChanged(from, command.Status, command.Reason), actor, key.Record);
@@ -154,7 +154,7 @@ internal sealed partial class IncidentGrain(
         var actor = command.Actor;
         var key = CommandKey.Of(S, command);
         if (Answered(actor, key) is { } answered) return await Shared(answered);
-        if (IncidentRules.CheckAssign(command, S.Status) is { } refused) return refused;
+        if (IncidentRules.CheckAssign(command, S.Status) is { } refused) return Refused(refused);
 
         var assigned = Record(new UnitAssigned(command.Unit.Trim()), actor, key.Record);
         await StoreAsync();
@@ -171,7 +171,7 @@ internal sealed partial class IncidentGrain(
         var key = CommandKey.Of(S, command);
         if (Answered(actor, key) is { } answered) return await Shared(answered);
         var note = S.FindNote(command.EventId);
-        if (IncidentRules.CheckModeration(command, note) is { } refused) return refused;
+        if (IncidentRules.CheckModeration(command, note) is { } refused) return Refused(refused);
 
         IncidentEvent act = command.Action == ModerationAction.Hide
             ? new NoteHidden(note!.EventId, command.Reason)
@@ -192,7 +192,7 @@ internal sealed partial class IncidentGrain(
         var key = CommandKey.Of(S, command);
         if (Answered(actor, key) is { } answered) return await Shared(answered);
         var note = S.FindNote(command.EventId);
-        if (IncidentRules.CheckFlag(command, note) is { } refused) return refused;
+        if (IncidentRules.CheckFlag(command, note) is { } refused) return Refused(refused);
 
         if (!note!.Flag(IncidentId, actor.UserId)) return View(actor);
         S.RememberKey(key.Record);
@@ -238,8 +238,15 @@ internal sealed partial class IncidentGrain(
     }
 
     /// <summary>What a command answers before its checks: not found, or what its key says (<see cref="CommandKey.Answer"/>); null to go on.</summary>
-    private Outcome<IncidentView>? Answered(Actor actor, CommandKey key) =>
-        S.Reported ? key.Answer(() => View(actor)) : Unreported(NoSuchIncident);
+    private Outcome<IncidentView>? Answered(Actor actor, CommandKey key)
+    {
+        if (!S.Reported) return Unreported(NoSuchIncident);
+        var answer = key.Answer(() => View(actor));
+        return answer is { Error: { } error } ? Outcome<IncidentView>.Fail(Refused(error)) : answer;
+    }
+
+    /// <summary>A refusal that says when this is an exercise's incident, so it is counted as exercise activity.</summary>
+    private CommandError Refused(CommandError error) => S.Exercise is { } exercise ? error with { Exercise = exercise } : error;
 
     private Outcome<IncidentView> View(Actor viewer) => Outcome<IncidentView>.Ok(Projection.View(viewer.Audience, IsReporter(viewer)));
 

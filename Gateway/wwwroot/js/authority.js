@@ -158,6 +158,7 @@ export async function authorityView(main, ctx) {
   // An exercise's incidents are in no neighbourhood's list: they open from the exercise panel.
   const exercise = new ExercisePanel(exerciseRoot, ctx, id => select(id));
   exercise.render();
+  exercise.start();
 
   await city.load();
   map = new CityMap(mapBox, city.neighbourhoods, {
@@ -174,6 +175,9 @@ export async function authorityView(main, ctx) {
   await city.follow();
 
   return {
+    dispose() {
+      exercise.stop();
+    },
     relabel() {
       fillFilters();
       renderAlertForm();

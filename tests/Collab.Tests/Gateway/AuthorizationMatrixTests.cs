@@ -82,6 +82,8 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
         // Training exercises: trainees (council, police) read one (none has this id); everything else is for
         // trainers, police whose token carries the trainer claim, which none of these callers has (ExerciseTests covers trainers).
         [("GET", "/api/exercises/{id}")] = [Unauthorized, Forbidden, Forbidden, 404, 404, Forbidden, Forbidden],
+        // The city's exercises, for trainees to pick one: the same callers as one exercise.
+        [("GET", "/api/exercises/")] = [Unauthorized, Forbidden, Forbidden, 200, 200, Forbidden, Forbidden],
         [("POST", "/api/exercises/")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
         [("POST", "/api/exercises/{id}/pause")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
         [("POST", "/api/exercises/{id}/resume")] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],

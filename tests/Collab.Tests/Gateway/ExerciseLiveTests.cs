@@ -196,14 +196,27 @@ public sealed class ExerciseLiveTests(GatewayFixture fx)
         Assert.Equal("incident.reported", (await trainee.NextAsync($"incident:{incident}", Bound)).Type);
         await trainee.Connection.InvokeAsync<System.Text.Json.JsonElement>("ChangeStatus", incident, new { status = "acknowledged" }, null);
         await trainee.NextAsync($"incident:{incident}", "incident.status_changed", Bound);
+        // Commands the exercise's incident refuses (no way back to reported) are exercise activity too, on both channels.
+        var refused = await Assert.ThrowsAsync<HubException>(() => trainee.Connection.InvokeAsync<System.Text.Json.JsonElement>("ChangeStatus", incident, new { status = "reported" }, null));
+        Assert.Contains("HubException: invalid-transition: ", refused.Message, StringComparison.Ordinal);
+        var problem = await (await policeHttp.PostJsonAsync($"/api/incidents/{incident}/status", new { status = "reported" })).ProblemAsync(HttpStatusCode.Conflict, "invalid-transition");
+        // The caller is not told it was an exercise's refusal: the problem is the usual one.
+        Assert.False(problem.TryGetProperty("exercise", out _));
 
+        const string exerciseRefusedHub = "collab_commands_total{channel=\"hub\",command=\"ChangeStatus\",exercise=\"true\",outcome=\"refused\"}";
+        const string realRefusedHub = "collab_commands_total{channel=\"hub\",command=\"ChangeStatus\",exercise=\"false\",outcome=\"refused\"}";
+        const string exerciseRefusedRest = "collab_commands_total{channel=\"rest\",command=\"ChangeStatus\",exercise=\"true\",outcome=\"refused\"}";
         const string exerciseStatus = "collab_commands_total{channel=\"hub\",command=\"ChangeStatus\",exercise=\"true\",outcome=\"ok\"}";
         const string realStatus = "collab_commands_total{channel=\"hub\",command=\"ChangeStatus\",exercise=\"false\",outcome=\"ok\"}";
         const string exerciseOnIncidents = "collab_deliveries_total{audience=\"police\",exercise=\"true\",kind=\"incident\"}";
         const string exerciseStream = "collab_deliveries_total{audience=\"police\",exercise=\"true\",kind=\"exercise\"}";
         const string exerciseStreamAsReal = "collab_deliveries_total{audience=\"police\",exercise=\"false\",kind=\"exercise\"}";
-        var during = await MetricsScrape.UntilAsync(scrape, s => Delta(s, exerciseStatus) >= 1 && Delta(s, exerciseOnIncidents) >= 1 && Delta(s, exerciseStream) >= 1);
+        var during = await MetricsScrape.UntilAsync(scrape, s => Delta(s, exerciseStatus) >= 1 && Delta(s, exerciseOnIncidents) >= 1 && Delta(s, exerciseStream) >= 1
+            && Delta(s, exerciseRefusedHub) >= 1 && Delta(s, exerciseRefusedRest) >= 1);
         Assert.Equal(1, Delta(during, exerciseStatus));
+        Assert.Equal(1, Delta(during, exerciseRefusedHub));
+        Assert.Equal(0, Delta(during, realRefusedHub));
+        Assert.True(Delta(during, exerciseRefusedRest) >= 1);
         Assert.Equal(0, Delta(during, realStatus));
         // The report step (on the exercise's stream) and the status change (on its incident's) were pushed as exercise activity.
         Assert.True(Delta(during, exerciseStream) >= 1, $"exercise stream deliveries: {Delta(during, exerciseStream)}");

@@ -32,6 +32,7 @@ public sealed class SerializationTests
         NoteVisibility.Authorities, IncidentStatus.Dispatched, "U3", "centrum", "Crowd on the quay");
     private static readonly ExerciseView ExerciseViewSample = new("x-1", "Night patrol", ExerciseStatus.Running, 10, 3, 50, 42.5, At,
         new Dictionary<string, string> { ["r1"] = "i-1" }, [new ExerciseInject(30, At, "Radio")], ["steps[2] refused"], ["a-1"], "Trainer Bianchi");
+    private static readonly ExerciseSummary ExerciseSummarySample = new("x-1", "Night patrol", ExerciseStatus.Paused, "Trainer Bianchi", At, 3, 50, 10, 7);
     private static readonly ExerciseEventData ExerciseEvent = new(ExerciseStatus.Running, 3, 50, 42.5,
         new ExerciseStepData(2, ScenarioStepKind.Alert, 40, "r1", "i-1", "a-1"), "Radio: all units");
     private static readonly DebriefEntry Entry = new(At, EventTypes.StatusChanged, "r1", "i-1", ActorRole.Police, "Officer", "reported → acknowledged");
@@ -60,7 +61,7 @@ public sealed class SerializationTests
         new PartnerMirrorState { Timeline = TimelineSample(SharedChangeSample), Incidents = new() { ["i-1"] = Shared }, Epoch = "epoch-1", AppliedThrough = 2, SharedAudience = Audience.Council, LastAppliedAt = At },
         Actor,
         Point,
-        CommandError.Conflict("already-hidden", "The note is already hidden."),
+        CommandError.Conflict("already-hidden", "The note is already hidden.") with { Exercise = "x-1" },
         Outcome<IncidentView>.Fail(CommandError.NotFound("incident-not-found", "No such incident.")),
         new EventActor(ActorRole.Police, null, "city-b"),
         Event,
@@ -128,6 +129,8 @@ public sealed class SerializationTests
         new ExerciseDebrief(ExerciseViewSample, [Entry], [Response]),
         ExerciseEvent,
         new ExerciseStepData(4, ScenarioStepKind.Inject, 30.5),
+        ExerciseSummarySample,
+        new ExerciseRegistryState { Exercises = new() { ["x-1"] = ExerciseSummarySample } },
         new ExerciseState
         {
             Scenario = new Scenario("Night patrol", [Step]), Status = ExerciseStatus.Paused, Speed = 10, NextStep = 1, ElapsedBefore = 12.5,

@@ -146,9 +146,16 @@ public sealed class ConsoleFlowTests(ConsoleFixture fx, ITestOutputHelper output
         };
         var id = (await (await trainer.PostJsonAsync("/api/exercises", new { scenario, speed = 1 })).JsonAsync(HttpStatusCode.Created)).Str("id");
 
-        // The trainee follows it by its id: what was played so far, then the next inject live.
-        await police.FillAsync("#exercise-id", id);
-        await police.ClickAsync("#exercise-follow");
+        // The trainee picks it from the city's running exercises (read again on demand; the id field
+        // is still there): what was played so far, then the next inject live.
+        await police.ClickAsync("#exercise-refresh");
+        var listed = police.Locator($"#exercise-list [data-exercise-id='{id}']");
+        await Expect(listed).ToContainTextAsync($"Console drill {run}");
+        await Expect(listed).ToHaveAttributeAsync("data-status", "running");
+        await Expect(listed).ToContainTextAsync(ConsoleFiles.Texts("en")["exercise.status.running"]);
+        await listed.ClickAsync();
+        await Expect(police.Locator("#exercise-id")).ToHaveValueAsync(id);
+        await Expect(listed).ToHaveAttributeAsync("aria-current", "true");
         await Expect(police.Locator("#exercise-summary")).ToContainTextAsync($"Console drill {run}");
         await Expect(police.Locator("#exercise-injects li")).ToContainTextAsync([$"Briefing {run}"]);
         await Expect(police.Locator("#exercise-injects li")).ToContainTextAsync([$"Briefing {run}", $"Radio call {run}"], new() { Timeout = 15_000 });
