@@ -15,6 +15,7 @@ internal static class ServeMode
     public static async Task<int> RunAsync(LoadOptions options)
     {
         using var counters = new ServerCounters();
+        using var allocations = AllocationSampler.FromEnvironment();
         IServedSystem system;
         try
         {
