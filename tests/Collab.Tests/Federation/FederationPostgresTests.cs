@@ -7,7 +7,6 @@ using Collab.Realtime;
 using Collab.Silo.Persistence;
 using Collab.Tests.Gateway;
 using Collab.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Collab.Tests.Federation;
@@ -31,8 +30,8 @@ public sealed class FederationPostgresTests(PostgresFixture postgres)
     public async Task AnOriginRestartedWithItsDatabaseDeliversWhatWasUndeliveredInOrderOnceAndAPartnerRestartedEmptyCatchesUp()
     {
         var budget = Stopwatch.StartNew();
-        var databaseA = await MigratedDatabaseAsync();
-        await using var cities = await TwoCities.StartAsync(databaseA, await MigratedDatabaseAsync());
+        var databaseA = await postgres.MigratedDatabaseAsync();
+        await using var cities = await TwoCities.StartAsync(databaseA, await postgres.MigratedDatabaseAsync());
 
         // Live: a shared change arrives at the partner and is pushed to its subscriber.
         await using (var live = await LiveClient.ConnectAsync(cities.B.Url, await cities.B.TokenAsync("police")))
@@ -73,7 +72,7 @@ public sealed class FederationPostgresTests(PostgresFixture postgres)
         // The partner restarted empty (a fresh database) is repaired from the origin's log at the
         // origin's next shared change: refused (409, applied through 0), the origin resends from seq 1.
         await cities.B.StopAsync();
-        cities.B.UsePostgres(await MigratedDatabaseAsync());
+        cities.B.UsePostgres(await postgres.MigratedDatabaseAsync());
         await cities.B.StartAsync();
         reported.Add(await ReportAsync(cities.A, "noise"));
         var again = await PartnerStreamAsync(cities.B, 14, Arrival);
@@ -93,11 +92,11 @@ public sealed class FederationPostgresTests(PostgresFixture postgres)
         var b = new City("city-b", CityKey.New(), FreePorts.Next());
         a.Partner(b, neighbourhoods: ["centrum"], categories: ["vandalism", "noise"], audience: "public");
         b.Partner(a, neighbourhoods: ["*"], categories: ["*"], audience: "authorities");
-        b.UsePostgres(await MigratedDatabaseAsync());
+        b.UsePostgres(await postgres.MigratedDatabaseAsync());
 
         // City A: a silo process (killed with SIGKILL) and a gateway in front of it, on its own
         // database; small batches and a short backoff so that a kill lands mid-delivery.
-        var hosts = new AdoNetHosts(await MigratedDatabaseAsync());
+        var hosts = new AdoNetHosts(await postgres.MigratedDatabaseAsync());
         var federation = a.Settings.Where(s => s.Key.StartsWith("Collab:City:", StringComparison.Ordinal) || s.Key.StartsWith("Collab:Federation:", StringComparison.Ordinal))
             .ToDictionary(s => s.Key, s => s.Value);
         federation["Collab:Federation:BatchSize"] = "2";
@@ -249,12 +248,5 @@ public sealed class FederationPostgresTests(PostgresFixture postgres)
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync()) seqs.Add(reader.GetInt64(0));
         return seqs;
-    }
-
-    private async Task<string> MigratedDatabaseAsync()
-    {
-        var connectionString = await postgres.CreateDatabaseAsync();
-        await new SchemaMigrator(connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
-        return connectionString;
     }
 }

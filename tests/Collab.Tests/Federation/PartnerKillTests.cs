@@ -3,10 +3,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Collab.Federation;
-using Collab.Silo.Persistence;
 using Collab.Tests.Gateway;
 using Collab.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
 namespace Collab.Tests.Federation;
@@ -58,17 +56,10 @@ public sealed class PartnerKillTests(PostgresFixture postgres, ITestOutputHelper
         b.Partner(a, neighbourhoods: ["*"], categories: ["*"], audience: "authorities");
         a.Set("Collab:Federation:MaxBackoff", "00:00:01");
         a.Set("Collab:Security:CommandsPerWindow", "100000");
-        a.UsePostgres(await MigratedDatabaseAsync());
-        b.UsePostgres(await MigratedDatabaseAsync());
+        a.UsePostgres(await postgres.MigratedDatabaseAsync());
+        b.UsePostgres(await postgres.MigratedDatabaseAsync());
         await a.StartAsync();
         return new Run(a, b, await CityProcess.StartAsync(b));
-    }
-
-    private async Task<string> MigratedDatabaseAsync()
-    {
-        var connectionString = await postgres.CreateDatabaseAsync();
-        await new SchemaMigrator(connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
-        return connectionString;
     }
 
     /// <summary>One entry of the origin's outbox for the partner, as the backfill API serves it.</summary>

@@ -64,6 +64,14 @@ public sealed class PostgresFixture : IAsyncLifetime
         return new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = name, Pooling = true }.ConnectionString;
     }
 
+    /// <summary>A new database with Collab's schema migrated into it; returns its connection string.</summary>
+    public async Task<string> MigratedDatabaseAsync()
+    {
+        var connectionString = await CreateDatabaseAsync();
+        await new Collab.Silo.Persistence.SchemaMigrator(connectionString, Microsoft.Extensions.Logging.Abstractions.NullLogger<Collab.Silo.Persistence.SchemaMigrator>.Instance).MigrateAsync();
+        return connectionString;
+    }
+
     /// <summary>
     /// Stops the fixture's server (an outage: every connection drops, new ones are refused). The
     /// tests of the collection run one at a time, so only the caller sees it. A shared server
@@ -84,10 +92,17 @@ public sealed class PostgresFixture : IAsyncLifetime
     public async Task<StoppableDatabase> StoppableDatabaseAsync()
     {
         var own = CanStop ? null : await PostgresServer.StartNewAsync();
-        var connectionString = own is null
-            ? await CreateDatabaseAsync()
-            : new NpgsqlConnectionStringBuilder(own.AdminConnectionString) { Pooling = true }.ConnectionString;
-        await new Collab.Silo.Persistence.SchemaMigrator(connectionString, Microsoft.Extensions.Logging.Abstractions.NullLogger<Collab.Silo.Persistence.SchemaMigrator>.Instance).MigrateAsync();
+        string connectionString;
+        if (own is null)
+        {
+            connectionString = await MigratedDatabaseAsync();
+        }
+        else
+        {
+            connectionString = new NpgsqlConnectionStringBuilder(own.AdminConnectionString) { Pooling = true }.ConnectionString;
+            await new Collab.Silo.Persistence.SchemaMigrator(connectionString, Microsoft.Extensions.Logging.Abstractions.NullLogger<Collab.Silo.Persistence.SchemaMigrator>.Instance).MigrateAsync();
+        }
+
         return own is null
             ? new StoppableDatabase(connectionString, StopAsync, StartAsync, null)
             : new StoppableDatabase(connectionString, own.StopAsync, own.StartAsync, own);

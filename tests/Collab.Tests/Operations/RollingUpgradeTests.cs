@@ -4,7 +4,6 @@ using System.Net;
 using Collab.Silo.Persistence;
 using Collab.Tests.Gateway;
 using Collab.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
 namespace Collab.Tests.Operations;
@@ -27,8 +26,7 @@ public sealed class RollingUpgradeTests(PostgresFixture postgres, ITestOutputHel
     public async Task ReplacingEverySiloOneAtATimeUnderLoadLosesAndDoublesNothing()
     {
         var budget = Stopwatch.StartNew();
-        var connectionString = await postgres.CreateDatabaseAsync();
-        await new SchemaMigrator(connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        var connectionString = await postgres.MigratedDatabaseAsync();
         var hosts = new AdoNetHosts(connectionString);
         var silos = new List<SiloProcess>();
         try

@@ -6,7 +6,6 @@ using Collab.Silo.Persistence;
 using Collab.Tests.City;
 using Collab.Tests.Gateway;
 using Collab.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Collab.Tests.Persistence;
 
@@ -20,8 +19,7 @@ public sealed class CategoryChangeTests(PostgresFixture postgres)
     [Fact]
     public async Task AnIncidentOfACodeNoLongerListedStillReadsAsItselfHandledByPoliceAndBlurredAsSensitive()
     {
-        var connectionString = await postgres.CreateDatabaseAsync();
-        await new SchemaMigrator(connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        var connectionString = await postgres.MigratedDatabaseAsync();
         var hosts = new AdoNetHosts(connectionString);
         var before = CityCategoryTests.NightlifeCity();
         var after = new Dictionary<string, string?>

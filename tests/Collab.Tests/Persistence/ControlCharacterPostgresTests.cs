@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using Collab.Silo.Persistence;
 using Collab.Tests.Gateway;
 using Collab.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Collab.Tests.Persistence;
 
@@ -15,8 +14,7 @@ public sealed class ControlCharacterPostgresTests(PostgresFixture postgres)
     [Fact]
     public async Task ANulInANoteOrDescriptionIsA400NotA503AndTheIncidentStaysUsable()
     {
-        var connectionString = await postgres.CreateDatabaseAsync();
-        await new SchemaMigrator(connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        var connectionString = await postgres.MigratedDatabaseAsync();
         var hosts = new AdoNetHosts(connectionString);
         using var silo = await hosts.StartSiloAsync();
         var (gateway, url) = await hosts.StartGatewayAsync();

@@ -5,7 +5,6 @@ using Collab.Silo.Persistence;
 using Collab.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Collab.Tests.Persistence;
@@ -176,8 +175,7 @@ public sealed class EventLogTests(PostgresFixture postgres)
 
     private async Task<AdoNetHosts> MigratedHostsAsync()
     {
-        var connectionString = await postgres.CreateDatabaseAsync();
-        await new SchemaMigrator(connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        var connectionString = await postgres.MigratedDatabaseAsync();
         return new AdoNetHosts(connectionString);
     }
 

@@ -4,7 +4,6 @@ using Collab.Incidents;
 using Collab.Silo.Persistence;
 using Collab.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Collab.Tests.Persistence;
@@ -19,8 +18,7 @@ public sealed class ExercisePurgePostgresTests(PostgresFixture postgres)
     [Fact]
     public async Task APurgedExerciseLeavesNoRowsAndRealIncidentsKeepTheirs()
     {
-        var connectionString = await postgres.CreateDatabaseAsync();
-        await new SchemaMigrator(connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        var connectionString = await postgres.MigratedDatabaseAsync();
         var hosts = new AdoNetHosts(connectionString);
         var exerciseId = Guid.NewGuid().ToString("D");
         var realId = Guid.NewGuid().ToString("D");

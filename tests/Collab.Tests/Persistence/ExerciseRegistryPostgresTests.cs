@@ -3,7 +3,6 @@ using Collab.Exercises;
 using Collab.Silo.Persistence;
 using Collab.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Collab.Tests.Persistence;
@@ -17,8 +16,7 @@ public sealed class ExerciseRegistryPostgresTests(PostgresFixture postgres)
     [Fact]
     public async Task TheListIsReadBackFromPostgresAndAPurgedExerciseStaysGone()
     {
-        var connectionString = await postgres.CreateDatabaseAsync();
-        await new SchemaMigrator(connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        var connectionString = await postgres.MigratedDatabaseAsync();
         var hosts = new AdoNetHosts(connectionString);
         var paused = Guid.NewGuid().ToString("N");
         var purged = Guid.NewGuid().ToString("N");

@@ -6,7 +6,6 @@ using System.Net.Http.Json;
 using Collab.Silo.Persistence;
 using Collab.Tests.Gateway;
 using Collab.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Collab.Tests.Persistence;
@@ -22,8 +21,7 @@ public sealed class FailoverTests(PostgresFixture postgres)
     public async Task AfterASiloIsKilledEveryAcknowledgedEventIsLoggedAndSubscribersSeeNoGapOrDuplicate()
     {
         var budget = Stopwatch.StartNew();
-        var connectionString = await postgres.CreateDatabaseAsync();
-        await new SchemaMigrator(connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        var connectionString = await postgres.MigratedDatabaseAsync();
         var hosts = new AdoNetHosts(connectionString);
 
         using var victim = SiloProcess.Start(hosts);

@@ -4,7 +4,6 @@ using Collab.Silo.Persistence;
 using Collab.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Collab.Tests.Persistence;
 
@@ -15,8 +14,7 @@ public sealed class IncidentDirectoryPostgresTests(PostgresFixture postgres)
     [Fact]
     public async Task AfterARestartTheDirectoryFindsStoredIncidentsAndActivatesNeitherThemNorUnknownIds()
     {
-        var connectionString = await postgres.CreateDatabaseAsync();
-        await new SchemaMigrator(connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        var connectionString = await postgres.MigratedDatabaseAsync();
         var hosts = new AdoNetHosts(connectionString);
         var reported = Guid.NewGuid().ToString("D");
         var citizen = new Actor(ActorRole.Citizen, "citizen-" + Guid.NewGuid().ToString("N"), "Ada", "nl");

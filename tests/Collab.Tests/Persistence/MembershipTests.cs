@@ -5,7 +5,6 @@ using System.Net.Http.Json;
 using Collab.Silo.Persistence;
 using Collab.Tests.Gateway;
 using Collab.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Collab.Tests.Persistence;
@@ -20,8 +19,7 @@ public sealed class MembershipTests(PostgresFixture postgres)
     [Fact]
     public async Task ASiloJoiningAndLeavingShowsInTheMembershipTableWhileAGatewayKeepsServing()
     {
-        var connectionString = await postgres.CreateDatabaseAsync();
-        await new SchemaMigrator(connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        var connectionString = await postgres.MigratedDatabaseAsync();
         var hosts = new AdoNetHosts(connectionString);
         var firstSettings = hosts.Settings();
         using var first = hosts.BuildSilo(firstSettings);

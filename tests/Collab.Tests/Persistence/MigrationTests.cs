@@ -40,8 +40,7 @@ public sealed class MigrationTests(PostgresFixture postgres)
     [Fact]
     public async Task TheSchemaHoldsEveryQueryTheOrleansProvidersNeed()
     {
-        var connectionString = await postgres.CreateDatabaseAsync();
-        await new SchemaMigrator(connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        var connectionString = await postgres.MigratedDatabaseAsync();
 
         string[] required =
         [
@@ -80,8 +79,7 @@ public sealed class MigrationTests(PostgresFixture postgres)
     [Fact]
     public async Task SiloRefusesToStartOnAnOlderSchema()
     {
-        var connectionString = await postgres.CreateDatabaseAsync();
-        await new SchemaMigrator(connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        var connectionString = await postgres.MigratedDatabaseAsync();
         await ScalarAsync<int>(connectionString, "DELETE FROM collab_schema_version WHERE version = (SELECT max(version) FROM collab_schema_version) RETURNING version");
         using var silo = new AdoNetHosts(connectionString).BuildSilo();
 

@@ -7,7 +7,6 @@ using Collab.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Collab.Tests.Persistence;
@@ -166,8 +165,7 @@ public sealed class PostgresClusterTests(PostgresFixture postgres)
 
     private async Task<AdoNetHosts> MigratedHostsAsync()
     {
-        var connectionString = await postgres.CreateDatabaseAsync();
-        await new SchemaMigrator(connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        var connectionString = await postgres.MigratedDatabaseAsync();
         return new AdoNetHosts(connectionString);
     }
 

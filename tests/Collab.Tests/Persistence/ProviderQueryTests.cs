@@ -2,7 +2,6 @@ using Collab.Silo.Persistence;
 using Collab.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Orleans.Storage;
 
@@ -101,8 +100,7 @@ public sealed class ProviderQueryTests(PostgresFixture postgres)
 
     private async Task<AdoNetHosts> MigratedHostsAsync()
     {
-        var connectionString = await postgres.CreateDatabaseAsync();
-        await new SchemaMigrator(connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        var connectionString = await postgres.MigratedDatabaseAsync();
         return new AdoNetHosts(connectionString);
     }
 

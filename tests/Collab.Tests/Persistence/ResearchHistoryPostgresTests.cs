@@ -5,7 +5,6 @@ using Collab.Silo.Persistence;
 using Collab.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Collab.Tests.Persistence;
@@ -20,8 +19,7 @@ public sealed class ResearchHistoryPostgresTests(PostgresFixture postgres)
     [Fact]
     public async Task HourlyReportsAndResponseTimesAreRebuiltFromTheEventLog()
     {
-        var connectionString = await postgres.CreateDatabaseAsync();
-        await new SchemaMigrator(connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        var connectionString = await postgres.MigratedDatabaseAsync();
         var hosts = new AdoNetHosts(connectionString);
         var police = new Actor(ActorRole.Police, "police-" + Guid.NewGuid().ToString("N"), "Desk 4", "nl");
         var ids = Enumerable.Range(0, 5).Select(_ => Guid.NewGuid().ToString("D")).ToList();
