@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using Collab.Common;
 using Microsoft.AspNetCore.SignalR;
@@ -31,9 +32,17 @@ public sealed record Caller(Actor Actor)
     /// authorization policies admit exactly the callers this returns, so a genuine token without one
     /// is a 403 everywhere a caller is needed, and reads as anonymous where anonymous callers are welcome.
     /// </summary>
-    public static Caller? From(ClaimsPrincipal? user)
+    public static Caller? From(ClaimsPrincipal? user) =>
+        // A request's principal (a hub connection's, for all its invocations) is asked several times
+        // (localization, authorization, the handler): read its claims once. Nothing changes a
+        // principal after authentication built it; the table lets it go with the principal.
+        user is null ? null : Read.GetValue(user, static u => new StrongBox<Caller?>(Parse(u))).Value;
+
+    private static readonly ConditionalWeakTable<ClaimsPrincipal, StrongBox<Caller?>> Read = new();
+
+    private static Caller? Parse(ClaimsPrincipal user)
     {
-        if (user is null || Single(user, "sub") is not { } sub || !IsValidSubject(sub) || !Roles.TryParse(Single(user, "role"), out var role))
+        if (Single(user, "sub") is not { } sub || !IsValidSubject(sub) || !Roles.TryParse(Single(user, "role"), out var role))
         {
             return null;
         }
