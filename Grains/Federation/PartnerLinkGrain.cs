@@ -102,12 +102,13 @@ internal sealed partial class PartnerLinkGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_storeAhead)
+        // Nothing to write when the store is ahead, or when the log holds every event and the snapshot is current.
+        if (_storeAhead || (Journaled && _unsaved == 0))
         {
             return;
         }
 
-        // The last snapshot says it is complete: the next activation continues this epoch.
+        // The last snapshot says it is complete: the next activation continues this epoch (memory mode reads it).
         S.Clean = true;
         await SnapshotAsync().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
     }
