@@ -44,7 +44,7 @@ internal sealed partial class IncidentGrain
 
         if (S.EraseUser(userId, WellKnownActors.FormerResident) || changed)
         {
-            await state.WriteStateAsync();
+            await SnapshotAsync();
         }
 
         if (R.Erased)
@@ -68,6 +68,8 @@ internal sealed partial class IncidentGrain
         await audit.ClearStateAsync();
         await reporter.ClearStateAsync();
         await state.ClearStateAsync();
+        // Gone: the deactivation below must not write what was purged back as a snapshot.
+        _unsaved = 0;
         LogPurged(logger, IncidentId, exerciseId);
         DeactivateOnIdle();
     }

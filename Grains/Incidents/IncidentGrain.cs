@@ -40,7 +40,29 @@ internal sealed partial class IncidentGrain(
     private IncidentNotifier Notifier => field ??= new(IncidentId, GrainFactory, neighbourhoods, logger);
     private static CommandError NoSuchIncident => CommandError.NotFound("incident-not-found", "No such incident.");
 
-    /// <summary>Journaled: a command's events go to the log, then the snapshot, before the command is answered.</summary>
+    /// <summary>
+    /// Events after which a commit also writes the snapshot. With the event log the log row is the
+    /// commit and this bounds what an activation replays; the snapshot (the whole timeline, up to
+    /// <see cref="RealtimeOptions.IncidentTimelineCapacity"/> entries) is not rewritten per command.
+    /// </summary>
+    internal const int SnapshotEvery = 100;
+
+    /// <summary>Memory mode (no log): how long stored commands live in the activation alone before the snapshot follows.</summary>
+    internal static readonly TimeSpan SnapshotDelay = TimeSpan.FromSeconds(2);
+
+    /// <summary>Events recorded since the snapshot was last written.</summary>
+    private int _unsaved;
+
+    /// <summary>Events recorded by the command in progress, not yet committed.</summary>
+    private int _recorded;
+
+    /// <summary>A commit or snapshot failed: this activation may be ahead of the store, so it never writes its snapshot again.</summary>
+    private bool _storeUnsure;
+
+    private IGrainTimer? _snapshotTimer;
+    private bool _snapshotDue;
+
+    /// <summary>Journaled: a command's events go to the log before the command is answered; the snapshot follows (see <see cref="StoreAsync"/>).</summary>
     private JournaledStream<IncidentEvent> Stream => field ??= new(
         this, StreamNames.OfIncident(IncidentId), () => S.Timeline, realtime.Value.IncidentTimelineCapacity,
         (entry, audience) => Projection.Event(entry, audience), eventLog, realtime.Value.ObserverExpiry, logger)
@@ -53,9 +75,10 @@ internal sealed partial class IncidentGrain(
     {
         // A snapshot older than the event records is upgraded before the log is read after it.
         var upgraded = S.UpgradeTimeline();
-        if (await Stream.CatchUpAsync(Restore, cancellationToken) > 0 || upgraded)
+        _unsaved += await Stream.CatchUpAsync(Restore, cancellationToken);
+        if (upgraded || _unsaved >= SnapshotEvery)
         {
-            await state.WriteStateAsync(cancellationToken);
+            await SnapshotAsync();
         }
 
         try
@@ -66,6 +89,23 @@ internal sealed partial class IncidentGrain(
         catch (Exception ex)
         {
             LogShareFailed(logger, ex, IncidentId);
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_unsaved > 0 && !_storeUnsure)
+        {
+            try
+            {
+                await SnapshotAsync();
+            }
+            catch (Exception ex)
+            {
+                // With the log nothing is lost: the next activation replays it. In memory mode the
+                // store refused the only copy, which is the same as any other failed write there.
+                Stream.DropActivation(ex);
+            }
         }
     }
 
@@ -90,8 +130,9 @@ internal sealed partial class IncidentGrain(
         R.Set(actor);
         var reported = Record(new IncidentReported(command.Category, command.Description.Trim(), command.Location, command.Severity,
             command.Language, neighbourhood.Slug, ReportAttributes.Normalized(command.Attributes), command.Exercise), actor, key.Record);
-        // Identity first: an incident never exists without knowing whom to notify.
-        await StoreAsync(before: () => reporter.WriteStateAsync());
+        // Identity first: an incident never exists without knowing whom to notify. The snapshot at
+        // once: a stored snapshot is what tells the directory that the incident exists.
+        await StoreAsync(before: () => reporter.WriteStateAsync(), snapshotNow: true);
         LogReported(logger, IncidentId, S.Category, S.Neighbourhood);
 
         Stream.Publish([reported]);
@@ -196,9 +237,10 @@ internal sealed partial class IncidentGrain(
 
         if (!note!.Flag(IncidentId, actor.UserId)) return View(actor);
         S.RememberKey(key.Record);
+        // Who flagged is in no event: the snapshot holds it, so these commits write it at once.
         if (note.Flaggers.Count < moderation.Value.FlagThreshold)
         {
-            await StoreAsync();
+            await StoreAsync(snapshotNow: true);
             return View(actor);
         }
 
@@ -206,7 +248,7 @@ internal sealed partial class IncidentGrain(
         // citizen must not have to find it in the log.
         var hidden = Record(new NoteHidden(note.EventId, "flagged-pending-review"), WellKnownActors.Platform, keyRecord: null);
         var flags = note.Flaggers.Count;
-        await StoreAsync(before: () => AuditAsync(WellKnownActors.Platform, hidden.Type, $"note {note.EventId}: {flags} citizens flagged it"));
+        await StoreAsync(before: () => AuditAsync(WellKnownActors.Platform, hidden.Type, $"note {note.EventId}: {flags} citizens flagged it"), snapshotNow: true);
         LogModerated(logger, IncidentId, "flagged note hidden");
 
         Stream.Publish([hidden]);
@@ -266,6 +308,7 @@ internal sealed partial class IncidentGrain(
         }
 
         var entry = Stream.Append(fact.Type, actor, visibility, fact.Lean(), clock.GetUtcNow(), e => IncidentLogPayload.Write(e, fact, keyRecord));
+        _recorded++;
         return S.Apply((entry, fact, keyRecord));
     }
 
@@ -273,13 +316,87 @@ internal sealed partial class IncidentGrain(
     private TimelineEntry<IncidentEvent> Restore(LoggedEvent row) => S.Apply(IncidentLogPayload.Read(row));
 
     /// <summary>
-    /// Stores the command: <paramref name="before"/> (state kept apart), the log, then the snapshot;
-    /// then records what partners' policies share in their outboxes, before the command is answered.
+    /// Stores the command: <paramref name="before"/> (state kept apart), the log, then the snapshot
+    /// where it is due; then records what partners' policies share in their outboxes, before the
+    /// command is answered. The snapshot is written at once for the report
+    /// (<paramref name="snapshotNow"/>), for a change no event carries (a flag), and every
+    /// <see cref="SnapshotEvery"/> events. Otherwise, with the event log, the log row is the commit;
+    /// in memory mode, where the snapshot is the only store, it follows within
+    /// <see cref="SnapshotDelay"/> and on deactivation, as the neighbourhood's does.
     /// </summary>
-    private async Task StoreAsync(Func<Task>? before = null)
+    private async Task StoreAsync(Func<Task>? before = null, bool snapshotNow = false)
     {
-        await Stream.CommitAsync(() => state.WriteStateAsync(), before);
+        var events = _recorded;
+        _recorded = 0;
+        try
+        {
+            await Stream.CommitAsync(() =>
+            {
+                _unsaved += events;
+                if (snapshotNow || events == 0 || _unsaved >= SnapshotEvery)
+                {
+                    return SnapshotAsync();
+                }
+
+                if (!Stream.IsJournaled)
+                {
+                    SnapshotSoon();
+                }
+
+                return Task.CompletedTask;
+            }, before);
+        }
+        catch
+        {
+            _storeUnsure = true;
+            throw;
+        }
+
         await ShareAsync();
+    }
+
+    private async Task SnapshotAsync()
+    {
+        await state.WriteStateAsync();
+        _unsaved = 0;
+    }
+
+    /// <summary>Memory mode: writes the snapshot within <see cref="SnapshotDelay"/>, in a turn of its own.</summary>
+    private void SnapshotSoon()
+    {
+        if (_snapshotDue)
+        {
+            return;
+        }
+
+        _snapshotDue = true;
+        if (_snapshotTimer is null)
+        {
+            _snapshotTimer = this.RegisterGrainTimer(SnapshotIfChangedAsync, new GrainTimerCreationOptions(SnapshotDelay, Timeout.InfiniteTimeSpan));
+        }
+        else
+        {
+            _snapshotTimer.Change(SnapshotDelay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private async Task SnapshotIfChangedAsync(CancellationToken cancellationToken)
+    {
+        _snapshotDue = false;
+        if (_unsaved == 0 || _storeUnsure)
+        {
+            return;
+        }
+
+        try
+        {
+            await SnapshotAsync();
+        }
+        catch (Exception ex)
+        {
+            _storeUnsure = true;
+            Stream.DropActivation(ex);
+        }
     }
 
     /// <summary>

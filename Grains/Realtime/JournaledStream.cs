@@ -66,6 +66,9 @@ internal sealed class JournaledStream<TPayload>
 
     public StreamName Name { get; }
 
+    /// <summary>True when a commit's log rows are its store (PostgreSQL); false when the snapshot is the only one (memory mode).</summary>
+    public bool IsJournaled => _log is not null;
+
     /// <summary>The stream name clients see on its events; the <see cref="Name"/> unless a client knows the stream by another.</summary>
     public string ClientName { get; init; }
 

@@ -170,6 +170,93 @@ public sealed class EventLogTests(PostgresFixture postgres)
         await silo.StopAsync();
     }
 
+    [Fact]
+    public async Task ACommandIsStoredAsItsLogRowAndTheSnapshotFollowsEveryHundredEvents()
+    {
+        var hosts = await MigratedHostsAsync();
+        var id = Guid.NewGuid().ToString("D");
+        int reported;
+        using (var silo = await hosts.StartSiloAsync())
+        {
+            var incident = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IIncidentGrain>(id);
+            Ok(await incident.ReportAsync(Report("r")));
+            // The report's snapshot is written before it is acknowledged: it is what says the incident exists.
+            reported = await IncidentSnapshotVersionAsync(hosts, id);
+
+            for (var i = 1; i < IncidentGrain.SnapshotEvery; i++)
+            {
+                Ok(await incident.AddNoteAsync(new AddNote($"n{i}", Police, $"note {i}", NoteVisibility.Public, "nl")));
+            }
+
+            // Each note is a log row, stored before its answer; the whole state is not rewritten per command.
+            Assert.Equal(IncidentGrain.SnapshotEvery, (await LogAsync(hosts, incident)).Count);
+            Assert.Equal(reported, await IncidentSnapshotVersionAsync(hosts, id));
+
+            Ok(await incident.AddNoteAsync(new AddNote("last", Police, "note 100", NoteVisibility.Public, "nl")));
+            Assert.Equal(reported + 1, await IncidentSnapshotVersionAsync(hosts, id));
+
+            // A flag is in no event: it is in the snapshot before its answer.
+            var note = Ok(await incident.GetAsync(Police)).Notes[0].EventId;
+            Ok(await incident.FlagAsync(new FlagNote("f1", Citizen, note, "spam")));
+            Assert.Equal(reported + 2, await IncidentSnapshotVersionAsync(hosts, id));
+
+            // Unsaved events are written when the activation goes (here, the silo stops).
+            Ok(await incident.ChangeStatusAsync(new ChangeStatus("s1", Police, IncidentStatus.Acknowledged, null)));
+            await silo.StopAsync();
+        }
+
+        Assert.Equal(reported + 3, await IncidentSnapshotVersionAsync(hosts, id));
+        using (var silo = await hosts.StartSiloAsync())
+        {
+            var view = Ok(await silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IIncidentGrain>(id).GetAsync(Police));
+            Assert.Equal(IncidentStatus.Acknowledged, view.Status);
+            Assert.Equal(IncidentGrain.SnapshotEvery, view.Notes.Count);
+            Assert.Equal(IncidentGrain.SnapshotEvery + 2, view.Seq);
+            await silo.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task EventsAfterTheLastSnapshotComeBackFromTheLogWhenTheSiloDiesWithoutWritingIt()
+    {
+        var hosts = await MigratedHostsAsync();
+        var id = Guid.NewGuid().ToString("D");
+        List<(string Type, string Extension, byte[] Payload, int Version)> snapshot;
+        using (var silo = await hosts.StartSiloAsync())
+        {
+            var incident = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IIncidentGrain>(id);
+            Ok(await incident.ReportAsync(Report("r")));
+            for (var i = 0; i < 5; i++)
+            {
+                Ok(await incident.AddNoteAsync(new AddNote($"n{i}", Police, $"note {i}", NoteVisibility.Police, "nl")));
+            }
+
+            // What a crash leaves: the snapshot of the report; the notes only as log rows.
+            snapshot = await SnapshotAsync(hosts, id);
+            await silo.StopAsync();
+        }
+
+        await RestoreSnapshotAsync(hosts, snapshot);
+        using (var silo = await hosts.StartSiloAsync())
+        {
+            var incident = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IIncidentGrain>(id);
+            var view = Ok(await incident.GetAsync(Police));
+            Assert.Equal(["note 0", "note 1", "note 2", "note 3", "note 4"], view.Notes.Select(n => n.Text));
+            Assert.Equal(6, view.Seq);
+
+            // And the stream goes on from there, without a gap or a second seq 2..6.
+            Ok(await incident.AssignAsync(new AssignUnit("a1", Police, "Unit 7")));
+            Assert.Equal(Enumerable.Range(1, 7).Select(i => (long)i), (await LogAsync(hosts, incident)).Select(r => r.Seq));
+            await silo.StopAsync();
+        }
+    }
+
+    private static async Task<int> IncidentSnapshotVersionAsync(AdoNetHosts hosts, string id)
+    {
+        var rows = (await SnapshotAsync(hosts, id)).Where(r => r.Type == IncidentGrain.StateName).ToList();
+        return Assert.Single(rows).Version;
+    }
+
     private static ReportIncident Report(string key, Actor? actor = null) =>
         new(key, actor ?? Citizen, "vandalism", "Bus shelter glass smashed", new GeoPoint(52.0712, 4.2811, 10), Severity.Medium, "nl");
 

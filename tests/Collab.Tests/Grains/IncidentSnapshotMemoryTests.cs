@@ -1,0 +1,70 @@
+using Collab.Incidents;
+using Collab.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Core.Internal;
+using Orleans.Storage;
+using Orleans.TestingHost;
+using static Collab.Tests.Grains.Commands;
+
+namespace Collab.Tests.Grains;
+
+/// <summary>
+/// Memory mode has no event log: the incident's snapshot is its only store, written with the report,
+/// then within <see cref="IncidentGrain.SnapshotDelay"/> of a command and when the activation goes,
+/// rather than whole on every command.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class IncidentSnapshotMemoryTests(ClusterFixture fx)
+{
+    [Fact]
+    public async Task TheSnapshotFollowsACommandWithinTheDelay()
+    {
+        var id = NewId();
+        var grain = fx.Grains.GetGrain<IIncidentGrain>(id);
+        Assert.True((await grain.ReportAsync(Report(Citizen()))).IsOk);
+        Assert.Equal(1, (await StoredAsync(id)).Timeline.HeadPolice);
+        Assert.True((await grain.AddNoteAsync(new AddNote(Key(), Police(), "Unit on its way", NoteVisibility.Public, "en"))).IsOk);
+        Assert.True((await grain.AssignAsync(new AssignUnit(Key(), Police(), "Unit 7"))).IsOk);
+
+        var deadline = DateTime.UtcNow + IncidentGrain.SnapshotDelay + TimeSpan.FromSeconds(15);
+        IncidentState stored;
+        while ((stored = await StoredAsync(id)).Timeline.HeadPolice < 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(3, stored.Timeline.HeadPolice);
+        Assert.Equal("Unit 7", stored.AssignedUnit);
+        Assert.Equal(["Unit on its way"], stored.Notes.Select(n => n.Text));
+    }
+
+    [Fact]
+    public async Task AnActivationThatGoesWritesWhatItHadNotYetWritten()
+    {
+        var id = NewId();
+        var grain = fx.Grains.GetGrain<IIncidentGrain>(id);
+        Assert.True((await grain.ReportAsync(Report(Citizen()))).IsOk);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True((await grain.AddNoteAsync(new AddNote(Key(), Police(), $"note {i}", NoteVisibility.Public, "en"))).IsOk);
+        }
+
+        // Long before the delay is up: only the deactivation can have written the notes that the
+        // next activation reads.
+        await grain.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        var view = (await grain.GetAsync(Police())).Value!;
+        Assert.Equal(["note 0", "note 1", "note 2"], view.Notes.Select(n => n.Text));
+        Assert.Equal(4, view.Seq);
+        Assert.Equal(4, (await StoredAsync(id)).Timeline.HeadPolice);
+    }
+
+    private async Task<IncidentState> StoredAsync(string id)
+    {
+        var services = ((InProcessSiloHandle)fx.Cluster.Primary!).SiloHost.Services;
+        var storage = services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Collab);
+        var snapshot = new GrainState<IncidentState>();
+        await storage.ReadStateAsync(IncidentGrain.StateName, fx.Grains.GetGrain<IIncidentGrain>(id).GetGrainId(), snapshot);
+        Assert.True(snapshot.RecordExists);
+        return snapshot.State ?? throw new InvalidOperationException("A stored incident without state.");
+    }
+}
