@@ -17,12 +17,12 @@ internal static class CommandRuns
         await pool.GrowToAsync(1, cancellationToken);
         await using var commands = await HubCommands.CreateAsync(target, 1_000, Plan.InFlight, cancellationToken);
         const string hub = "e2e-memory-commands";
-        await Measure.ClosedLoopAsync(hub, target.Server, i => commands.SendAsync(i, cancellationToken), Plan.InFlight, TimeSpan.FromSeconds(0.5), cancellationToken);
+        await Measure.ClosedLoopAsync(hub, target.Server, i => commands.SendAsync(i, cancellationToken), Plan.InFlight, plan.Warmup, cancellationToken);
         var hubRow = await Measure.ClosedLoopAsync(hub, target.Server, i => commands.SendAsync(i, cancellationToken), Plan.InFlight, plan.ClosedDuration, cancellationToken);
         await Measure.SettleAsync(target.Server, cancellationToken);
 
         const string rest = "e2e-memory-rest-commands";
-        await Measure.ClosedLoopAsync(rest, target.Server, i => commands.SendRestAsync(i, cancellationToken), Plan.InFlight, TimeSpan.FromSeconds(0.5), cancellationToken);
+        await Measure.ClosedLoopAsync(rest, target.Server, i => commands.SendRestAsync(i, cancellationToken), Plan.InFlight, plan.Warmup, cancellationToken);
         var restRow = await Measure.ClosedLoopAsync(rest, target.Server, i => commands.SendRestAsync(i, cancellationToken), Plan.InFlight, plan.ClosedDuration, cancellationToken);
         await Measure.SettleAsync(target.Server, cancellationToken);
         return
@@ -38,7 +38,7 @@ internal static class CommandRuns
         await using var pool = new ClientPool(target.HubUrl, messagePack: false, target.Streams);
         await pool.GrowToAsync(1, cancellationToken);
         var run = Measure.NextRun();
-        await Measure.ClosedLoopAsync(scenario, target.Server, async i => await target.SendAsync(run, i, cancellationToken) == SendOutcome.Acknowledged, Plan.InFlight, TimeSpan.FromSeconds(0.5), cancellationToken);
+        await Measure.ClosedLoopAsync(scenario, target.Server, async i => await target.SendAsync(run, i, cancellationToken) == SendOutcome.Acknowledged, Plan.InFlight, plan.Warmup, cancellationToken);
         run = Measure.NextRun();
         var row = await Measure.ClosedLoopAsync(scenario, target.Server, async i => await target.SendAsync(run, i, cancellationToken) == SendOutcome.Acknowledged, Plan.InFlight, plan.ClosedDuration, cancellationToken);
         await Measure.SettleAsync(target.Server, cancellationToken);

@@ -37,7 +37,7 @@ internal static class EchoBaselines
             }
         }
 
-        await Measure.ClosedLoopAsync("baseline-hub-echo", bare, EchoAsync, Plan.InFlight, TimeSpan.FromSeconds(0.5), cancellationToken);
+        await Measure.ClosedLoopAsync("baseline-hub-echo", bare, EchoAsync, Plan.InFlight, plan.Warmup, cancellationToken);
         var row = await Measure.ClosedLoopAsync("baseline-hub-echo", bare, EchoAsync, Plan.InFlight, plan.ClosedDuration, cancellationToken);
         return row with { Load = $"hub Echo, {Plan.InFlight} in flight", Note = "per invocation; a do-nothing hub method (not a target)" };
     }
@@ -52,7 +52,7 @@ internal static class EchoBaselines
             return response.IsSuccessStatusCode;
         }
 
-        await Measure.ClosedLoopAsync("baseline-rest-echo", bare, EchoAsync, Plan.InFlight, TimeSpan.FromSeconds(0.5), cancellationToken);
+        await Measure.ClosedLoopAsync("baseline-rest-echo", bare, EchoAsync, Plan.InFlight, plan.Warmup, cancellationToken);
         var row = await Measure.ClosedLoopAsync("baseline-rest-echo", bare, EchoAsync, Plan.InFlight, plan.ClosedDuration, cancellationToken);
         return row with { Load = $"POST /noop, {Plan.InFlight} in flight", Note = "per request; a do-nothing REST endpoint (not a target)" };
     }

@@ -29,7 +29,9 @@ internal static class OrleansBaseline
                 var reported = await g.ReportAsync(new ReportIncident(Guid.NewGuid().ToString("N"), reporter, "vandalism", "Baseline", new GeoPoint(52.0712, 4.2811, 10), Severity.Low, "en"));
                 if (reported.Error is { } error) throw new InvalidOperationException($"baseline-orleans could not report its incidents: {error.Code}");
             });
-            return await Measure.ClosedLoopAsync("baseline-orleans", silo, async i => (await grains[i % Grains].ReadAsync(Audience.Police, afterSeq: 1, max: 1)) is { Found: true, Events.Count: 0 }, Plan.InFlight, plan.ClosedDuration, cancellationToken);
+            async Task<bool> CallAsync(int i) => (await grains[i % Grains].ReadAsync(Audience.Police, afterSeq: 1, max: 1)) is { Found: true, Events.Count: 0 };
+            await Measure.ClosedLoopAsync("baseline-orleans", silo, CallAsync, Plan.InFlight, plan.Warmup, cancellationToken);
+            return await Measure.ClosedLoopAsync("baseline-orleans", silo, CallAsync, Plan.InFlight, plan.ClosedDuration, cancellationToken);
         }
         finally
         {

@@ -19,6 +19,13 @@ internal sealed record Plan(
 
     public const int InFlight = 64;
 
+    /// <summary>
+    /// How long a closed-loop row runs unmeasured before it is measured: long enough for the JIT to
+    /// finish tiering the path up, so baselines and Collab are both compared warm (at 0.5 s a
+    /// do-nothing echo measured at a third of its warm rate, and a command at under half).
+    /// </summary>
+    public TimeSpan Warmup => Quick ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(5);
+
     /// <summary>Incident notes: subscribers (citizens, JSON), the incidents they all follow, the officers who post.</summary>
     public const int NotesSubscribers = 1_000;
 

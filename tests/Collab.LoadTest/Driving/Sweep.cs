@@ -83,7 +83,8 @@ internal static class Sweep
                 await GrowAsync(target, fleets[k], Plan.NotesSubscribers);
                 if (!warm[k])
                 {
-                    await Measure.OpenLoopAsync(target, fleets[k], hosts, "warm-up", 50, TimeSpan.FromSeconds(0.3), plan.Drain, plan.Linger, cancellationToken);
+                    // The note command's path (REST, the incident grain) warm, as the echo and command rows are.
+                    await Measure.OpenLoopAsync(target, fleets[k], hosts, "warm-up", 50, plan.Warmup, plan.Drain, plan.Linger, cancellationToken);
                     warm[k] = true;
                 }
 
