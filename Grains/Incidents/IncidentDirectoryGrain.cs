@@ -1,3 +1,4 @@
+using Collab.Realtime;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
 using Orleans.Storage;
@@ -5,14 +6,15 @@ using Orleans.Storage;
 namespace Collab.Incidents;
 
 /// <summary>
-/// Answers whether incidents exist from the grain storage, never by activating them. An incident's
-/// snapshot (state "incident") is written before its report is acknowledged, so a stored snapshot
-/// of a reported incident is exactly "the incident exists". Memory storage answers from its
-/// storage grains (a fixed number), the database with one indexed read; ids found are remembered
-/// in <see cref="KnownIncidents"/>.
+/// Answers whether incidents exist from the store, never by activating them. In memory mode an
+/// incident's snapshot (state "incident") is written before its report is acknowledged, so a
+/// stored snapshot of a reported incident is exactly "the incident exists"; memory storage answers
+/// from its storage grains (a fixed number). With the event log a report is stored as its log row
+/// and the snapshot follows later, so an id without a reported snapshot is looked up in the log
+/// too (one indexed read each). Ids found are remembered in <see cref="KnownIncidents"/>.
 /// </summary>
 [StatelessWorker]
-internal sealed class IncidentDirectoryGrain(IServiceProvider services, KnownIncidents known) : Grain, IIncidentDirectory
+internal sealed class IncidentDirectoryGrain(IServiceProvider services, KnownIncidents known, IEventLog eventLog) : Grain, IIncidentDirectory
 {
     /// <summary>Storage reads one call has in flight at once: a list of ids must not take the database's whole pool.</summary>
     private const int Parallel = 8;
@@ -51,7 +53,14 @@ internal sealed class IncidentDirectoryGrain(IServiceProvider services, KnownInc
     {
         var snapshot = new GrainState<IncidentState>();
         await _storage.ReadStateAsync(IncidentGrain.StateName, GrainFactory.GetGrain<IIncidentGrain>(id).GetGrainId(), snapshot);
-        if (!snapshot.RecordExists || snapshot.State is not { Reported: true })
+        var reported = snapshot.RecordExists && snapshot.State is { Reported: true };
+        if (!reported && eventLog.IsDurable)
+        {
+            // The first row of an incident's stream is its report.
+            reported = (await eventLog.ReadAsync(StreamNames.OfIncident(id).ToString(), afterSeq: 0, max: 1)).Count > 0;
+        }
+
+        if (!reported)
         {
             return false;
         }

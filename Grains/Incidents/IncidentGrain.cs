@@ -130,9 +130,10 @@ internal sealed partial class IncidentGrain(
         R.Set(actor);
         var reported = Record(new IncidentReported(command.Category, command.Description.Trim(), command.Location, command.Severity,
             command.Language, neighbourhood.Slug, ReportAttributes.Normalized(command.Attributes), command.Exercise), actor, key.Record);
-        // Identity first: an incident never exists without knowing whom to notify. The snapshot at
-        // once: a stored snapshot is what tells the directory that the incident exists.
-        await StoreAsync(before: () => reporter.WriteStateAsync(), snapshotNow: true);
+        // Identity first: an incident never exists without knowing whom to notify. In memory mode
+        // the snapshot at once: it is what tells the directory that the incident exists (with the
+        // log, its first row does).
+        await StoreAsync(before: () => reporter.WriteStateAsync(), snapshotNow: !Stream.IsJournaled);
         LogReported(logger, IncidentId, S.Category, S.Neighbourhood);
 
         Stream.Publish([reported]);
@@ -318,8 +319,8 @@ internal sealed partial class IncidentGrain(
     /// <summary>
     /// Stores the command: <paramref name="before"/> (state kept apart), the log, then the snapshot
     /// where it is due; then records what partners' policies share in their outboxes, before the
-    /// command is answered. The snapshot is written at once for the report
-    /// (<paramref name="snapshotNow"/>), for a change no event carries (a flag), and every
+    /// command is answered. The snapshot is written at once when asked (<paramref name="snapshotNow"/>:
+    /// a memory-mode report, a flag, which no event carries), for a command without events, and every
     /// <see cref="SnapshotEvery"/> events. Otherwise, with the event log, the log row is the commit;
     /// in memory mode, where the snapshot is the only store, it follows within
     /// <see cref="SnapshotDelay"/> and on deactivation, as the neighbourhood's does.

@@ -38,7 +38,7 @@ public sealed class EventLogTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task AFreshActivationCompletesAStaleSnapshotFromTheLog()
+    public async Task AFreshActivationRestoresAnIncidentWithoutASnapshotFromTheLog()
     {
         var hosts = await MigratedHostsAsync();
         var id = Guid.NewGuid().ToString("D");
@@ -56,9 +56,10 @@ public sealed class EventLogTests(PostgresFixture postgres)
             await silo.StopAsync();
         }
 
-        // A crash after the log appends and before the snapshot writes: the stored snapshot is the
-        // one from right after the report.
+        // A crash before the incident's first snapshot: the report's identity (written before it)
+        // is stored, the incident itself only as log rows.
         await RestoreSnapshotAsync(hosts, snapshot);
+        await ForgetIncidentSnapshotAsync(hosts, id);
 
         using (var silo = await hosts.StartSiloAsync())
         {
@@ -175,43 +176,46 @@ public sealed class EventLogTests(PostgresFixture postgres)
     {
         var hosts = await MigratedHostsAsync();
         var id = Guid.NewGuid().ToString("D");
-        int reported;
+        int snapshotted;
         using (var silo = await hosts.StartSiloAsync())
         {
             var incident = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IIncidentGrain>(id);
             Ok(await incident.ReportAsync(Report("r")));
-            // The report's snapshot is written before it is acknowledged: it is what says the incident exists.
-            reported = await IncidentSnapshotVersionAsync(hosts, id);
+            // The report too is its log row; the directory finds the incident there.
+            Assert.DoesNotContain(await SnapshotAsync(hosts, id, required: false), r => r.Type == IncidentGrain.StateName);
+            Assert.Equal([true], await silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IIncidentDirectory>(0).ExistsAsync([id]));
+            Ok(await incident.AddNoteAsync(new AddNote("first", Police, "note 0", NoteVisibility.Public, "nl")));
 
-            for (var i = 1; i < IncidentGrain.SnapshotEvery; i++)
+            for (var i = 3; i < IncidentGrain.SnapshotEvery; i++)
             {
                 Ok(await incident.AddNoteAsync(new AddNote($"n{i}", Police, $"note {i}", NoteVisibility.Public, "nl")));
             }
 
-            // Each note is a log row, stored before its answer; the whole state is not rewritten per command.
-            Assert.Equal(IncidentGrain.SnapshotEvery, (await LogAsync(hosts, incident)).Count);
-            Assert.Equal(reported, await IncidentSnapshotVersionAsync(hosts, id));
+            // Each command is a log row, stored before its answer; the whole state is not rewritten per command.
+            Assert.Equal(IncidentGrain.SnapshotEvery - 1, (await LogAsync(hosts, incident)).Count);
+            Assert.DoesNotContain(await SnapshotAsync(hosts, id, required: false), r => r.Type == IncidentGrain.StateName);
 
-            Ok(await incident.AddNoteAsync(new AddNote("last", Police, "note 100", NoteVisibility.Public, "nl")));
-            Assert.Equal(reported + 1, await IncidentSnapshotVersionAsync(hosts, id));
+            // The hundredth event writes it.
+            Ok(await incident.AddNoteAsync(new AddNote("last", Police, "note 99", NoteVisibility.Public, "nl")));
+            snapshotted = await IncidentSnapshotVersionAsync(hosts, id);
 
             // A flag is in no event: it is in the snapshot before its answer.
             var note = Ok(await incident.GetAsync(Police)).Notes[0].EventId;
             Ok(await incident.FlagAsync(new FlagNote("f1", Citizen, note, "spam")));
-            Assert.Equal(reported + 2, await IncidentSnapshotVersionAsync(hosts, id));
+            Assert.Equal(snapshotted + 1, await IncidentSnapshotVersionAsync(hosts, id));
 
             // Unsaved events are written when the activation goes (here, the silo stops).
             Ok(await incident.ChangeStatusAsync(new ChangeStatus("s1", Police, IncidentStatus.Acknowledged, null)));
             await silo.StopAsync();
         }
 
-        Assert.Equal(reported + 3, await IncidentSnapshotVersionAsync(hosts, id));
+        Assert.Equal(snapshotted + 2, await IncidentSnapshotVersionAsync(hosts, id));
         using (var silo = await hosts.StartSiloAsync())
         {
             var view = Ok(await silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IIncidentGrain>(id).GetAsync(Police));
             Assert.Equal(IncidentStatus.Acknowledged, view.Status);
-            Assert.Equal(IncidentGrain.SnapshotEvery, view.Notes.Count);
-            Assert.Equal(IncidentGrain.SnapshotEvery + 2, view.Seq);
+            Assert.Equal(IncidentGrain.SnapshotEvery - 1, view.Notes.Count);
+            Assert.Equal(IncidentGrain.SnapshotEvery + 1, view.Seq);
             await silo.StopAsync();
         }
     }
@@ -222,17 +226,22 @@ public sealed class EventLogTests(PostgresFixture postgres)
         var hosts = await MigratedHostsAsync();
         var id = Guid.NewGuid().ToString("D");
         List<(string Type, string Extension, byte[] Payload, int Version)> snapshot;
+        string first;
         using (var silo = await hosts.StartSiloAsync())
         {
             var incident = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IIncidentGrain>(id);
             Ok(await incident.ReportAsync(Report("r")));
+            first = Ok(await incident.AddNoteAsync(new AddNote("p", Police, "public", NoteVisibility.Public, "nl"))).Notes[0].EventId;
+            // A flag is in no event, so it writes the snapshot: report, note, flag.
+            Ok(await incident.FlagAsync(new FlagNote("f", Citizen, first, "spam")));
             for (var i = 0; i < 5; i++)
             {
                 Ok(await incident.AddNoteAsync(new AddNote($"n{i}", Police, $"note {i}", NoteVisibility.Police, "nl")));
             }
 
-            // What a crash leaves: the snapshot of the report; the notes only as log rows.
+            // What a crash leaves: that snapshot; the later notes only as log rows.
             snapshot = await SnapshotAsync(hosts, id);
+            Assert.Single(snapshot, r => r.Type == IncidentGrain.StateName);
             await silo.StopAsync();
         }
 
@@ -241,12 +250,16 @@ public sealed class EventLogTests(PostgresFixture postgres)
         {
             var incident = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IIncidentGrain>(id);
             var view = Ok(await incident.GetAsync(Police));
-            Assert.Equal(["note 0", "note 1", "note 2", "note 3", "note 4"], view.Notes.Select(n => n.Text));
-            Assert.Equal(6, view.Seq);
+            Assert.Equal(["public", "note 0", "note 1", "note 2", "note 3", "note 4"], view.Notes.Select(n => n.Text));
+            Assert.Equal(7, view.Seq);
 
-            // And the stream goes on from there, without a gap or a second seq 2..6.
+            // The flag held in the snapshot still counts: the same citizen's second flag adds nothing.
+            Ok(await incident.FlagAsync(new FlagNote("f2", Citizen, first, "spam again")));
+            Assert.Equal(7, Ok(await incident.GetAsync(Police)).Seq);
+
+            // And the stream goes on from there, without a gap or a second seq 3..7.
             Ok(await incident.AssignAsync(new AssignUnit("a1", Police, "Unit 7")));
-            Assert.Equal(Enumerable.Range(1, 7).Select(i => (long)i), (await LogAsync(hosts, incident)).Select(r => r.Seq));
+            Assert.Equal(Enumerable.Range(1, 8).Select(i => (long)i), (await LogAsync(hosts, incident)).Select(r => r.Seq));
             await silo.StopAsync();
         }
     }
@@ -273,7 +286,7 @@ public sealed class EventLogTests(PostgresFixture postgres)
         return [.. await log.ReadAsync($"incident:{incident.GetPrimaryKeyString()}", 0, 10_000)];
     }
 
-    private static async Task<List<(string Type, string Extension, byte[] Payload, int Version)>> SnapshotAsync(AdoNetHosts hosts, string id)
+    private static async Task<List<(string Type, string Extension, byte[] Payload, int Version)>> SnapshotAsync(AdoNetHosts hosts, string id, bool required = true)
     {
         var rows = new List<(string, string, byte[], int)>();
         await using var connection = new NpgsqlConnection(hosts.ConnectionString);
@@ -287,8 +300,23 @@ public sealed class EventLogTests(PostgresFixture postgres)
             rows.Add((reader.GetString(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2), reader.GetInt32(3)));
         }
 
-        Assert.NotEmpty(rows);
+        if (required)
+        {
+            Assert.NotEmpty(rows);
+        }
+
         return rows;
+    }
+
+    private static async Task ForgetIncidentSnapshotAsync(AdoNetHosts hosts, string id)
+    {
+        await using var connection = new NpgsqlConnection(hosts.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "DELETE FROM orleans_grain_state WHERE grain_type = @type AND grain_id_extension LIKE @id", connection);
+        command.Parameters.AddWithValue("type", IncidentGrain.StateName);
+        command.Parameters.AddWithValue("id", "%" + id + "%");
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 
     private static async Task RestoreSnapshotAsync(AdoNetHosts hosts, List<(string Type, string Extension, byte[] Payload, int Version)> rows)
