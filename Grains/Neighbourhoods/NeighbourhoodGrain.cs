@@ -46,7 +46,7 @@ internal sealed class NeighbourhoodGrain(
     /// <summary>Events after which the next commit also writes the snapshot; bounds what an activation replays.</summary>
     private const int SnapshotEvery = 1_000;
 
-    /// <summary>How often a changed state is written when fewer than <see cref="SnapshotEvery"/> events came.</summary>
+    /// <summary>Memory mode: how often a changed state is written when fewer than <see cref="SnapshotEvery"/> events came.</summary>
     private static readonly TimeSpan SnapshotPeriod = TimeSpan.FromSeconds(2);
 
     private PendingBatch? _next;
@@ -54,6 +54,9 @@ internal sealed class NeighbourhoodGrain(
 
     /// <summary>Events applied since the snapshot was last written.</summary>
     private int _unsaved;
+
+    /// <summary>A snapshot write is in flight (memory mode's periodic one does not start another).</summary>
+    private bool _snapshotting;
     private NeighbourhoodState S => state.State;
     private string Slug => this.GetPrimaryKeyString();
     private NeighbourhoodInfo? Info => map.Find(Slug);
@@ -64,7 +67,12 @@ internal sealed class NeighbourhoodGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _unsaved += await Stream.CatchUpAsync(Restore, cancellationToken);
-        this.RegisterGrainTimer(SnapshotIfChangedAsync, new GrainTimerCreationOptions(SnapshotPeriod, SnapshotPeriod) { Interleave = true });
+        if (!Stream.IsJournaled)
+        {
+            // Memory mode: the snapshot is the only store, so a changed state is written every
+            // period. With the log, every SnapshotEvery events and deactivation are enough.
+            this.RegisterGrainTimer(SnapshotSoonAsync, new GrainTimerCreationOptions(SnapshotPeriod, SnapshotPeriod) { Interleave = true });
+        }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -172,6 +180,28 @@ internal sealed class NeighbourhoodGrain(
         Stream.Publish(entries);
     }
 
+    /// <summary>
+    /// Memory mode's periodic snapshot, beside the commits rather than in turn with them: with no
+    /// log there is nothing a snapshot could get ahead of, and a commit that waited for it (tens of
+    /// milliseconds with a thousand active incidents) held every push of the neighbourhood that long.
+    /// </summary>
+    private async Task SnapshotSoonAsync(CancellationToken cancellationToken)
+    {
+        if (_unsaved == 0 || _snapshotting)
+        {
+            return;
+        }
+
+        try
+        {
+            await SnapshotAsync();
+        }
+        catch (Exception ex)
+        {
+            Stream.DropActivation(ex);
+        }
+    }
+
     /// <summary>Writes the snapshot if events came since the last one, in turn with the commits.</summary>
     private Task SnapshotIfChangedAsync(CancellationToken cancellationToken)
     {
@@ -209,8 +239,18 @@ internal sealed class NeighbourhoodGrain(
     {
         Prune();
         var written = _unsaved;
-        await state.WriteStateAsync();
-        _unsaved -= written;
+        _snapshotting = true;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        finally
+        {
+            _snapshotting = false;
+        }
+
+        // Events committed while it was written may be in it or not: they stay counted.
+        _unsaved = Math.Max(0, _unsaved - written);
     }
 
     /// <summary>Re-applies a logged event that the snapshot missed.</summary>
