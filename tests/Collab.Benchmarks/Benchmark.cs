@@ -86,7 +86,7 @@ public static class Benchmark
             }
 
             Console.WriteLine($"  baseline, memory storage : {memoryNotes}");
-            Console.WriteLine($"  PostgreSQL (log+snapshot): {pgNotes}");
+            Console.WriteLine($"  PostgreSQL (log rows)    : {pgNotes}");
             Console.WriteLine();
 
             Console.WriteLine("Replay of 1,000 events (one incident: a report and 999 notes):");

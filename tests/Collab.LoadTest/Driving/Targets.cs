@@ -24,7 +24,7 @@ internal static class Targets
             .Select(n => Ratio(Find("e2e-memory", "json", n, "light")?.AllP99, Find("baseline-signalr", "json", n, "light")?.AllP99))
             .DefaultIfEmpty(double.NaN)
             .Max();
-        verdicts.Add(AtMost("T2", t2, 2, ""));
+        verdicts.Add(AtMost("T2", t2, 1.5, ""));
 
         verdicts.Add(AtLeast("T3hub", Ratio(Rate(rows, "e2e-memory-commands"), HubCeiling(rows)), 0.5));
         verdicts.Add(AtLeast("T3rest", Ratio(Rate(rows, "e2e-memory-rest-commands"), RestCeiling(rows)), 0.5));
