@@ -64,7 +64,7 @@ internal static class Driver
     {
         var rows = new List<ResultRow>();
         var bareStart = ServerProcess.StartAsync(["--serve", "signalr"], null, TimeSpan.FromSeconds(60));
-        var collabStart = ServerProcess.StartAsync(["--serve", "collab", "--storage", "Memory"], null, TimeSpan.FromSeconds(90));
+        var collabStart = ServerProcess.StartSplitAsync("Memory", null, TimeSpan.FromSeconds(90));
         var hostsStart = ClientHosts.StartAsync(options.ClientProcesses);
         await using var database = await ThrowawayDatabase.ForAsync(options);
         var (postgresStart, postgresUnavailable) = StartPostgres(options, database);
@@ -173,7 +173,7 @@ internal static class Driver
 
         // The connection string travels by environment, not argv, so it does not show in process lists.
         // An old schema makes the child fail with the reason.
-        return (ServerProcess.StartAsync(["--serve", "collab", "--storage", "AdoNet"], new Dictionary<string, string?> { ["COLLAB_LOADTEST_PG"] = connectionString }, TimeSpan.FromSeconds(90)), null);
+        return (ServerProcess.StartSplitAsync("AdoNet", new Dictionary<string, string?> { ["COLLAB_LOADTEST_PG"] = connectionString }, TimeSpan.FromSeconds(90)), null);
     }
 
     private static readonly Stopwatch Elapsed = Stopwatch.StartNew();

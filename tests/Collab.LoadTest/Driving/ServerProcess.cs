@@ -10,12 +10,17 @@ internal sealed class ServerProcess : IAsyncDisposable
 {
     private readonly ChildProcess _child;
 
-    private ServerProcess(ChildProcess child)
+    /// <summary>A split e2e server's silo (<see cref="_child"/> is then its gateway); null otherwise.</summary>
+    private readonly ChildProcess? _silo;
+
+    private ServerProcess(ChildProcess child, ChildProcess? silo = null)
     {
         _child = child;
+        _silo = silo;
+        Info = silo is null ? child.Info : new Dictionary<string, string>(silo.Info.Concat(child.Info.Where(kv => !silo.Info.ContainsKey(kv.Key))));
     }
 
-    public IReadOnlyDictionary<string, string> Info => _child.Info;
+    public IReadOnlyDictionary<string, string> Info { get; }
 
     public Uri Url => new(Info["url"]);
 
@@ -23,8 +28,33 @@ internal sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(IEnumerable<string> serveArgs, IDictionary<string, string?>? environment, TimeSpan timeout) =>
         new(await ChildProcess.StartAsync(serveArgs, environment, timeout));
 
-    /// <summary>The child's total CPU time so far.</summary>
-    public Task<TimeSpan> CpuAsync() => _child.CpuAsync();
+    /// <summary>
+    /// Collab as it is deployed: a silo process and a gateway process that joins it as a client
+    /// (each collects its own heap). Its CPU is the sum of both; memory and counters are the gateway's.
+    /// </summary>
+    public static async Task<ServerProcess> StartSplitAsync(string storage, IDictionary<string, string?>? environment, TimeSpan timeout)
+    {
+        var silo = await ChildProcess.StartAsync(["--serve", "collab-silo", "--storage", storage], environment, timeout);
+        try
+        {
+            var gatewayEnvironment = new Dictionary<string, string?>(environment ?? new Dictionary<string, string?>())
+            {
+                [Serving.CollabServer.SiloGatewayPortVariable] = silo.Info["clientPort"],
+                [Serving.CollabServer.ClusterIdVariable] = silo.Info["clusterId"],
+            };
+            var gateway = await ChildProcess.StartAsync(["--serve", "collab-gateway", "--storage", storage], gatewayEnvironment, timeout);
+            return new ServerProcess(gateway, silo);
+        }
+        catch
+        {
+            await silo.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The total CPU time so far of the child (of both, when split).</summary>
+    public async Task<TimeSpan> CpuAsync() =>
+        _silo is null ? await _child.CpuAsync() : await _child.CpuAsync() + await _silo.CpuAsync();
 
     /// <summary>Managed heap after full collections, and working set, in bytes.</summary>
     public async Task<(long Managed, long WorkingSet)> MemoryAsync()
@@ -41,7 +71,18 @@ internal sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>SIGKILL: the child stops at once, nothing flushed (a partner city's crash).</summary>
-    public void Kill() => _child.Kill();
+    public void Kill()
+    {
+        _child.Kill();
+        _silo?.Kill();
+    }
 
-    public ValueTask DisposeAsync() => _child.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _child.DisposeAsync();
+        if (_silo is not null)
+        {
+            await _silo.DisposeAsync();
+        }
+    }
 }

@@ -10,35 +10,87 @@ namespace Collab.LoadTest.Serving;
 /// e2e: a silo built by <c>AddCollabSilo</c> (localhost clustering) and a gateway built by
 /// <c>GatewayApp.Build</c>, exactly as the product runs them, in this one process.
 /// </summary>
-internal sealed class CollabServer(IHost silo, WebApplication gateway) : IServedSystem
+internal sealed class CollabServer(IHost? silo, WebApplication? gateway) : IServedSystem
 {
+    /// <summary>The gateway child of a split e2e server finds its silo through these (set by the driver).</summary>
+    public const string SiloGatewayPortVariable = "COLLAB_LOADTEST_SILO_GATEWAY_PORT";
+
+    public const string ClusterIdVariable = "COLLAB_LOADTEST_CLUSTER_ID";
+
     /// <summary>Dev tokens are signed with this; it never leaves loopback.</summary>
     public const string SigningKey = "collab-loadtest-signing-key-0123456789abcdef";
 
     public IReadOnlyDictionary<string, string> Info { get; private init; } = new Dictionary<string, string>();
 
+    /// <summary>Silo and gateway in this one process (federation's cities).</summary>
     public static async Task<CollabServer> StartAsync(string storage, string? postgres)
     {
-        var siloPort = FreePort.Next();
-        var clientPort = FreePort.Next();
-        var clusterId = "load-" + Guid.NewGuid().ToString("N")[..8];
-        var settings = new Dictionary<string, string?>
-        {
-            ["Collab:Cluster:Mode"] = "Localhost",
-            ["Collab:Cluster:SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
-            ["Collab:Cluster:GatewayPort"] = clientPort.ToString(CultureInfo.InvariantCulture),
-            ["Collab:Cluster:ClusterId"] = clusterId,
-            ["Collab:Storage:Mode"] = storage,
-            ["ConnectionStrings:Collab"] = postgres,
-        };
+        var settings = Settings(storage, postgres, FreePort.Next(), "load-" + Guid.NewGuid().ToString("N")[..8]);
+        var silo = await StartSiloHostAsync(settings);
+        var gateway = await StartGatewayHostAsync(settings);
+        return new CollabServer(silo, gateway) { Info = InfoOf(settings, gateway) };
+    }
 
+    /// <summary>
+    /// The silo alone (<c>--serve collab-silo</c>), as a silo pod runs: the e2e rows run it and the
+    /// gateway as two processes, so each collects its own heap, and add their CPU.
+    /// </summary>
+    public static async Task<CollabServer> StartSiloAsync(string storage, string? postgres)
+    {
+        var settings = Settings(storage, postgres, FreePort.Next(), "load-" + Guid.NewGuid().ToString("N")[..8]);
+        var silo = await StartSiloHostAsync(settings);
+        return new CollabServer(silo, null) { Info = InfoOf(settings, null) };
+    }
+
+    /// <summary>The gateway alone (<c>--serve collab-gateway</c>), a client of the silo named by the environment.</summary>
+    public static async Task<CollabServer> StartGatewayAsync(string storage, string? postgres)
+    {
+        var port = int.Parse(Environment.GetEnvironmentVariable(SiloGatewayPortVariable) ?? throw new InvalidOperationException($"{SiloGatewayPortVariable} is not set."), CultureInfo.InvariantCulture);
+        var clusterId = Environment.GetEnvironmentVariable(ClusterIdVariable) ?? throw new InvalidOperationException($"{ClusterIdVariable} is not set.");
+        var settings = Settings(storage, postgres, port, clusterId);
+        var gateway = await StartGatewayHostAsync(settings);
+        return new CollabServer(null, gateway) { Info = InfoOf(settings, gateway) };
+    }
+
+    private static Dictionary<string, string?> Settings(string storage, string? postgres, int clientPort, string clusterId) => new()
+    {
+        ["Collab:Cluster:Mode"] = "Localhost",
+        ["Collab:Cluster:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        ["Collab:Cluster:GatewayPort"] = clientPort.ToString(CultureInfo.InvariantCulture),
+        ["Collab:Cluster:ClusterId"] = clusterId,
+        ["Collab:Storage:Mode"] = storage,
+        ["ConnectionStrings:Collab"] = postgres,
+    };
+
+    private static Dictionary<string, string> InfoOf(Dictionary<string, string?> settings, WebApplication? gateway)
+    {
+        var info = new Dictionary<string, string>
+        {
+            ["clientPort"] = settings["Collab:Cluster:GatewayPort"]!,
+            ["clusterId"] = settings["Collab:Cluster:ClusterId"]!,
+            ["serviceId"] = "collab",
+        };
+        if (gateway is not null)
+        {
+            info["url"] = gateway.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        }
+
+        return info;
+    }
+
+    private static async Task<IHost> StartSiloHostAsync(Dictionary<string, string?> settings)
+    {
         var siloBuilder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production", Args = [] });
         siloBuilder.Configuration.AddInMemoryCollection(settings);
         BareSignalRServer.Quiet(siloBuilder.Logging);
         siloBuilder.AddCollabSilo();
         var silo = siloBuilder.Build();
         await silo.StartAsync();
+        return silo;
+    }
 
+    private static async Task<WebApplication> StartGatewayHostAsync(Dictionary<string, string?> settings)
+    {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             EnvironmentName = "Production",
@@ -66,24 +118,21 @@ internal sealed class CollabServer(IHost silo, WebApplication gateway) : IServed
         builder.WebHost.UseUrls(Environment.GetEnvironmentVariable("COLLAB_LOADTEST_URL") ?? "http://127.0.0.1:0");
         var gateway = GatewayApp.Build(builder);
         await gateway.StartAsync();
-        var url = gateway.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new CollabServer(silo, gateway)
-        {
-            Info = new Dictionary<string, string>
-            {
-                ["url"] = url,
-                ["clientPort"] = clientPort.ToString(CultureInfo.InvariantCulture),
-                ["clusterId"] = clusterId,
-                ["serviceId"] = "collab",
-            },
-        };
+        return gateway;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await gateway.StopAsync();
-        await gateway.DisposeAsync();
-        await silo.StopAsync();
-        silo.Dispose();
+        if (gateway is not null)
+        {
+            await gateway.StopAsync();
+            await gateway.DisposeAsync();
+        }
+
+        if (silo is not null)
+        {
+            await silo.StopAsync();
+            silo.Dispose();
+        }
     }
 }

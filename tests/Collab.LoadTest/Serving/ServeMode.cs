@@ -23,6 +23,8 @@ internal static class ServeMode
             {
                 "signalr" => await BareSignalRServer.StartAsync(),
                 "collab" => await CollabServer.StartAsync(options.Storage, options.Postgres),
+                "collab-silo" => await CollabServer.StartSiloAsync(options.Storage, options.Postgres),
+                "collab-gateway" => await CollabServer.StartGatewayAsync(options.Storage, options.Postgres),
                 _ => throw new ArgumentException($"Unknown --serve '{options.Serve}'."),
             };
         }
