@@ -34,8 +34,10 @@ internal static class Sweep
                         var target = systems[k].Target;
                         if (!warm[k])
                         {
-                            // JIT and first activations are not what is measured.
-                            await Measure.OpenLoopAsync(target, fleets[k], hosts, "warm-up", 50, TimeSpan.FromSeconds(0.3), plan.Drain, plan.Linger, cancellationToken);
+                            // JIT and first activations are not what is measured: the sweep's path warm
+                            // as long as the closed-loop rows' (0.3 s, 15 updates, left the first light
+                            // row's slowest update to the JIT).
+                            await Measure.OpenLoopAsync(target, fleets[k], hosts, "warm-up", 50, plan.Warmup, plan.Drain, plan.Linger, cancellationToken);
                             warm[k] = true;
                         }
 
