@@ -94,7 +94,10 @@ internal sealed partial class IncidentGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_unsaved > 0 && !_storeUnsure)
+        // A memory-mode silo that stops takes its storage with it: its storage grains deactivate
+        // beside this one, and a write would only fail (loudly) on the way out.
+        var storeGoing = !Stream.IsJournaled && reason.ReasonCode == DeactivationReasonCode.ShuttingDown;
+        if (_unsaved > 0 && !_storeUnsure && !storeGoing)
         {
             try
             {

@@ -77,6 +77,13 @@ internal sealed class NeighbourhoodGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        // A memory-mode silo that stops takes its storage with it: its storage grains deactivate
+        // beside this one, and a write would only fail (loudly) on the way out.
+        if (!Stream.IsJournaled && reason.ReasonCode == DeactivationReasonCode.ShuttingDown)
+        {
+            return;
+        }
+
         await SnapshotIfChangedAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
     }
 
