@@ -40,6 +40,9 @@ internal sealed class LoadOptions
     /// <summary>Child mode: a client host (<c>--clients</c>).</summary>
     public bool ClientHost { get; private set; }
 
+    /// <summary>Seconds each closed-loop row is measured, overriding the plan's (long rows to trace or profile a command path).</summary>
+    public double? ClosedSeconds { get; private set; }
+
     /// <summary>Connections for the idle-memory measurement (T4).</summary>
     public int IdleConnections { get; private set; }
 
@@ -62,7 +65,8 @@ internal sealed class LoadOptions
                 case "--idle": o.IdleConnections = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--client-procs": o.ClientProcesses = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--clients": o.ClientHost = true; break;
-                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Use --quick, --check, --json FILE, --pg CONNSTRING, --sweep 1,100,1000,5000, --idle 10000, --client-procs 2, --only orleans,signalr,e2e,commands,notes,slow,idle,pg,federation,federation-soak.");
+                case "--closed": o.ClosedSeconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Use --quick, --check, --json FILE, --pg CONNSTRING, --sweep 1,100,1000,5000, --idle 10000, --client-procs 2, --closed SECONDS, --only orleans,signalr,e2e,commands,notes,slow,idle,pg,federation,federation-soak.");
             }
         }
 

@@ -17,7 +17,7 @@ internal static class Report
         };
         var lines = rows.Select(r => new[]
         {
-            r.Scenario, r.Protocol, r.N == 0 ? "-" : r.N.ToString(CultureInfo.InvariantCulture), r.Load, F(r.OfferedPerSecond, 0), r.Messages.ToString(CultureInfo.InvariantCulture),
+            r.Scenario, r.Protocol, r.N == 0 ? "-" : r.N.ToString(CultureInfo.InvariantCulture), r.LoadLabel, F(r.OfferedPerSecond, 0), r.Messages.ToString(CultureInfo.InvariantCulture),
             $"{r.Delivered}/{r.Expected}", F(r.DeliveredPerSecond, 0), F(r.P50, 2), F(r.P99, 2), F(r.P999, 2), F(r.AllP50, 2), F(r.AllP99, 2),
             F(r.ServerCpuMicrosPerMessage, 1), F(r.ClientCpuMicrosPerMessage, 1), Percent(r.ServerShare), Percent(r.ClientShare), Percent(r.BoxShare),
             r.ClientBound ? "CLIENT-BOUND" : "", Count(r, r.Resyncs), Count(r, r.Missing), Count(r, r.Lost), r.Errors.ToString(CultureInfo.InvariantCulture), r.Note ?? "",

@@ -11,6 +11,12 @@ internal sealed record ResultRow
 
     public string Load { get; init; } = "-";
 
+    /// <summary>Which repetition of its (scenario, protocol, N, load) this row is; judged rows run <see cref="Plan.Rounds"/> times, alternating the systems.</summary>
+    public int Round { get; init; } = 1;
+
+    /// <summary>The load as shown: its repetitions numbered after the first.</summary>
+    public string LoadLabel => Round > 1 ? $"{Load} #{Round}" : Load;
+
     public double OfferedPerSecond { get; init; } = double.NaN;
 
     public int Messages { get; init; }
