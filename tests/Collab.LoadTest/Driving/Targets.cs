@@ -15,9 +15,6 @@ internal static class Targets
 
     public static IReadOnlyList<Verdict> Evaluate(IReadOnlyList<ResultRow> rows, double idleKilobytes, string? postgresUnavailable)
     {
-        ResultRow? Find(string scenario, string protocol, int n, string load) =>
-            rows.FirstOrDefault(r => r.Scenario == scenario && r.Protocol == protocol && r.N == n && r.Load == load && r.Delivered > 0);
-
         var verdicts = new List<Verdict>();
 
         // The median of the rounds' ratios (each round: bare and e2e back to back).
@@ -25,7 +22,7 @@ internal static class Targets
         verdicts.Add(AtLeast("T1", t1, 0.7));
 
         var t2 = new[] { 100, 1_000 }
-            .Select(n => Ratio(Find("e2e-memory", "json", n, "light")?.AllP99, Find("baseline-signalr", "json", n, "light")?.AllP99))
+            .Select(n => Ratio(Row(rows, "e2e-memory", "json", n, "light")?.AllP99, Row(rows, "baseline-signalr", "json", n, "light")?.AllP99))
             .DefaultIfEmpty(double.NaN)
             .Max();
         verdicts.Add(AtMost("T2", t2, 1.5, ""));
@@ -43,8 +40,7 @@ internal static class Targets
         {
             // Each PostgreSQL row against the memory row of the same round; the median over rounds, the least over (N, protocol).
             var t5 = rows.Where(r => r.Scenario == "e2e-postgres" && r.Load == "heavy" && r.N >= 100)
-                .Select(r => (r.Protocol, r.N, Ratio: Ratio(r.DeliveredPerSecond, rows.FirstOrDefault(m =>
-                    m.Scenario == "e2e-memory" && m.Protocol == r.Protocol && m.N == r.N && m.Load == "heavy" && m.Round == r.Round && m.Delivered > 0)?.DeliveredPerSecond)))
+                .Select(r => (r.Protocol, r.N, Ratio: Ratio(r.DeliveredPerSecond, Row(rows, "e2e-memory", r.Protocol, r.N, "heavy", r.Round)?.DeliveredPerSecond)))
                 .GroupBy(x => (x.Protocol, x.N))
                 .Select(g => Median(g.Select(x => x.Ratio)))
                 .DefaultIfEmpty(double.NaN)
@@ -101,17 +97,18 @@ internal static class Targets
     /// <summary>The e2e and bare rows of each round of a judged load (N = <see cref="JudgedSubscribers"/>, JSON), in round order.</summary>
     private static IEnumerable<(ResultRow E2e, ResultRow Bare)> Rounds(IReadOnlyList<ResultRow> rows, string e2eScenario, string bareScenario, string load)
     {
-        ResultRow? Row(string scenario, int round) =>
-            rows.FirstOrDefault(r => r.Scenario == scenario && r.Protocol == "json" && r.N == JudgedSubscribers && r.Load == load && r.Round == round && r.Delivered > 0);
-
         for (var round = 1; round <= Plan.Rounds; round++)
         {
-            if (Row(e2eScenario, round) is { } e2e && Row(bareScenario, round) is { } bare)
+            if (Row(rows, e2eScenario, "json", JudgedSubscribers, load, round) is { } e2e && Row(rows, bareScenario, "json", JudgedSubscribers, load, round) is { } bare)
             {
                 yield return (e2e, bare);
             }
         }
     }
+
+    /// <summary>The row of one (scenario, protocol, N, load) and round that delivered something; null when it did not run.</summary>
+    private static ResultRow? Row(IReadOnlyList<ResultRow> rows, string scenario, string protocol, int n, string load, int round = 1) =>
+        rows.FirstOrDefault(r => r.Scenario == scenario && r.Protocol == protocol && r.N == n && r.Load == load && r.Round == round && r.Delivered > 0);
 
     private static double Median(IEnumerable<double> values)
     {
