@@ -17,6 +17,7 @@ using Collab.Gateway.Security;
 using Collab.Gateway.Wire;
 using Collab.Hosting;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -51,8 +52,6 @@ public static class GatewayExtensions
         builder.Services.AddOptions<Open311Options>().BindConfiguration("Collab:Open311");
         builder.Services.AddCollabOrigins();
         builder.Services.AddCollabConsole();
-        builder.Services.AddSingleton<HubRateLimitFilter>();
-        builder.Services.AddSingleton<HubErrorLogFilter>();
         // A refused hub call is the client's mistake, not a server error: HubErrorLogFilter logs each failure once.
         HubErrorLogFilter.HoldBackFrameworkLogs(builder.Logging);
         // The hub's query-string token must never reach a log: the hosting diagnostics log full URLs.
@@ -80,17 +79,35 @@ public static class GatewayExtensions
     }
 
     /// <summary>
-    /// SignalR as the gateway serves it (limits, JSON and MessagePack). Public so the load test's
-    /// bare baseline hub runs with exactly these settings and the comparison stays like for like.
+    /// SignalR as the gateway serves it: <see cref="AddCollabHubProtocols"/> and the gateway's hub
+    /// filters, each one instance for the process. (A filter type SignalR cannot resolve from the
+    /// container is built and disposed for every invocation: the rate limiter would then start
+    /// afresh on each call and limit nothing.)
     /// </summary>
-    public static ISignalRServerBuilder AddCollabSignalR(this IServiceCollection services) =>
+    public static ISignalRServerBuilder AddCollabSignalR(this IServiceCollection services)
+    {
+        services.TryAddSingleton<HubErrorLogFilter>();
+        services.TryAddSingleton<HubRateLimitFilter>();
+        var signalR = services.AddCollabHubProtocols();
+        services.Configure<HubOptions>(o =>
+        {
+            // Outermost: it logs what every other filter and the hub throw.
+            o.AddFilter<HubErrorLogFilter>();
+            o.AddFilter<HubRateLimitFilter>();
+        });
+        return signalR;
+    }
+
+    /// <summary>
+    /// The gateway's hub limits and protocols (JSON as the wire format has it, and MessagePack),
+    /// without its filters. Public so the load test's bare baseline hub runs with exactly these
+    /// settings and the comparison stays like for like.
+    /// </summary>
+    public static ISignalRServerBuilder AddCollabHubProtocols(this IServiceCollection services) =>
         services.AddSignalR(o =>
             {
                 o.MaximumReceiveMessageSize = MaxHubMessageBytes;
                 o.EnableDetailedErrors = false;
-                // Outermost: it logs what every other filter and the hub throw.
-                o.AddFilter<HubErrorLogFilter>();
-                o.AddFilter<HubRateLimitFilter>();
             })
             .AddJsonProtocol(o => WireFormat.ConfigureHub(o.PayloadSerializerOptions))
             .AddMessagePackProtocol();

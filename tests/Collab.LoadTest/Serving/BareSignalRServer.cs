@@ -33,7 +33,8 @@ internal sealed class BareSignalRServer(WebApplication app) : IServedSystem
         Quiet(builder.Logging);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = GatewayExtensions.MaxRequestBodyBytes);
-        builder.Services.AddCollabSignalR();
+        // The gateway's limits and protocols, not its hub filters (rate limits, error logging): SignalR bare.
+        builder.Services.AddCollabHubProtocols();
         var app = builder.Build();
         app.UseWebSockets();
         // The gateway's per-connection send buffer (Collab:Realtime:MaxConnectionBufferBytes, 32 KB).
