@@ -163,6 +163,13 @@ internal sealed class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>The child's total CPU time so far.</summary>
+    /// <summary>Methods the child's JIT has compiled so far (tier-up recompilations included).</summary>
+    public async Task<long> JitMethodsAsync()
+    {
+        var reply = await AskAsync("jit");
+        return long.Parse(reply.Split(' ')[1], CultureInfo.InvariantCulture);
+    }
+
     public async Task<TimeSpan> CpuAsync()
     {
         var reply = await AskAsync("cpu");

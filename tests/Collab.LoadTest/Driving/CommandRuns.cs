@@ -17,18 +17,18 @@ internal static class CommandRuns
         await pool.GrowToAsync(1, cancellationToken);
         await using var commands = await HubCommands.CreateAsync(target, 1_000, Plan.InFlight, cancellationToken);
         const string hub = "e2e-memory-commands";
-        await Measure.ClosedLoopAsync(hub, target.Server, i => commands.SendAsync(i, cancellationToken), Plan.InFlight, plan.Warmup, cancellationToken);
+        var hubWarm = await Measure.WarmAsync(hub, target.Server, i => commands.SendAsync(i, cancellationToken), Plan.InFlight, plan, cancellationToken);
         var hubRow = await Measure.ClosedLoopAsync(hub, target.Server, i => commands.SendAsync(i, cancellationToken), Plan.InFlight, plan.ClosedDuration, cancellationToken);
         await Measure.SettleAsync(target.Server, cancellationToken);
 
         const string rest = "e2e-memory-rest-commands";
-        await Measure.ClosedLoopAsync(rest, target.Server, i => commands.SendRestAsync(i, cancellationToken), Plan.InFlight, plan.Warmup, cancellationToken);
+        var restWarm = await Measure.WarmAsync(rest, target.Server, i => commands.SendRestAsync(i, cancellationToken), Plan.InFlight, plan, cancellationToken);
         var restRow = await Measure.ClosedLoopAsync(rest, target.Server, i => commands.SendRestAsync(i, cancellationToken), Plan.InFlight, plan.ClosedDuration, cancellationToken);
         await Measure.SettleAsync(target.Server, cancellationToken);
         return
         [
-            hubRow with { Load = $"hub Assign, {Plan.InFlight} in flight", Note = $"per command, not per delivery; {commands.Incidents} incidents" },
-            restRow with { Load = $"REST assign, {Plan.InFlight} in flight", Note = $"per command, not per delivery; {commands.Incidents} incidents" },
+            hubRow with { Load = $"hub Assign, {Plan.InFlight} in flight", Note = $"per command, not per delivery; {commands.Incidents} incidents; {Measure.Warm(hubWarm)}" },
+            restRow with { Load = $"REST assign, {Plan.InFlight} in flight", Note = $"per command, not per delivery; {commands.Incidents} incidents; {Measure.Warm(restWarm)}" },
         ];
     }
 
@@ -38,11 +38,11 @@ internal static class CommandRuns
         await using var pool = new ClientPool(target.HubUrl, messagePack: false, target.Streams);
         await pool.GrowToAsync(1, cancellationToken);
         var run = Measure.NextRun();
-        await Measure.ClosedLoopAsync(scenario, target.Server, async i => await target.SendAsync(run, i, cancellationToken) == SendOutcome.Acknowledged, Plan.InFlight, plan.Warmup, cancellationToken);
+        var warm = await Measure.WarmAsync(scenario, target.Server, async i => await target.SendAsync(run, i, cancellationToken) == SendOutcome.Acknowledged, Plan.InFlight, plan, cancellationToken);
         run = Measure.NextRun();
         var row = await Measure.ClosedLoopAsync(scenario, target.Server, async i => await target.SendAsync(run, i, cancellationToken) == SendOutcome.Acknowledged, Plan.InFlight, plan.ClosedDuration, cancellationToken);
         await Measure.SettleAsync(target.Server, cancellationToken);
-        return row with { Load = $"REST report, {Plan.InFlight} in flight", Note = "per report, not per delivery; each a new incident" };
+        return row with { Load = $"REST report, {Plan.InFlight} in flight", Note = $"per report, not per delivery; each a new incident; {Measure.Warm(warm)}" };
     }
 
     /// <summary>T4: the gateway's managed memory per idle (connected and subscribed) connection, measured in the server child.</summary>

@@ -37,9 +37,9 @@ internal static class EchoBaselines
             }
         }
 
-        await Measure.ClosedLoopAsync("baseline-hub-echo", bare, EchoAsync, Plan.InFlight, plan.Warmup, cancellationToken);
+        var warm = await Measure.WarmAsync("baseline-hub-echo", bare, EchoAsync, Plan.InFlight, plan, cancellationToken);
         var row = await Measure.ClosedLoopAsync("baseline-hub-echo", bare, EchoAsync, Plan.InFlight, plan.ClosedDuration, cancellationToken);
-        return row with { Load = $"hub Echo, {Plan.InFlight} in flight", Note = "per invocation; a do-nothing hub method (not a target)" };
+        return row with { Load = $"hub Echo, {Plan.InFlight} in flight", Note = $"per invocation; a do-nothing hub method (not a target); {Measure.Warm(warm)}" };
     }
 
     public static async Task<ResultRow> RestAsync(ServerProcess bare, Plan plan, CancellationToken cancellationToken)
@@ -52,8 +52,8 @@ internal static class EchoBaselines
             return response.IsSuccessStatusCode;
         }
 
-        await Measure.ClosedLoopAsync("baseline-rest-echo", bare, EchoAsync, Plan.InFlight, plan.Warmup, cancellationToken);
+        var warm = await Measure.WarmAsync("baseline-rest-echo", bare, EchoAsync, Plan.InFlight, plan, cancellationToken);
         var row = await Measure.ClosedLoopAsync("baseline-rest-echo", bare, EchoAsync, Plan.InFlight, plan.ClosedDuration, cancellationToken);
-        return row with { Load = $"POST /noop, {Plan.InFlight} in flight", Note = "per request; a do-nothing REST endpoint (not a target)" };
+        return row with { Load = $"POST /noop, {Plan.InFlight} in flight", Note = $"per request; a do-nothing REST endpoint (not a target); {Measure.Warm(warm)}" };
     }
 }

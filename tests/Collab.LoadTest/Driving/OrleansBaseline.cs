@@ -30,8 +30,9 @@ internal static class OrleansBaseline
                 if (reported.Error is { } error) throw new InvalidOperationException($"baseline-orleans could not report its incidents: {error.Code}");
             });
             async Task<bool> CallAsync(int i) => (await grains[i % Grains].ReadAsync(Audience.Police, afterSeq: 1, max: 1)) is { Found: true, Events.Count: 0 };
-            await Measure.ClosedLoopAsync("baseline-orleans", silo, CallAsync, Plan.InFlight, plan.Warmup, cancellationToken);
-            return await Measure.ClosedLoopAsync("baseline-orleans", silo, CallAsync, Plan.InFlight, plan.ClosedDuration, cancellationToken);
+            var warm = await Measure.WarmAsync("baseline-orleans", silo, CallAsync, Plan.InFlight, plan, cancellationToken);
+            var row = await Measure.ClosedLoopAsync("baseline-orleans", silo, CallAsync, Plan.InFlight, plan.ClosedDuration, cancellationToken);
+            return row with { Note = $"{row.Note}; {Measure.Warm(warm)}" };
         }
         finally
         {

@@ -56,6 +56,10 @@ internal sealed class ServerProcess : IAsyncDisposable
     public async Task<TimeSpan> CpuAsync() =>
         _silo is null ? await _child.CpuAsync() : await _child.CpuAsync() + await _silo.CpuAsync();
 
+    /// <summary>Methods compiled so far by the child's JIT (by both, when split).</summary>
+    public async Task<long> JitMethodsAsync() =>
+        _silo is null ? await _child.JitMethodsAsync() : await _child.JitMethodsAsync() + await _silo.JitMethodsAsync();
+
     /// <summary>Managed heap after full collections, and working set, in bytes.</summary>
     public async Task<(long Managed, long WorkingSet)> MemoryAsync()
     {

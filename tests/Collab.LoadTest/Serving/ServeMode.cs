@@ -56,6 +56,10 @@ internal static class ServeMode
                         }
 
                         break;
+                    case "jit":
+                        // Methods this process has compiled so far: the driver warms a path until this stops growing.
+                        Console.WriteLine($"{Prefix}jit {System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false).ToString(CultureInfo.InvariantCulture)}");
+                        break;
                     case "counters":
                         Console.WriteLine($"{Prefix}counters {counters.Json()}");
                         break;
