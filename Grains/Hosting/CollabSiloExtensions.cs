@@ -57,7 +57,7 @@ public static class CollabSiloExtensions
                 // as JSON on every write cost ~30-50 ms CPU per incident change; the binary codec
                 // is several times cheaper, and it keys types by [Alias], so renames stay harmless.
                 silo.Services.AddOptions<MemoryGrainStorageOptions>(StorageNames.Collab)
-                    .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+                    .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new SnapshotSerializer(serializer));
                 break;
             case StorageMode.AdoNet:
                 var connectionString = DatabaseOptions.ConnectionString(configuration);
@@ -71,7 +71,7 @@ public static class CollabSiloExtensions
                     // Set explicitly, not left to the provider's default: rows outlive deployments, and
                     // Orleans' own serializer keys on the [Alias]/[Id] attributes of the state types,
                     // so renaming a class or property does not orphan stored state.
-                    o.GrainStorageSerializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>());
+                    o.GrainStorageSerializer = new SnapshotSerializer(services.GetRequiredService<Serializer>());
                 }));
                 silo.UseAdoNetReminderService(o =>
                 {

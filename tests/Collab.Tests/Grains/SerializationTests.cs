@@ -154,6 +154,24 @@ public sealed class SerializationTests
         Assert.Equal(Json(sample), Json(copy));
     }
 
+    /// <summary>
+    /// Stored snapshots outlive deployments: the pooled snapshot serializer writes the stock
+    /// Orleans storage serializer's bytes exactly, and each reads what the other wrote.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(SampleNames))]
+    public void SnapshotSerializerWritesTheStockFormat(string name)
+    {
+        var sample = Samples.First(s => s.GetType().Name == name);
+        var stock = new Orleans.Storage.OrleansGrainStorageSerializer(_serializer);
+        var pooled = new Collab.Hosting.SnapshotSerializer(_serializer);
+
+        var written = pooled.Serialize<object>(sample);
+        Assert.Equal(stock.Serialize<object>(sample).ToArray(), written.ToArray());
+        Assert.Equal(Json(sample), Json(stock.Deserialize<object>(written)!));
+        Assert.Equal(Json(sample), Json(pooled.Deserialize<object>(stock.Serialize<object>(sample))!));
+    }
+
     [Fact]
     public void EverySerializableTypeHasASample()
     {
