@@ -88,11 +88,13 @@ public static class GatewayExtensions
     {
         services.TryAddSingleton<HubErrorLogFilter>();
         services.TryAddSingleton<HubRateLimitFilter>();
+        services.TryAddSingleton<HubPolicyFilter>();
         var signalR = services.AddCollabHubProtocols();
         services.Configure<HubOptions>(o =>
         {
             // Outermost: it logs what every other filter and the hub throw.
             o.AddFilter<HubErrorLogFilter>();
+            o.AddFilter<HubPolicyFilter>();
             o.AddFilter<HubRateLimitFilter>();
         });
         return signalR;
@@ -164,7 +166,7 @@ public static class GatewayExtensions
             o.CloseOnAuthenticationExpiration = true;
             // A connection that stops reading holds at most this much in its pipe, on top of the messages its outbox bounds.
             o.ApplicationMaxBufferSize = realtime.MaxConnectionBufferBytes;
-        }).RequireRateLimiting(RateLimits.HubConnects);
+        }).RequireAuthorization().RequireRateLimiting(RateLimits.HubConnects);
         return app;
     }
 }

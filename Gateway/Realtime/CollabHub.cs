@@ -8,7 +8,6 @@ using Collab.Gateway.Security;
 using Collab.Gateway.Wire;
 using Collab.Incidents;
 using Collab.Realtime;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -19,8 +18,9 @@ namespace Collab.Gateway.Realtime;
 /// replay and fan-out are <see cref="LiveStreams"/>'. Incident commands are also taken here, for
 /// clients that issue many (a dispatch console): the same commands as REST, through
 /// <see cref="IncidentCommands"/>, without a request and a token check per command.
+/// Only callers the default policy admits connect (<c>RequireAuthorization</c> where it is mapped);
+/// methods that need more name their policy with <see cref="HubPolicyAttribute"/>.
 /// </summary>
-[Authorize]
 public sealed class CollabHub : Hub<ICollabClient>
 {
     private readonly LiveStreams _streams;
@@ -106,22 +106,22 @@ public sealed class CollabHub : Hub<ICollabClient>
     }
 
     /// <summary>As <c>POST /api/incidents</c>; the answer is the caller's view of the new incident.</summary>
-    [Authorize(Policy = Roles.Reporters)]
+    [HubPolicy(Roles.Reporters)]
     public Task<IncidentResponse> Report(ReportRequest? request, string? idempotencyKey) =>
         CommandAsync("ReportIncident", actor => IncidentCommands.ReportAsync(_grains, actor, request, idempotencyKey));
 
     /// <summary>As <c>POST /api/incidents/{id}/notes</c>.</summary>
-    [Authorize(Policy = Roles.Reporters)]
+    [HubPolicy(Roles.Reporters)]
     public Task<IncidentResponse> AddNote(string? incidentId, NoteRequest? request, string? idempotencyKey) =>
         CommandAsync("AddNote", actor => IncidentCommands.AddNoteAsync(_grains, actor, incidentId, request, idempotencyKey));
 
     /// <summary>As <c>POST /api/incidents/{id}/status</c>.</summary>
-    [Authorize(Policy = Roles.Authorities)]
+    [HubPolicy(Roles.Authorities)]
     public Task<IncidentResponse> ChangeStatus(string? incidentId, StatusRequest? request, string? idempotencyKey) =>
         CommandAsync("ChangeStatus", actor => IncidentCommands.ChangeStatusAsync(_grains, actor, incidentId, request, idempotencyKey));
 
     /// <summary>As <c>POST /api/incidents/{id}/assign</c>.</summary>
-    [Authorize(Policy = Roles.PoliceOnly)]
+    [HubPolicy(Roles.PoliceOnly)]
     public Task<IncidentResponse> Assign(string? incidentId, AssignRequest? request, string? idempotencyKey) =>
         CommandAsync("AssignUnit", actor => IncidentCommands.AssignAsync(_grains, actor, incidentId, request, idempotencyKey));
 

@@ -288,6 +288,32 @@ public sealed class AuthorizationMatrixTests(GatewayFixture fx)
         }
     }
 
+    /// <summary>
+    /// A hub method's policy is decided once per connection and policy: on one council connection
+    /// the police-only command stays refused on every try, while the commands council may use go
+    /// through before and after it, and refusals change nothing.
+    /// </summary>
+    [Fact]
+    public async Task OneConnectionKeepsEachPolicysAnswer()
+    {
+        var owner = await fx.UserAsync("citizen");
+        var council = await fx.UserAsync("council");
+        var id = (await (await fx.Http(owner.Token).PostJsonAsync("/api/incidents", Sample.Report())).JsonAsync(HttpStatusCode.Created)).Str("id");
+        await using var client = await LiveClient.ConnectAsync(fx.GatewayA, council.Token);
+
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            await Assert.ThrowsAsync<HubException>(() => client.Connection.InvokeAsync<JsonElement>("Assign", id, new { unit = "Unit 1" }, null));
+        }
+
+        var noted = await client.Connection.InvokeAsync<JsonElement>("AddNote", id, new { text = "Seen", visibility = "public" }, null);
+        Assert.Equal(id, noted.Str("id"));
+        await Assert.ThrowsAsync<HubException>(() => client.Connection.InvokeAsync<JsonElement>("Assign", id, new { unit = "Unit 2" }, null));
+        var acknowledged = await client.Connection.InvokeAsync<JsonElement>("ChangeStatus", id, new { status = "acknowledged" }, null);
+        Assert.Equal("acknowledged", acknowledged.Str("status"));
+        Assert.False(acknowledged.TryGetProperty("assignedUnit", out _));
+    }
+
     /// <summary>A running exercise (its one step an hour away), started by a fresh trainer.</summary>
     private async Task<string> StartExerciseAsync()
     {
