@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Collab.Alerts;
 using Collab.Citizens;
 using Collab.Gateway.Localization;
@@ -9,8 +10,8 @@ namespace Collab.Gateway.Wire;
 
 /// <summary>
 /// Maps a grain's <see cref="StreamEvent"/> to the wire envelope. Done once per event and group,
-/// never per connection. The data becomes plain dictionaries so both hub protocols and REST
-/// render the same camelCase document.
+/// never per connection. The data becomes an <see cref="EventPayload"/>, which both hub protocols
+/// and REST render as the same camelCase document.
 /// </summary>
 public static class EnvelopeMapper
 {
@@ -22,30 +23,27 @@ public static class EnvelopeMapper
     /// </summary>
     public static EventEnvelope Map(StreamEvent e, string language, Translations texts)
     {
-        var data = ToPlain(JsonSerializer.SerializeToElement(e.Data, e.Data.GetType(), WireFormat.EventData))!;
-        if (data is Dictionary<string, object?> fields)
-        {
-            Localize(e.Data, fields, language, texts);
-        }
-
-        return new(e.Stream, e.Seq, e.Id, e.Type, WireFormat.Time(e.OccurredAt), ActorDto.From(e.Actor), data, e.Exercise);
+        // The serialized data stays as it was written; only the objects translation touches are opened.
+        var data = JsonSerializer.SerializeToNode(e.Data, e.Data.GetType(), WireFormat.EventData)!.AsObject();
+        Localize(e.Data, data, language, texts);
+        return new(e.Stream, e.Seq, e.Id, e.Type, WireFormat.Time(e.OccurredAt), ActorDto.From(e.Actor), new EventPayload(data), e.Exercise);
     }
 
-    private static void Localize(EventData source, Dictionary<string, object?> data, string language, Translations texts)
+    private static void Localize(EventData source, JsonObject data, string language, Translations texts)
     {
-        if (data.GetValueOrDefault("incident") is Dictionary<string, object?> incident)
+        if (data["incident"] is JsonObject incident)
         {
-            if (incident.GetValueOrDefault("category") is string code)
+            if (Text(incident, "category") is { } code)
             {
                 incident["categoryName"] = texts.CategoryName(code, language);
             }
 
-            if (incident.GetValueOrDefault("status") is string status && WireFormat.TryParse<IncidentStatus>(status, out var s))
+            if (Text(incident, "status") is { } status && WireFormat.TryParse<IncidentStatus>(status, out var s))
             {
                 incident["statusName"] = texts.StatusName(s, language);
             }
 
-            if (incident.GetValueOrDefault("severity") is string severity && WireFormat.TryParse<Severity>(severity, out var v))
+            if (Text(incident, "severity") is { } severity && WireFormat.TryParse<Severity>(severity, out var v))
             {
                 incident["severityName"] = texts.SeverityName(v, language);
             }
@@ -62,7 +60,7 @@ public static class EnvelopeMapper
             data["message"] = message;
         }
 
-        if (source is AlertIssuedData { Alert: var alert } && data.GetValueOrDefault("alert") is Dictionary<string, object?> fields)
+        if (source is AlertIssuedData { Alert: var alert } && data["alert"] is JsonObject fields)
         {
             var (textLanguage, text) = Translation(alert, language);
             fields["textLanguage"] = textLanguage;
@@ -89,14 +87,6 @@ public static class EnvelopeMapper
         return (alert.Language, alert.Texts[alert.Language]);
     }
 
-    private static object? ToPlain(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.Object => element.EnumerateObject().ToDictionary(p => p.Name, p => ToPlain(p.Value)),
-        JsonValueKind.Array => element.EnumerateArray().Select(ToPlain).ToList(),
-        JsonValueKind.String => element.GetString(),
-        JsonValueKind.Number => element.TryGetInt64(out var l) ? l : element.GetDouble(),
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        _ => null,
-    };
+    private static string? Text(JsonObject fields, string name) =>
+        fields[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

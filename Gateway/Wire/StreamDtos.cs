@@ -5,7 +5,7 @@ namespace Collab.Gateway.Wire;
 
 /// <summary>
 /// <c>{ stream, seq, id, type, occurredAt, actor: { role, name? }, data }</c>. Keys are explicit so
-/// JSON and MessagePack clients see the same camelCase names; <see cref="Data"/> is plain maps and lists.
+/// JSON and MessagePack clients see the same camelCase names; <see cref="Data"/> renders as a map in both.
 /// </summary>
 [MessagePackObject]
 public sealed record EventEnvelope(
