@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using MessagePack;
 using MessagePack.Formatters;
@@ -8,35 +7,19 @@ using MessagePack.Formatters;
 namespace Collab.Gateway.Wire;
 
 /// <summary>
-/// An envelope's <c>data</c> as one group reads it: the event's data, translated, rendered once.
-/// JSON writers (the hub's JSON protocol, REST) copy its UTF-8 as it is; MessagePack writes the
-/// same document as maps and arrays. It replaced plain dictionaries, which cost a parse of the
-/// serialized data into boxed values and a second, polymorphic serialization of them per group.
+/// An envelope's <c>data</c> as one group reads it: the event's data, translated, as UTF-8 JSON
+/// rendered once (<see cref="EnvelopeMapper"/>). JSON writers (the hub's JSON protocol, REST) copy
+/// it as it is; MessagePack writes the same document as maps and arrays. It replaced plain
+/// dictionaries, which cost a parse of the serialized data into boxed values and a second,
+/// polymorphic serialization of them for every group.
 /// </summary>
 [JsonConverter(typeof(AsJson))]
 [MessagePackFormatter(typeof(AsMessagePack))]
-public sealed class EventPayload
+public sealed class EventPayload(byte[] utf8)
 {
-    private readonly JsonObject _document;
-    private byte[]? _utf8;
-
-    internal EventPayload(JsonObject document) => _document = document;
-
-    /// <summary>The document as UTF-8 JSON, rendered on first use (a group only MessagePack clients read never renders it).</summary>
-    public ReadOnlyMemory<byte> Utf8 => _utf8 ??= Render(_document);
+    public ReadOnlyMemory<byte> Utf8 { get; } = utf8;
 
     public override string ToString() => System.Text.Encoding.UTF8.GetString(Utf8.Span);
-
-    private static byte[] Render(JsonObject document)
-    {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = WireFormat.EventData.Encoder, SkipValidation = true }))
-        {
-            document.WriteTo(writer, WireFormat.EventData);
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
 
     private sealed class AsJson : JsonConverter<EventPayload>
     {
@@ -60,58 +43,49 @@ public sealed class EventPayload
                 return;
             }
 
-            Write(ref writer, value._document);
+            using var document = JsonDocument.Parse(value.Utf8);
+            Write(ref writer, document.RootElement);
         }
 
         /// <summary>Numbers as the dictionaries had them: integers as integers, anything else as a double.</summary>
-        private static void Write(ref MessagePackWriter writer, JsonNode? node)
+        private static void Write(ref MessagePackWriter writer, JsonElement element)
         {
-            switch (node)
+            switch (element.ValueKind)
             {
-                case null:
-                    writer.WriteNil();
-                    break;
-                case JsonObject fields:
-                    writer.WriteMapHeader(fields.Count);
-                    foreach (var (name, field) in fields)
+                case JsonValueKind.Object:
+                    writer.WriteMapHeader(element.GetPropertyCount());
+                    foreach (var field in element.EnumerateObject())
                     {
-                        writer.Write(name);
-                        Write(ref writer, field);
+                        writer.Write(field.Name);
+                        Write(ref writer, field.Value);
                     }
 
                     break;
-                case JsonArray items:
-                    writer.WriteArrayHeader(items.Count);
-                    foreach (var item in items)
+                case JsonValueKind.Array:
+                    writer.WriteArrayHeader(element.GetArrayLength());
+                    foreach (var item in element.EnumerateArray())
                     {
                         Write(ref writer, item);
                     }
 
                     break;
+                case JsonValueKind.String:
+                    writer.Write(element.GetString());
+                    break;
+                case JsonValueKind.Number when element.TryGetInt64(out var whole):
+                    writer.Write(whole);
+                    break;
+                case JsonValueKind.Number:
+                    writer.Write(element.GetDouble());
+                    break;
+                case JsonValueKind.True:
+                    writer.Write(true);
+                    break;
+                case JsonValueKind.False:
+                    writer.Write(false);
+                    break;
                 default:
-                    var value = node.AsValue();
-                    switch (value.GetValueKind())
-                    {
-                        case JsonValueKind.String:
-                            writer.Write(value.GetValue<string>());
-                            break;
-                        case JsonValueKind.Number when value.TryGetValue<long>(out var whole):
-                            writer.Write(whole);
-                            break;
-                        case JsonValueKind.Number:
-                            writer.Write(value.GetValue<double>());
-                            break;
-                        case JsonValueKind.True:
-                            writer.Write(true);
-                            break;
-                        case JsonValueKind.False:
-                            writer.Write(false);
-                            break;
-                        default:
-                            writer.WriteNil();
-                            break;
-                    }
-
+                    writer.WriteNil();
                     break;
             }
         }

@@ -48,6 +48,22 @@ public sealed class EventPayloadTests
     }
 
     [Fact]
+    public void AStatusChangeGetsItsNamesAndKeepsItsTextAsWritten()
+    {
+        var reason = "Seen \"now\" — près du café <b>";
+        var changed = new StreamEvent("incident:i-1", 4, "e-4", EventTypes.StatusChanged, At, new EventActor(ActorRole.Police, "Officer"),
+            new StatusChangedData("i-1", IncidentStatus.Reported, IncidentStatus.Acknowledged, reason));
+        var data = (EventPayload)EnvelopeMapper.Map(changed, "de", Texts).Data;
+        using var json = JsonDocument.Parse(data.Utf8);
+
+        Assert.Equal(reason, json.RootElement.GetProperty("reason").GetString());
+        Assert.Equal("reported", json.RootElement.GetProperty("from").GetString());
+        Assert.Equal(Texts.StatusName(IncidentStatus.Reported, "de"), json.RootElement.GetProperty("fromName").GetString());
+        Assert.Equal(Texts.StatusName(IncidentStatus.Acknowledged, "de"), json.RootElement.GetProperty("toName").GetString());
+        Assert.Single(json.RootElement.EnumerateObject(), p => p.Name == "toName");
+    }
+
+    [Fact]
     public void MessagePackReadsTheSameDocumentAsJson()
     {
         var envelope = EnvelopeMapper.Map(Updated(), "fr", Texts);
