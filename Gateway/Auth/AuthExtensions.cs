@@ -21,6 +21,8 @@ public static class AuthExtensions
             .Configure<SigningKeys, IOptions<AuthOptions>, IHostEnvironment>((jwt, keys, auth, environment) =>
             {
                 jwt.MapInboundClaims = false;
+                jwt.TokenHandlers.Clear();
+                jwt.TokenHandlers.Add(new RememberingTokenHandler());
                 // Why a token failed (expired, wrong audience, bad signature) helps a developer and an attacker alike.
                 jwt.IncludeErrorDetails = environment.IsDevelopment();
                 if (auth.Value.Authority is { Length: > 0 } authority)
