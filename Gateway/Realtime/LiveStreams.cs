@@ -106,8 +106,9 @@ public sealed partial class LiveStreams(
         var audience = route.Audience;
         if (!live.Registered || !live.Delivered.ContainsKey(audience))
         {
-            // Renewing is cheap and returns the head, which is where a new audience's delivery starts.
-            var head = await route.Grain.SubscribeAsync(Reference);
+            // Renewing is cheap and returns the head, which is where a new audience's delivery starts;
+            // from then on the grain sends this gateway that audience's view too.
+            var head = await route.Grain.FollowAsync(Reference, [.. live.Delivered.Keys.Append(audience).Distinct()]);
             live.Registered = true;
             live.Delivered.TryAdd(audience, head.For(audience));
         }
@@ -262,7 +263,7 @@ public sealed partial class LiveStreams(
                     continue;
                 }
 
-                var head = await live.Route.Grain.SubscribeAsync(Reference);
+                var head = await live.Route.Grain.FollowAsync(Reference, [.. live.Delivered.Keys]);
                 live.Registered = true;
                 if (!live.Inbox.IsEmpty || live.HasHeld)
                 {

@@ -10,3 +10,10 @@ public enum Audience
     Council = 1,
     Police = 2,
 }
+
+/// <summary>Sets of audiences.</summary>
+public static class Audiences
+{
+    /// <summary>Every audience, narrowest first.</summary>
+    public static IReadOnlyList<Audience> All { get; } = [Audience.Public, Audience.Council, Audience.Police];
+}

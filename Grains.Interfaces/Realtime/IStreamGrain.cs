@@ -13,6 +13,15 @@ public interface IStreamGrain : IGrainWithStringKey
     [Alias("Subscribe")]
     Task<StreamHead> SubscribeAsync(IStreamObserver observer);
 
+    /// <summary>
+    /// As <see cref="SubscribeAsync"/>, for <paramref name="audiences"/> only: the batches this
+    /// observer is sent carry those audiences' views of each event and no others. A gateway follows
+    /// the audiences its subscribers read (often citizens alone), and neither the grain projects nor
+    /// the gateway receives views nobody there reads. Renewing with other audiences replaces them.
+    /// </summary>
+    [Alias("Follow")]
+    Task<StreamHead> FollowAsync(IStreamObserver observer, IReadOnlyList<Audience> audiences);
+
     /// <summary>Removes a gateway's observer.</summary>
     [Alias("Unsubscribe")]
     Task UnsubscribeAsync(IStreamObserver observer);

@@ -119,6 +119,8 @@ internal sealed partial class CitizenGrain(
 
     public Task<StreamHead> SubscribeAsync(IStreamObserver observer) => Stream.SubscribeAsync(observer);
 
+    public Task<StreamHead> FollowAsync(IStreamObserver observer, IReadOnlyList<Audience> audiences) => Stream.FollowAsync(observer, audiences);
+
     public Task UnsubscribeAsync(IStreamObserver observer) => Stream.UnsubscribeAsync(observer);
 
     /// <summary>One audience: only the citizen reads their own stream.</summary>

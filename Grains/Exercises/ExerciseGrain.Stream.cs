@@ -22,6 +22,8 @@ internal sealed partial class ExerciseGrain
 
     public Task<StreamHead> SubscribeAsync(IStreamObserver observer) => Stream.SubscribeAsync(observer);
 
+    public Task<StreamHead> FollowAsync(IStreamObserver observer, IReadOnlyList<Audience> audiences) => Stream.FollowAsync(observer, audiences);
+
     public Task UnsubscribeAsync(IStreamObserver observer) => Stream.UnsubscribeAsync(observer);
 
     /// <summary>An exercise never started has no stream: a reader is told so, as for an unknown incident.</summary>

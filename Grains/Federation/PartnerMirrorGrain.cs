@@ -113,6 +113,8 @@ internal sealed partial class PartnerMirrorGrain(
 
     public Task<StreamHead> SubscribeAsync(IStreamObserver observer) => Stream.SubscribeAsync(observer);
 
+    public Task<StreamHead> FollowAsync(IStreamObserver observer, IReadOnlyList<Audience> audiences) => Stream.FollowAsync(observer, audiences);
+
     public Task UnsubscribeAsync(IStreamObserver observer) => Stream.UnsubscribeAsync(observer);
 
     public Task<StreamPage> ReadAsync(Audience audience, long afterSeq, int max) => Stream.ReadAsync(audience, afterSeq, max);

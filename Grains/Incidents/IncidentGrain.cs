@@ -259,12 +259,14 @@ internal sealed partial class IncidentGrain(
         return View(actor);
     }
 
-    public Task<StreamHead> SubscribeAsync(IStreamObserver observer)
+    public Task<StreamHead> SubscribeAsync(IStreamObserver observer) => FollowAsync(observer, Audiences.All);
+
+    public Task<StreamHead> FollowAsync(IStreamObserver observer, IReadOnlyList<Audience> audiences)
     {
         // Not yet reported: the registration is kept while the activation lives; the gateway's
         // renewal registers again once the incident exists.
         if (!S.Reported) DeactivateOnIdle();
-        return Stream.SubscribeAsync(observer);
+        return Stream.FollowAsync(observer, audiences);
     }
 
     public Task UnsubscribeAsync(IStreamObserver observer) => Stream.UnsubscribeAsync(observer);

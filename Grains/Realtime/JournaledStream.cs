@@ -29,8 +29,6 @@ internal sealed class JournaledStream<TPayload>
     /// <summary>The most events one read returns.</summary>
     private const int MaxRead = 1_000;
 
-    private static readonly Audience[] Audiences = [Audience.Public, Audience.Council, Audience.Police];
-
     private readonly IGrainBase _owner;
     private readonly Func<Timeline<TPayload>> _timeline;
     private readonly int _capacity;
@@ -38,7 +36,7 @@ internal sealed class JournaledStream<TPayload>
     private readonly IEventLog? _log;
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
-    private readonly ObserverManager<IStreamObserver> _observers;
+    private readonly ObserverManager<Follower> _observers;
     private readonly List<LoggedEvent> _pending = [];
 
     /// <param name="owner">The grain; a commit that fails deactivates it.</param>
@@ -189,28 +187,44 @@ internal sealed class JournaledStream<TPayload>
             return;
         }
 
-        var events = new List<AudienceEvent>(entries.Count * Audiences.Length);
-        foreach (var entry in entries)
-        {
-            foreach (var audience in Audiences)
-            {
-                if (entry.IsVisibleTo(audience))
-                {
-                    events.Add(new AudienceEvent(audience, ToEvent(entry, audience)));
-                }
-            }
-        }
+        // One batch per set of audiences the followers read, each audience's view projected once.
+        var publishedAt = _clock.GetUtcNow();
+        Dictionary<int, StreamBatch?>? batches = null;
+        _observers.Notify(
+            follower => follower.Observer.OnEventsAsync(BatchFor(follower.Audiences)!),
+            follower => BatchFor(follower.Audiences) is not null);
 
-        if (events.Count > 0)
+        StreamBatch? BatchFor(int audiences)
         {
-            var batch = new StreamBatch(Key, events, Head, _clock.GetUtcNow());
-            _observers.Notify(o => o.OnEventsAsync(batch));
+            batches ??= [];
+            if (!batches.TryGetValue(audiences, out var batch))
+            {
+                var events = new List<AudienceEvent>(entries.Count);
+                foreach (var entry in entries)
+                {
+                    foreach (var audience in Audiences.All)
+                    {
+                        if (Follower.Reads(audiences, audience) && entry.IsVisibleTo(audience))
+                        {
+                            events.Add(new AudienceEvent(audience, ToEvent(entry, audience)));
+                        }
+                    }
+                }
+
+                batch = events.Count > 0 ? new StreamBatch(Key, events, Head, publishedAt) : null;
+                batches[audiences] = batch;
+            }
+
+            return batch;
         }
     }
 
-    public Task<StreamHead> SubscribeAsync(IStreamObserver observer)
+    public Task<StreamHead> SubscribeAsync(IStreamObserver observer) => FollowAsync(observer, Audiences.All);
+
+    /// <summary>Registers (or renews) a gateway's observer for <paramref name="audiences"/>; none means every audience.</summary>
+    public Task<StreamHead> FollowAsync(IStreamObserver observer, IReadOnlyList<Audience> audiences)
     {
-        _observers.Subscribe(observer, observer);
+        _observers.Subscribe(observer, new Follower(observer, Follower.Mask(audiences.Count > 0 ? audiences : Audiences.All)));
         return Task.FromResult(Head);
     }
 
@@ -286,5 +300,22 @@ internal sealed class JournaledStream<TPayload>
         }
 
         return new StreamPage(true, events, Head.For(audience), Truncated: false);
+    }
+
+    /// <summary>A gateway's observer and the audiences it reads, as a bit per audience.</summary>
+    private sealed record Follower(IStreamObserver Observer, int Audiences)
+    {
+        public static int Mask(IReadOnlyList<Audience> audiences)
+        {
+            var mask = 0;
+            foreach (var audience in audiences)
+            {
+                mask |= 1 << (int)audience;
+            }
+
+            return mask;
+        }
+
+        public static bool Reads(int mask, Audience audience) => (mask & (1 << (int)audience)) != 0;
     }
 }

@@ -210,6 +210,62 @@ public sealed class IncidentGrainTests(ClusterFixture fx)
         fx.Grains.DeleteObjectReference<IStreamObserver>(reference);
     }
 
+    /// <summary>
+    /// A gateway that follows some audiences is sent their views only, with the head of all; one
+    /// that renews with another set gets that set from then on; an event none of its audiences may
+    /// see sends it nothing, while an observer of every audience still gets it.
+    /// </summary>
+    [Fact]
+    public async Task FollowersAreSentOnlyTheAudiencesTheyRead()
+    {
+        var citizens = new QueueObserver();
+        var everyone = new QueueObserver();
+        var citizensRef = fx.Grains.CreateObjectReference<IStreamObserver>(citizens);
+        var everyoneRef = fx.Grains.CreateObjectReference<IStreamObserver>(everyone);
+        var grain = fx.Grains.GetGrain<IIncidentGrain>(NewId());
+        await grain.ReportAsync(Report(Citizen()));
+        await grain.FollowAsync(citizensRef, [Audience.Public]);
+        await grain.SubscribeAsync(everyoneRef);
+
+        await grain.AddNoteAsync(new AddNote(Key(), Police(), "for all", NoteVisibility.Public, "en"));
+        var publicOnly = await citizens.NextAsync();
+        Assert.Equal([Audience.Public], publicOnly.Events.Select(e => e.Audience));
+        Assert.Equal(new StreamHead(2, 2, 2), publicOnly.Head);
+        Assert.Equal([Audience.Public, Audience.Council, Audience.Police], (await everyone.NextAsync()).Events.Select(e => e.Audience));
+
+        // Police only: the citizens' gateway hears nothing of it.
+        await grain.AddNoteAsync(new AddNote(Key(), Police(), "police only", NoteVisibility.Police, "en"));
+        Assert.Equal([Audience.Police], (await everyone.NextAsync()).Events.Select(e => e.Audience));
+
+        // Renewed with council as well: the next event comes in both views.
+        await grain.FollowAsync(citizensRef, [Audience.Public, Audience.Council]);
+        await grain.AddNoteAsync(new AddNote(Key(), Police(), "for all again", NoteVisibility.Public, "en"));
+        var both = await citizens.NextAsync();
+        Assert.Equal([Audience.Public, Audience.Council], both.Events.Select(e => e.Audience));
+        Assert.Equal(new StreamHead(3, 3, 4), both.Head);
+        Assert.Equal(0, citizens.Waiting);
+
+        await grain.UnsubscribeAsync(citizensRef);
+        await grain.UnsubscribeAsync(everyoneRef);
+        fx.Grains.DeleteObjectReference<IStreamObserver>(citizensRef);
+        fx.Grains.DeleteObjectReference<IStreamObserver>(everyoneRef);
+    }
+
+    private sealed class QueueObserver : IStreamObserver
+    {
+        private readonly System.Threading.Channels.Channel<StreamBatch> _batches = System.Threading.Channels.Channel.CreateUnbounded<StreamBatch>();
+
+        public int Waiting => _batches.Reader.Count;
+
+        public Task OnEventsAsync(StreamBatch batch)
+        {
+            _batches.Writer.TryWrite(batch);
+            return Task.CompletedTask;
+        }
+
+        public async Task<StreamBatch> NextAsync() => await _batches.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
     private sealed class RecordingObserver : IStreamObserver
     {
         public TaskCompletionSource<StreamBatch> Next { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
