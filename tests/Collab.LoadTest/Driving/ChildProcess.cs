@@ -162,7 +162,6 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The child's total CPU time so far.</summary>
     /// <summary>Methods the child's JIT has compiled so far (tier-up recompilations included).</summary>
     public async Task<long> JitMethodsAsync()
     {
@@ -170,6 +169,14 @@ internal sealed class ChildProcess : IAsyncDisposable
         return long.Parse(reply.Split(' ')[1], CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Bytes the child has allocated so far.</summary>
+    public async Task<long> AllocatedBytesAsync()
+    {
+        var reply = await AskAsync("alloc");
+        return long.Parse(reply.Split(' ')[1], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The child's total CPU time so far.</summary>
     public async Task<TimeSpan> CpuAsync()
     {
         var reply = await AskAsync("cpu");

@@ -158,6 +158,7 @@ internal static class Measure
         var next = -1;
         var completed = 0L;
         var errors = 0;
+        var allocatedBefore = await server.AllocatedBytesAsync();
         await using var cpu = await CpuWindow.StartAsync(server.CpuAsync);
         var start = Stopwatch.GetTimestamp();
         var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
@@ -190,6 +191,7 @@ internal static class Measure
         await Task.WhenAll(workers);
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var used = await cpu.StopAsync();
+        var allocated = await server.AllocatedBytesAsync() - allocatedBefore;
         var (serverShare, clientShare, boxShare) = cpu.Shares(start, Stopwatch.GetTimestamp());
         double At(double p) => histogram.TotalCount == 0 ? double.NaN : histogram.GetValueAtPercentile(p) / 1000.0;
         return new ResultRow
@@ -206,6 +208,7 @@ internal static class Measure
             P999 = At(99.9),
             ServerCpuMicrosPerMessage = PerMessage(used.Server, completed),
             ClientCpuMicrosPerMessage = PerMessage(used.Clients, completed),
+            ServerKilobytesPerMessage = completed > 0 ? allocated / 1024.0 / completed : double.NaN,
             ServerShare = serverShare,
             ClientShare = clientShare,
             BoxShare = boxShare,

@@ -90,5 +90,8 @@ internal sealed record ResultRow
 
     public string? Note { get; init; }
 
+    /// <summary>Closed-loop rows: what the server (both processes when split) allocated per call, in KB.</summary>
+    public double ServerKilobytesPerMessage { get; init; } = double.NaN;
+
     public static ResultRow NotAvailable(string scenario, string reason) => new() { Scenario = scenario, Note = $"n/a ({reason})" };
 }

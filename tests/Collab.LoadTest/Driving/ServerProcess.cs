@@ -57,6 +57,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         _silo is null ? await _child.CpuAsync() : await _child.CpuAsync() + await _silo.CpuAsync();
 
     /// <summary>Methods compiled so far by the child's JIT (by both, when split).</summary>
+    /// <summary>Bytes the server has allocated so far, both processes of a split server together.</summary>
+    public async Task<long> AllocatedBytesAsync() =>
+        _silo is null ? await _child.AllocatedBytesAsync() : await _child.AllocatedBytesAsync() + await _silo.AllocatedBytesAsync();
+
     public async Task<long> JitMethodsAsync() =>
         _silo is null ? await _child.JitMethodsAsync() : await _child.JitMethodsAsync() + await _silo.JitMethodsAsync();
 

@@ -56,6 +56,10 @@ internal static class ServeMode
                         }
 
                         break;
+                    case "alloc":
+                        // Bytes this process has allocated so far: what a closed-loop row costs the GC, per call.
+                        Console.WriteLine($"{Prefix}alloc {GC.GetTotalAllocatedBytes(precise: false).ToString(CultureInfo.InvariantCulture)}");
+                        break;
                     case "jit":
                         // Methods this process has compiled so far: the driver warms a path until this stops growing.
                         Console.WriteLine($"{Prefix}jit {System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false).ToString(CultureInfo.InvariantCulture)}");
