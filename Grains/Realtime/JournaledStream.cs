@@ -187,7 +187,7 @@ internal sealed class JournaledStream<TPayload>
             return;
         }
 
-        // One batch per set of audiences the followers read, each audience's view projected once.
+        // One batch per set of audiences the followers read (one or two sets: the gateways usually read alike).
         var publishedAt = _clock.GetUtcNow();
         Dictionary<int, StreamBatch?>? batches = null;
         _observers.Notify(
