@@ -169,12 +169,8 @@ internal sealed class ChildProcess : IAsyncDisposable
         return long.Parse(reply.Split(' ')[1], CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Bytes the child has allocated so far.</summary>
-    public async Task<long> AllocatedBytesAsync()
-    {
-        var reply = await AskAsync("alloc");
-        return long.Parse(reply.Split(' ')[1], CultureInfo.InvariantCulture);
-    }
+    /// <summary>What the child's GC has done so far.</summary>
+    public async Task<ServerGc> GcAsync() => ServerGc.Parse(await AskAsync("gc"));
 
     /// <summary>The child's total CPU time so far.</summary>
     public async Task<TimeSpan> CpuAsync()

@@ -182,7 +182,7 @@ internal static class Driver
     {
         Console.WriteLine($"  [{Elapsed.Elapsed.TotalSeconds,3:F0}s] {row.Scenario,-20} {row.Protocol,-7} N={row.N,-5} {row.LoadLabel,-18} deliv/s={Report.F(row.DeliveredPerSecond, 0),-8} p99={Report.F(row.P99, 2)}ms allN p99={Report.F(row.AllP99, 2)}ms "
             + $"srv={Report.F(row.ServerCpuMicrosPerMessage, 1)}µs cli={Report.F(row.ClientCpuMicrosPerMessage, 1)}µs"
-            + $"{(double.IsNaN(row.ServerKilobytesPerMessage) ? "" : $" alloc={Report.F(row.ServerKilobytesPerMessage, 1)}KB")}{(row.ClientBound ? " CLIENT-BOUND" : "")} {row.Note}");
+            + $"{(double.IsNaN(row.ServerKilobytesPerMessage) ? "" : $" alloc={Report.F(row.ServerKilobytesPerMessage, 2)}KB {row.ServerGc}")}{(row.ClientBound ? " CLIENT-BOUND" : "")} {row.Note}");
         return row;
     }
 }

@@ -24,6 +24,7 @@ internal static class Measure
         var count = Math.Max(1, (int)Math.Round(rate * duration.TotalSeconds));
         var markers = Enumerable.Range(0, count).Select(i => target.Marker(run, i)).ToArray();
         var countersBefore = await target.Server.CountersAsync();
+        var gcBefore = await target.Server.GcAsync();
         await using var cpu = await CpuWindow.StartAsync(target.Server.CpuAsync, hosts.CpuAsync);
         // The first message is due a little after every client process knows the run, so none is early.
         var spec = new RunSpec(run, markers, Stopwatch.GetTimestamp() + Stopwatch.Frequency / 5, Stopwatch.Frequency / rate);
@@ -57,6 +58,7 @@ internal static class Measure
         await fleet.WaitAsync(unacknowledged, deadline, cancellationToken);
         var reports = await fleet.ReportAsync(unacknowledged);
         var used = await cpu.StopAsync();
+        var gc = await target.Server.GcAsync() - gcBefore;
         var deliveries = Deliveries.Merge(reports, count, count - unacknowledged.Count);
         var lost = deliveries.MissingSilent;
         if (deliveries.Missing > 0)
@@ -91,6 +93,8 @@ internal static class Measure
             AllP99 = deliveries.All(99),
             ServerCpuMicrosPerMessage = PerMessage(used.Server, delivered),
             ClientCpuMicrosPerMessage = PerMessage(used.Clients, delivered),
+            ServerKilobytesPerMessage = gc.KilobytesPer(delivered),
+            ServerGc = gc.ToString(),
             ServerShare = serverShare,
             ClientShare = clientShare,
             BoxShare = boxShare,
@@ -109,10 +113,6 @@ internal static class Measure
         };
     }
 
-    /// <summary>
-    /// Keeps <paramref name="inFlight"/> calls outstanding for <paramref name="duration"/>: the
-    /// capacity of a request path, for T3.
-    /// </summary>
     /// <summary>
     /// Runs a closed-loop path unmeasured until its server is warm: at least <see cref="Plan.Warmup"/>,
     /// then on in one-second slices while the server's JIT still compiled more than
@@ -151,6 +151,10 @@ internal static class Measure
     /// <summary>The longest a warm-up runs, settled or not.</summary>
     public static readonly TimeSpan MaxWarmup = TimeSpan.FromSeconds(40);
 
+    /// <summary>
+    /// Keeps <paramref name="inFlight"/> calls outstanding for <paramref name="duration"/>: the
+    /// capacity of a request path, for T3.
+    /// </summary>
     public static async Task<ResultRow> ClosedLoopAsync(string scenario, ServerProcess server, Func<int, Task<bool>> call, int inFlight, TimeSpan duration, CancellationToken cancellationToken)
     {
         var histogram = new LongHistogram(600_000_000, 3);
@@ -158,7 +162,7 @@ internal static class Measure
         var next = -1;
         var completed = 0L;
         var errors = 0;
-        var allocatedBefore = await server.AllocatedBytesAsync();
+        var gcBefore = await server.GcAsync();
         await using var cpu = await CpuWindow.StartAsync(server.CpuAsync);
         var start = Stopwatch.GetTimestamp();
         var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
@@ -191,7 +195,7 @@ internal static class Measure
         await Task.WhenAll(workers);
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var used = await cpu.StopAsync();
-        var allocated = await server.AllocatedBytesAsync() - allocatedBefore;
+        var gc = await server.GcAsync() - gcBefore;
         var (serverShare, clientShare, boxShare) = cpu.Shares(start, Stopwatch.GetTimestamp());
         double At(double p) => histogram.TotalCount == 0 ? double.NaN : histogram.GetValueAtPercentile(p) / 1000.0;
         return new ResultRow
@@ -208,7 +212,8 @@ internal static class Measure
             P999 = At(99.9),
             ServerCpuMicrosPerMessage = PerMessage(used.Server, completed),
             ClientCpuMicrosPerMessage = PerMessage(used.Clients, completed),
-            ServerKilobytesPerMessage = completed > 0 ? allocated / 1024.0 / completed : double.NaN,
+            ServerKilobytesPerMessage = gc.KilobytesPer(completed),
+            ServerGc = gc.ToString(),
             ServerShare = serverShare,
             ClientShare = clientShare,
             BoxShare = boxShare,

@@ -90,8 +90,11 @@ internal sealed record ResultRow
 
     public string? Note { get; init; }
 
-    /// <summary>Closed-loop rows: what the server (both processes when split) allocated per call, in KB.</summary>
+    /// <summary>What the server (both processes when split) allocated per message (call, command or delivery), in KB.</summary>
     public double ServerKilobytesPerMessage { get; init; } = double.NaN;
+
+    /// <summary>The server's collections and GC pause during the row (both processes when split).</summary>
+    public string? ServerGc { get; init; }
 
     public static ResultRow NotAvailable(string scenario, string reason) => new() { Scenario = scenario, Note = $"n/a ({reason})" };
 }

@@ -24,9 +24,29 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public Uri Url => new(Info["url"]);
 
+    /// <summary>
+    /// The shared array pool's arrays kept per size and core, for every server child alike (bare and
+    /// Collab): the gateway's deployment setting (<c>k8s/base/gateway.yaml</c>). A server writing to a
+    /// thousand connections holds far more pipe segments at once than the default 32 per core; past
+    /// them each segment was a new array and garbage soon after, over 1 KB per delivery in the
+    /// saturating rows. The driver's own value, when set, is what the children get.
+    /// </summary>
+    public const string ArrayPoolVariable = "DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION";
+
+    private static IDictionary<string, string?> Served(IDictionary<string, string?>? environment)
+    {
+        var served = new Dictionary<string, string?>(environment ?? new Dictionary<string, string?>());
+        if (Environment.GetEnvironmentVariable(ArrayPoolVariable) is null)
+        {
+            served.TryAdd(ArrayPoolVariable, "1024");
+        }
+
+        return served;
+    }
+
     /// <summary>Starts the child and waits for it to listen; throws with the child's reason if it cannot.</summary>
     public static async Task<ServerProcess> StartAsync(IEnumerable<string> serveArgs, IDictionary<string, string?>? environment, TimeSpan timeout) =>
-        new(await ChildProcess.StartAsync(serveArgs, environment, timeout));
+        new(await ChildProcess.StartAsync(serveArgs, Served(environment), timeout));
 
     /// <summary>
     /// Collab as it is deployed: a silo process and a gateway process that joins it as a client
@@ -34,10 +54,10 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// </summary>
     public static async Task<ServerProcess> StartSplitAsync(string storage, IDictionary<string, string?>? environment, TimeSpan timeout)
     {
-        var silo = await ChildProcess.StartAsync(["--serve", "collab-silo", "--storage", storage], environment, timeout);
+        var silo = await ChildProcess.StartAsync(["--serve", "collab-silo", "--storage", storage], Served(environment), timeout);
         try
         {
-            var gatewayEnvironment = new Dictionary<string, string?>(environment ?? new Dictionary<string, string?>())
+            var gatewayEnvironment = new Dictionary<string, string?>(Served(environment))
             {
                 [Serving.CollabServer.SiloGatewayPortVariable] = silo.Info["clientPort"],
                 [Serving.CollabServer.ClusterIdVariable] = silo.Info["clusterId"],
@@ -56,11 +76,11 @@ internal sealed class ServerProcess : IAsyncDisposable
     public async Task<TimeSpan> CpuAsync() =>
         _silo is null ? await _child.CpuAsync() : await _child.CpuAsync() + await _silo.CpuAsync();
 
-    /// <summary>Methods compiled so far by the child's JIT (by both, when split).</summary>
-    /// <summary>Bytes the server has allocated so far, both processes of a split server together.</summary>
-    public async Task<long> AllocatedBytesAsync() =>
-        _silo is null ? await _child.AllocatedBytesAsync() : await _child.AllocatedBytesAsync() + await _silo.AllocatedBytesAsync();
+    /// <summary>What the server's GC has done so far, both processes of a split server together.</summary>
+    public async Task<ServerGc> GcAsync() =>
+        _silo is null ? await _child.GcAsync() : await _child.GcAsync() + await _silo.GcAsync();
 
+    /// <summary>Methods compiled so far by the child's JIT (by both, when split).</summary>
     public async Task<long> JitMethodsAsync() =>
         _silo is null ? await _child.JitMethodsAsync() : await _child.JitMethodsAsync() + await _silo.JitMethodsAsync();
 

@@ -56,9 +56,9 @@ internal static class ServeMode
                         }
 
                         break;
-                    case "alloc":
-                        // Bytes this process has allocated so far: what a closed-loop row costs the GC, per call.
-                        Console.WriteLine($"{Prefix}alloc {GC.GetTotalAllocatedBytes(precise: false).ToString(CultureInfo.InvariantCulture)}");
+                    case "gc":
+                        // What this process's GC has done so far: a row's share of it is the difference of two readings.
+                        Console.WriteLine($"{Prefix}{Driving.ServerGc.Reply()}");
                         break;
                     case "jit":
                         // Methods this process has compiled so far: the driver warms a path until this stops growing.

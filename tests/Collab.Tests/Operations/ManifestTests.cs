@@ -174,6 +174,20 @@ public sealed class ManifestTests
         Assert.Contains(mounts, m => keyFile.StartsWith(m.MountPath + "/", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Every gateway keeps enough pooled arrays for its connections' pipes: with the runtime's
+    /// default (32 per size and core) a burst to a thousand connections allocated a new array for
+    /// nearly every pipe segment (docs/performance.md).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void GatewaysKeepEnoughPooledArraysForTheirConnections(string overlay)
+    {
+        var env = Manifests.Environment($"overlays/{overlay}", "collab-gateway");
+        Assert.True(env.TryGetValue("DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION", out var arrays), $"{overlay}: the gateway keeps the default pool.");
+        Assert.True(int.Parse(arrays!, System.Globalization.CultureInfo.InvariantCulture) >= 1024, $"{overlay}: {arrays} arrays per partition.");
+    }
+
     [Theory]
     [MemberData(nameof(Overlays))]
     public void SiloPortsAreTheConfiguredOrleansPortsAndOnlyGatewaysAndSilosReachThem(string overlay)
