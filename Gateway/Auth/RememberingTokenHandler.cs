@@ -12,6 +12,9 @@ namespace Collab.Gateway.Auth;
 /// for at most <see cref="MaxAge"/> and never past its own expiry (checked on every use); a
 /// token that differs in one character is a stranger and validated in full. Everything decided per
 /// request still is: revocation and the token's shape run in <c>OnTokenValidated</c> each time.
+/// A remembered result's claims identity is shared by the requests that carry the token (each gets
+/// its own principal around it): nothing in the gateway adds claims to an identity, and anything that
+/// would must copy it first.
 /// </summary>
 public sealed class RememberingTokenHandler : JsonWebTokenHandler, IDisposable
 {

@@ -5,6 +5,7 @@ using Collab.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -75,6 +76,33 @@ public sealed class SecurityTests(GatewayFixture fx)
         await (await fx.Http(fresh).GetAsync("/api/neighbourhoods/centrum")).JsonAsync(HttpStatusCode.OK);
         await using var again = await LiveClient.ConnectAsync(fx.GatewayA, fresh);
         Assert.Equal("council", (await again.SubscribeAsync("neighbourhood:centrum")).Audience);
+    }
+
+    /// <summary>
+    /// The gateway's bearer handler is the remembering one, and remembering changes no answer: the
+    /// same token works again, the token with one character of its signature changed is refused
+    /// after the genuine one was remembered, and a token expired by the clock is refused.
+    /// </summary>
+    [Fact]
+    public async Task TheGatewayRemembersValidatedTokensWithoutChangingAnyAnswer()
+    {
+        var bearer = fx.ServicesA.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerOptions>>()
+            .Get(Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerDefaults.AuthenticationScheme);
+        Assert.IsType<Collab.Gateway.Auth.RememberingTokenHandler>(Assert.Single(bearer.TokenHandlers));
+
+        var citizen = await fx.UserAsync("citizen");
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            await (await fx.Http(citizen.Token).GetAsync("/api/me")).JsonAsync(HttpStatusCode.OK);
+        }
+
+        var last = citizen.Token[^1];
+        var forged = citizen.Token[..^1] + (last == 'A' ? 'B' : 'A');
+        await (await fx.Http(forged).GetAsync("/api/me")).ProblemAsync(HttpStatusCode.Unauthorized);
+
+        var now = DateTime.UtcNow;
+        var expired = Sign(citizen.Sub, "citizen", notBefore: now.AddHours(-2), expires: now.AddHours(-1));
+        await (await fx.Http(expired).GetAsync("/api/me")).ProblemAsync(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
