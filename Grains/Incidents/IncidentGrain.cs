@@ -44,11 +44,10 @@ internal sealed partial class IncidentGrain(
     /// Events after which a commit also writes the snapshot. With the event log the log row is the
     /// commit and this bounds what an activation replays; the snapshot (the whole timeline, up to
     /// <see cref="RealtimeOptions.IncidentTimelineCapacity"/> entries) is not rewritten per command.
+    /// Memory mode keeps the same cadence: rewriting the snapshot every couple of seconds instead
+    /// was most of a memory-mode silo's work under commands, for a store that dies with its silo.
     /// </summary>
     internal const int SnapshotEvery = 100;
-
-    /// <summary>Memory mode (no log): how long stored commands live in the activation alone before the snapshot follows.</summary>
-    internal static readonly TimeSpan SnapshotDelay = TimeSpan.FromSeconds(2);
 
     /// <summary>Events recorded since the snapshot was last written.</summary>
     private int _unsaved;
@@ -58,9 +57,6 @@ internal sealed partial class IncidentGrain(
 
     /// <summary>A commit or snapshot failed: this activation may be ahead of the store, so it never writes its snapshot again.</summary>
     private bool _storeUnsure;
-
-    private IGrainTimer? _snapshotTimer;
-    private bool _snapshotDue;
 
     /// <summary>Journaled: a command's events go to the log before the command is answered; the snapshot follows (see <see cref="StoreAsync"/>).</summary>
     private JournaledStream<IncidentEvent> Stream => field ??= new(
@@ -325,10 +321,10 @@ internal sealed partial class IncidentGrain(
     /// Stores the command: <paramref name="before"/> (state kept apart), the log, then the snapshot
     /// where it is due; then records what partners' policies share in their outboxes, before the
     /// command is answered. The snapshot is written at once when asked (<paramref name="snapshotNow"/>:
-    /// a memory-mode report, a flag, which no event carries), for a command without events, and every
-    /// <see cref="SnapshotEvery"/> events. Otherwise, with the event log, the log row is the commit;
-    /// in memory mode, where the snapshot is the only store, it follows within
-    /// <see cref="SnapshotDelay"/> and on deactivation, as the neighbourhood's does.
+    /// a memory-mode report, a flag, which no event carries), for a command without events, every
+    /// <see cref="SnapshotEvery"/> events and on deactivation. Otherwise, with the event log, the log
+    /// row is the commit; in memory mode the events live in the activation until then, on the same
+    /// cadence, and a silo that dies takes them with it, as it takes the memory storage it hosts.
     /// </summary>
     private async Task StoreAsync(Func<Task>? before = null, bool snapshotNow = false)
     {
@@ -339,17 +335,7 @@ internal sealed partial class IncidentGrain(
             await Stream.CommitAsync(() =>
             {
                 _unsaved += events;
-                if (snapshotNow || events == 0 || _unsaved >= SnapshotEvery)
-                {
-                    return SnapshotAsync();
-                }
-
-                if (!Stream.IsJournaled)
-                {
-                    SnapshotSoon();
-                }
-
-                return Task.CompletedTask;
+                return snapshotNow || events == 0 || _unsaved >= SnapshotEvery ? SnapshotAsync() : Task.CompletedTask;
             }, before);
         }
         catch
@@ -365,44 +351,6 @@ internal sealed partial class IncidentGrain(
     {
         await state.WriteStateAsync();
         _unsaved = 0;
-    }
-
-    /// <summary>Memory mode: writes the snapshot within <see cref="SnapshotDelay"/>, in a turn of its own.</summary>
-    private void SnapshotSoon()
-    {
-        if (_snapshotDue)
-        {
-            return;
-        }
-
-        _snapshotDue = true;
-        if (_snapshotTimer is null)
-        {
-            _snapshotTimer = this.RegisterGrainTimer(SnapshotIfChangedAsync, new GrainTimerCreationOptions(SnapshotDelay, Timeout.InfiniteTimeSpan));
-        }
-        else
-        {
-            _snapshotTimer.Change(SnapshotDelay, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    private async Task SnapshotIfChangedAsync(CancellationToken cancellationToken)
-    {
-        _snapshotDue = false;
-        if (_unsaved == 0 || _storeUnsure)
-        {
-            return;
-        }
-
-        try
-        {
-            await SnapshotAsync();
-        }
-        catch (Exception ex)
-        {
-            _storeUnsure = true;
-            Stream.DropActivation(ex);
-        }
     }
 
     /// <summary>

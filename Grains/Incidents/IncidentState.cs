@@ -50,7 +50,7 @@ internal sealed class IncidentState
     /// <summary>The training exercise that created this incident; null for a real one.</summary>
     [Id(21)] public string? Exercise { get; set; }
 
-    private const int RememberedKeys = 500;
+    internal const int RememberedKeys = 500;
 
     /// <summary>Moves a snapshot's legacy timeline into <see cref="Timeline"/>; true when there was one.</summary>
     public bool UpgradeTimeline()
@@ -88,36 +88,56 @@ internal sealed class IncidentState
         }
 
         var prefix = userId + "\n";
-        return ProcessedKeys.RemoveAll(k => k.StartsWith(prefix, StringComparison.Ordinal)) > 0 || changed;
+        if (ProcessedKeys.RemoveAll(k => k.StartsWith(prefix, StringComparison.Ordinal)) == 0)
+        {
+            return changed;
+        }
+
+        _keyIndex = null;
+        return true;
     }
 
     /// <summary>What is remembered of a command: who, its key and its <see cref="CommandFingerprint"/>. Keys are visible ASCII, so the newlines separate.</summary>
     public static string KeyRecord(string userId, string key, string fingerprint) => $"{userId}\n{key}\n{fingerprint}";
 
     /// <summary>Whether this user's key was seen, and with the same command.</summary>
-    public KeyRecall Recall(string userId, string key, string fingerprint)
+    public KeyRecall Recall(string userId, string key, string fingerprint) =>
+        !KeyIndex.TryGetValue($"{userId}\n{key}", out var remembered) ? KeyRecall.New
+        // Remembered before fingerprints: nothing to compare, so a retry as it always was.
+        : remembered is null || remembered == fingerprint ? KeyRecall.Same
+        : KeyRecall.Different;
+
+    /// <summary>
+    /// <see cref="ProcessedKeys"/> by <c>"{userId}\n{key}"</c>, to the fingerprint remembered with it
+    /// (null: remembered before fingerprints). Not stored: built from the list when first asked and
+    /// kept in step with it, so a command's recall is one lookup rather than a scan of 500 keys.
+    /// </summary>
+    private Dictionary<string, string?> KeyIndex
     {
-        var scoped = $"{userId}\n{key}";
-        foreach (var remembered in ProcessedKeys)
+        get
         {
-            if (!remembered.StartsWith(scoped, StringComparison.Ordinal))
+            if (_keyIndex is null)
             {
-                continue;
+                _keyIndex = new(ProcessedKeys.Count, StringComparer.Ordinal);
+                foreach (var record in ProcessedKeys)
+                {
+                    var (scoped, fingerprint) = SplitKeyRecord(record);
+                    _keyIndex.TryAdd(scoped, fingerprint);
+                }
             }
 
-            if (remembered.Length == scoped.Length)
-            {
-                // Remembered before fingerprints: nothing to compare, so a retry as it always was.
-                return KeyRecall.Same;
-            }
-
-            if (remembered[scoped.Length] == '\n')
-            {
-                return remembered.AsSpan(scoped.Length + 1).SequenceEqual(fingerprint) ? KeyRecall.Same : KeyRecall.Different;
-            }
+            return _keyIndex;
         }
+    }
 
-        return KeyRecall.New;
+    [NonSerialized]
+    private Dictionary<string, string?>? _keyIndex;
+
+    /// <summary>A record's <c>"{userId}\n{key}"</c> and fingerprint; a record from before fingerprints has none.</summary>
+    private static (string Scoped, string? Fingerprint) SplitKeyRecord(string record)
+    {
+        var second = record.IndexOf('\n', record.IndexOf('\n') + 1);
+        return second < 0 ? (record, null) : (record[..second], record[(second + 1)..]);
     }
 
     /// <summary>
@@ -135,12 +155,20 @@ internal sealed class IncidentState
         return recorded.Entry;
     }
 
-    public void RememberKey(string scopedKey)
+    public void RememberKey(string keyRecord)
     {
-        ProcessedKeys.Add(scopedKey);
+        ProcessedKeys.Add(keyRecord);
+        var (scoped, fingerprint) = SplitKeyRecord(keyRecord);
+        KeyIndex.TryAdd(scoped, fingerprint);
         if (ProcessedKeys.Count > RememberedKeys)
         {
-            ProcessedKeys.RemoveRange(0, ProcessedKeys.Count - RememberedKeys);
+            var forgotten = ProcessedKeys.Count - RememberedKeys;
+            foreach (var record in ProcessedKeys.Take(forgotten))
+            {
+                KeyIndex.Remove(SplitKeyRecord(record).Scoped);
+            }
+
+            ProcessedKeys.RemoveRange(0, forgotten);
         }
     }
 }

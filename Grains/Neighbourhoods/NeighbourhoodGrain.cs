@@ -18,9 +18,8 @@ namespace Collab.Neighbourhoods;
 /// active incidents and the stream's latest 256 events) is large, and writing all of it for every
 /// change made this grain the bottleneck of the push path. A commit appends only its own events
 /// to the event log (PostgreSQL mode) and writes the whole state as a snapshot now and then: after
-/// <see cref="SnapshotEvery"/> events, every <see cref="SnapshotPeriod"/> while changed, and on
-/// deactivation. A fresh activation completes the snapshot from the log. In memory mode there is
-/// no log and nothing outlives the process anyway: the snapshot keeps the state across
+/// <see cref="SnapshotEvery"/> events and on deactivation. A fresh activation completes the snapshot from the log. Memory mode has no log
+/// and nothing outlives its silo anyway: the snapshot, on the same cadence, keeps the state across
 /// deactivations, and between snapshots it lives in the activation.
 /// </remarks>
 internal sealed class NeighbourhoodGrain(
@@ -46,17 +45,12 @@ internal sealed class NeighbourhoodGrain(
     /// <summary>Events after which the next commit also writes the snapshot; bounds what an activation replays.</summary>
     private const int SnapshotEvery = 1_000;
 
-    /// <summary>Memory mode: how often a changed state is written when fewer than <see cref="SnapshotEvery"/> events came.</summary>
-    private static readonly TimeSpan SnapshotPeriod = TimeSpan.FromSeconds(2);
-
     private PendingBatch? _next;
     private Task _writing = Task.CompletedTask;
 
     /// <summary>Events applied since the snapshot was last written.</summary>
     private int _unsaved;
 
-    /// <summary>A snapshot write is in flight (memory mode's periodic one does not start another).</summary>
-    private bool _snapshotting;
     private NeighbourhoodState S => state.State;
     private string Slug => this.GetPrimaryKeyString();
     private NeighbourhoodInfo? Info => map.Find(Slug);
@@ -64,16 +58,8 @@ internal sealed class NeighbourhoodGrain(
     private JournaledStream<IncidentChange> Stream => field ??= new(
         this, StreamNames.OfNeighbourhood(Slug), () => S.Timeline, TimelineCapacity, Project, eventLog, realtime.Value.ObserverExpiry, logger);
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
+    public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
         _unsaved += await Stream.CatchUpAsync(Restore, cancellationToken);
-        if (!Stream.IsJournaled)
-        {
-            // Memory mode: the snapshot is the only store, so a changed state is written every
-            // period. With the log, every SnapshotEvery events and deactivation are enough.
-            this.RegisterGrainTimer(SnapshotSoonAsync, new GrainTimerCreationOptions(SnapshotPeriod, SnapshotPeriod) { Interleave = true });
-        }
-    }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
@@ -187,28 +173,6 @@ internal sealed class NeighbourhoodGrain(
         Stream.Publish(entries);
     }
 
-    /// <summary>
-    /// Memory mode's periodic snapshot, beside the commits rather than in turn with them: with no
-    /// log there is nothing a snapshot could get ahead of, and a commit that waited for it (tens of
-    /// milliseconds with a thousand active incidents) held every push of the neighbourhood that long.
-    /// </summary>
-    private async Task SnapshotSoonAsync(CancellationToken cancellationToken)
-    {
-        if (_unsaved == 0 || _snapshotting)
-        {
-            return;
-        }
-
-        try
-        {
-            await SnapshotAsync();
-        }
-        catch (Exception ex)
-        {
-            Stream.DropActivation(ex);
-        }
-    }
-
     /// <summary>Writes the snapshot if events came since the last one, in turn with the commits.</summary>
     private Task SnapshotIfChangedAsync(CancellationToken cancellationToken)
     {
@@ -246,15 +210,7 @@ internal sealed class NeighbourhoodGrain(
     {
         Prune();
         var written = _unsaved;
-        _snapshotting = true;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        finally
-        {
-            _snapshotting = false;
-        }
+        await state.WriteStateAsync();
 
         // Events committed while it was written may be in it or not: they stay counted.
         _unsaved = Math.Max(0, _unsaved - written);

@@ -39,6 +39,29 @@ public sealed class IdempotencyKeyMemoryTests
     }
 
     [Fact]
+    public void PastTheBoundTheOldestKeysAreForgottenAndTheRestStillRecalled()
+    {
+        var state = new IncidentState { ProcessedKeys = ["c-1\nlegacy"] };
+        for (var i = 0; i < IncidentState.RememberedKeys + 1; i++)
+        {
+            state.RememberKey(IncidentState.KeyRecord("c-1", $"k{i}", $"fp{i}"));
+        }
+
+        Assert.Equal(IncidentState.RememberedKeys, state.ProcessedKeys.Count);
+        Assert.Equal(KeyRecall.New, state.Recall("c-1", "legacy", "any"));
+        Assert.Equal(KeyRecall.New, state.Recall("c-1", "k0", "fp0"));
+        Assert.Equal(KeyRecall.Same, state.Recall("c-1", "k1", "fp1"));
+        Assert.Equal(KeyRecall.Different, state.Recall("c-1", "k1", "fp2"));
+        Assert.Equal(KeyRecall.Same, state.Recall("c-1", $"k{IncidentState.RememberedKeys}", $"fp{IncidentState.RememberedKeys}"));
+
+        // A state read back from a snapshot (the same list, nothing else) recalls alike.
+        var stored = new IncidentState { ProcessedKeys = [.. state.ProcessedKeys] };
+        Assert.Equal(KeyRecall.New, stored.Recall("c-1", "k0", "fp0"));
+        Assert.Equal(KeyRecall.Same, stored.Recall("c-1", "k1", "fp1"));
+        Assert.Equal(KeyRecall.Different, stored.Recall("c-1", "k1", "fp2"));
+    }
+
+    [Fact]
     public void FingerprintsTellCommandsApartAndIgnoreTheKeyAndTheActorsNameAndLanguage()
     {
         var actor = new Actor(ActorRole.Police, "p-1", "Desk 4", "en");
