@@ -34,11 +34,20 @@ public sealed record Caller(Actor Actor)
     /// </summary>
     public static Caller? From(ClaimsPrincipal? user) =>
         // A request's principal (a hub connection's, for all its invocations) is asked several times
-        // (localization, authorization, the handler): read its claims once. Nothing changes a
-        // principal after authentication built it; the table lets it go with the principal.
-        user is null ? null : Read.GetValue(user, static u => new StrongBox<Caller?>(Parse(u))).Value;
+        // (localization, authorization, the handler): read its claims once. Nothing changes an
+        // identity after authentication built it, and the bearer handler hands every request with a
+        // remembered token the same identity in a new principal: remembered by that one identity,
+        // the answer is read once per token rather than once per request; the table lets it go
+        // with the identity. A principal of several identities (none here) is read each time.
+        user switch
+        {
+            null => null,
+            { Identities: ICollection<ClaimsIdentity> { Count: 1 }, Identity: ClaimsIdentity identity } =>
+                Read.GetValue(identity, static i => new StrongBox<Caller?>(Parse(new ClaimsPrincipal(i)))).Value,
+            _ => Parse(user),
+        };
 
-    private static readonly ConditionalWeakTable<ClaimsPrincipal, StrongBox<Caller?>> Read = new();
+    private static readonly ConditionalWeakTable<ClaimsIdentity, StrongBox<Caller?>> Read = new();
 
     private static Caller? Parse(ClaimsPrincipal user)
     {
