@@ -88,56 +88,39 @@ internal sealed class IncidentState
         }
 
         var prefix = userId + "\n";
-        if (ProcessedKeys.RemoveAll(k => k.StartsWith(prefix, StringComparison.Ordinal)) == 0)
-        {
-            return changed;
-        }
-
-        _keyIndex = null;
-        return true;
+        return ProcessedKeys.RemoveAll(k => k.StartsWith(prefix, StringComparison.Ordinal)) > 0 || changed;
     }
 
     /// <summary>What is remembered of a command: who, its key and its <see cref="CommandFingerprint"/>. Keys are visible ASCII, so the newlines separate.</summary>
     public static string KeyRecord(string userId, string key, string fingerprint) => $"{userId}\n{key}\n{fingerprint}";
 
     /// <summary>Whether this user's key was seen, and with the same command.</summary>
-    public KeyRecall Recall(string userId, string key, string fingerprint) =>
-        !KeyIndex.TryGetValue($"{userId}\n{key}", out var remembered) ? KeyRecall.New
-        // Remembered before fingerprints: nothing to compare, so a retry as it always was.
-        : remembered is null || remembered == fingerprint ? KeyRecall.Same
-        : KeyRecall.Different;
-
-    /// <summary>
-    /// <see cref="ProcessedKeys"/> by <c>"{userId}\n{key}"</c>, to the fingerprint remembered with it
-    /// (null: remembered before fingerprints). Not stored: built from the list when first asked and
-    /// kept in step with it, so a command's recall is one lookup rather than a scan of 500 keys.
-    /// </summary>
-    private Dictionary<string, string?> KeyIndex
+    public KeyRecall Recall(string userId, string key, string fingerprint)
     {
-        get
+        var scoped = $"{userId}\n{key}";
+        foreach (var remembered in ProcessedKeys)
         {
-            if (_keyIndex is null)
+            // Scanned for every command: most records differ from the key in the key's last
+            // character, which is cheaper to look at than the caller's whole id before it.
+            if (remembered.Length < scoped.Length || remembered[scoped.Length - 1] != scoped[^1]
+                || !remembered.StartsWith(scoped, StringComparison.Ordinal))
             {
-                _keyIndex = new(ProcessedKeys.Count, StringComparer.Ordinal);
-                foreach (var record in ProcessedKeys)
-                {
-                    var (scoped, fingerprint) = SplitKeyRecord(record);
-                    _keyIndex.TryAdd(scoped, fingerprint);
-                }
+                continue;
             }
 
-            return _keyIndex;
+            if (remembered.Length == scoped.Length)
+            {
+                // Remembered before fingerprints: nothing to compare, so a retry as it always was.
+                return KeyRecall.Same;
+            }
+
+            if (remembered[scoped.Length] == '\n')
+            {
+                return remembered.AsSpan(scoped.Length + 1).SequenceEqual(fingerprint) ? KeyRecall.Same : KeyRecall.Different;
+            }
         }
-    }
 
-    [NonSerialized]
-    private Dictionary<string, string?>? _keyIndex;
-
-    /// <summary>A record's <c>"{userId}\n{key}"</c> and fingerprint; a record from before fingerprints has none.</summary>
-    private static (string Scoped, string? Fingerprint) SplitKeyRecord(string record)
-    {
-        var second = record.IndexOf('\n', record.IndexOf('\n') + 1);
-        return second < 0 ? (record, null) : (record[..second], record[(second + 1)..]);
+        return KeyRecall.New;
     }
 
     /// <summary>
@@ -155,20 +138,12 @@ internal sealed class IncidentState
         return recorded.Entry;
     }
 
-    public void RememberKey(string keyRecord)
+    public void RememberKey(string scopedKey)
     {
-        ProcessedKeys.Add(keyRecord);
-        var (scoped, fingerprint) = SplitKeyRecord(keyRecord);
-        KeyIndex.TryAdd(scoped, fingerprint);
+        ProcessedKeys.Add(scopedKey);
         if (ProcessedKeys.Count > RememberedKeys)
         {
-            var forgotten = ProcessedKeys.Count - RememberedKeys;
-            foreach (var record in ProcessedKeys.Take(forgotten))
-            {
-                KeyIndex.Remove(SplitKeyRecord(record).Scoped);
-            }
-
-            ProcessedKeys.RemoveRange(0, forgotten);
+            ProcessedKeys.RemoveRange(0, ProcessedKeys.Count - RememberedKeys);
         }
     }
 }
