@@ -32,6 +32,9 @@ public static class AuthExtensions
                 }
 
                 var oidc = auth.Value.Authority is { Length: > 0 };
+                // Nothing reads the bearer token back from the authentication properties, and
+                // storing it there cost each request a dictionary and its strings.
+                jwt.SaveToken = false;
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = oidc ? null : auth.Value.Issuer,

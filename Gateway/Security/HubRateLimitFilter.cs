@@ -1,5 +1,5 @@
-using System.Security.Claims;
 using System.Threading.RateLimiting;
+using Collab.Gateway.Auth;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +20,8 @@ public sealed class HubRateLimitFilter : IHubFilter, IDisposable
 
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
-        var user = invocationContext.Context.User?.FindFirstValue("sub") ?? invocationContext.Context.ConnectionId;
+        // The caller is read once per connection (Caller.From remembers it); a connection without one cannot get here.
+        var user = Caller.From(invocationContext.Context.User)?.UserId ?? invocationContext.Context.ConnectionId;
         using var lease = _limiter.AttemptAcquire(user);
         if (!lease.IsAcquired)
         {

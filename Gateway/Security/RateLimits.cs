@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using Collab.Gateway.Auth;
 using Collab.Gateway.Wire;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -82,9 +83,12 @@ public static class RateLimits
     public static RouteGroupBuilder MapAnonymousReadGroup(this IEndpointRouteBuilder routes) =>
         routes.MapGroup("").RequireRateLimiting(AnonymousReads);
 
-    /// <summary>A user is their subject; anonymous callers are their remote address.</summary>
+    /// <summary>
+    /// A user is their subject (as <see cref="Caller"/> reads it, once per token; a token that names
+    /// no caller by its raw <c>sub</c>); anonymous callers are their remote address.
+    /// </summary>
     private static string PartitionKey(HttpContext http) =>
-        http.User.FindFirstValue("sub") is { Length: > 0 } sub
+        (Caller.From(http.User)?.UserId ?? http.User.FindFirstValue("sub")) is { Length: > 0 } sub
             ? "u:" + sub
             : "a:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 }
