@@ -45,7 +45,7 @@ internal sealed partial class IncidentGrain(
     /// commit and this bounds what an activation replays; the snapshot (the whole timeline, up to
     /// <see cref="RealtimeOptions.IncidentTimelineCapacity"/> entries) is not rewritten per command.
     /// Memory mode keeps the same cadence: rewriting the snapshot every couple of seconds instead
-    /// was most of a memory-mode silo's work under commands, for a store that dies with its silo.
+    /// was a quarter of a memory-mode silo's work under commands, for a store that dies with its silo.
     /// </summary>
     internal const int SnapshotEvery = 100;
 

@@ -18,7 +18,8 @@ namespace Collab.Neighbourhoods;
 /// active incidents and the stream's latest 256 events) is large, and writing all of it for every
 /// change made this grain the bottleneck of the push path. A commit appends only its own events
 /// to the event log (PostgreSQL mode) and writes the whole state as a snapshot now and then: after
-/// <see cref="SnapshotEvery"/> events and on deactivation. A fresh activation completes the snapshot from the log. Memory mode has no log
+/// <see cref="SnapshotEvery"/> events (but not within <see cref="SnapshotFloor"/> of the last) and
+/// on deactivation. A fresh activation completes the snapshot from the log. Memory mode has no log
 /// and nothing outlives its silo anyway: the snapshot, on the same cadence, keeps the state across
 /// deactivations, and between snapshots it lives in the activation.
 /// </remarks>
