@@ -9,19 +9,21 @@ internal static class CommandRuns
     /// <summary>
     /// T3: commands per second with one subscriber, as many in flight as the Orleans baseline
     /// and, like it, spread over 1,000 grains: <c>Assign</c> commands on 1,000 active incidents,
-    /// over the hub (e2e-memory-commands) and over REST (e2e-memory-rest-commands).
+    /// over the hub (<c>{scenario}-commands</c>) and over REST (<c>{scenario}-rest-commands</c>).
+    /// T3 judges memory mode's; PostgreSQL mode's (each command an event-log row before its answer)
+    /// are shown beside them.
     /// </summary>
     public static async Task<ResultRow[]> AssignAsync(CollabTarget target, Plan plan, CancellationToken cancellationToken)
     {
         await using var pool = new ClientPool(target.HubUrl, messagePack: false, target.Streams);
         await pool.GrowToAsync(1, cancellationToken);
         await using var commands = await HubCommands.CreateAsync(target, 1_000, Plan.InFlight, cancellationToken);
-        const string hub = "e2e-memory-commands";
+        var hub = $"{target.Scenario}-commands";
         var hubWarm = await Measure.WarmAsync(hub, target.Server, i => commands.SendAsync(i, cancellationToken), Plan.InFlight, plan, cancellationToken);
         var hubRow = await Measure.ClosedLoopAsync(hub, target.Server, i => commands.SendAsync(i, cancellationToken), Plan.InFlight, plan.ClosedDuration, cancellationToken);
         await Measure.SettleAsync(target.Server, cancellationToken);
 
-        const string rest = "e2e-memory-rest-commands";
+        var rest = $"{target.Scenario}-rest-commands";
         var restWarm = await Measure.WarmAsync(rest, target.Server, i => commands.SendRestAsync(i, cancellationToken), Plan.InFlight, plan, cancellationToken);
         var restRow = await Measure.ClosedLoopAsync(rest, target.Server, i => commands.SendRestAsync(i, cancellationToken), Plan.InFlight, plan.ClosedDuration, cancellationToken);
         await Measure.SettleAsync(target.Server, cancellationToken);

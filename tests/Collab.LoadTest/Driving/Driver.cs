@@ -94,10 +94,12 @@ internal static class Driver
             }
 
             var memory = await CollabTarget.CreateAsync("e2e-memory", collab);
+            var durable = postgres is null ? null : await CollabTarget.CreateAsync("e2e-postgres", postgres);
             // Commands before the sweep: every report grows the neighbourhood's state, and T3 compares with a fresh cluster.
             if (options.Runs("commands"))
             {
                 rows.AddRange((await CommandRuns.AssignAsync(memory, plan, cancellationToken)).Select(Show));
+                if (durable is not null) rows.AddRange((await CommandRuns.AssignAsync(durable, plan, cancellationToken)).Select(Show));
                 if (!plan.Quick) rows.Add(Show(await CommandRuns.ReportsAsync(memory, "e2e-memory-reports", plan, cancellationToken)));
             }
 
@@ -130,7 +132,7 @@ internal static class Driver
                 systems.Add(new FanOutSystem(memory, options.Runs("e2e"), options.Runs("notes") ? await CollabNotesTarget.CreateAsync(memory, Plan.Officers) : null));
             }
 
-            if (postgres is not null) systems.Add(new FanOutSystem(await CollabTarget.CreateAsync("e2e-postgres", postgres), true, null));
+            if (durable is not null) systems.Add(new FanOutSystem(durable, true, null));
             if (systems.Count > 0) rows.AddRange(await Sweep.RunAsync(systems, hosts, plan, Show, cancellationToken));
 
             var idleKilobytes = double.NaN;
