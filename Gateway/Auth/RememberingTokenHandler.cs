@@ -32,7 +32,7 @@ public sealed class RememberingTokenHandler : JsonWebTokenHandler, IDisposable
     {
         if (_validated.TryGetValue(token, out Remembered? known) && known!.ExpiresAt > DateTime.UtcNow)
         {
-            return known.Result;
+            return known.Validated;
         }
 
         var result = await base.ValidateTokenAsync(token, validationParameters);
@@ -50,5 +50,5 @@ public sealed class RememberingTokenHandler : JsonWebTokenHandler, IDisposable
 
     public void Dispose() => _validated.Dispose();
 
-    private sealed record Remembered(TokenValidationResult Result, DateTime ExpiresAt);
+    private sealed record Remembered(TokenValidationResult Validated, DateTime ExpiresAt);
 }
