@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Collab.Common;
@@ -35,7 +36,24 @@ internal sealed class IncidentState
     /// remembered before fingerprints, which matches any command. Scoped by user id first, so
     /// erasure forgets a user's keys by the <c>"{userId}\n"</c> prefix.
     /// </summary>
-    [Id(16)] public List<string> ProcessedKeys { get; set; } = [];
+    [Id(16)]
+    public List<string> ProcessedKeys
+    {
+        get;
+        set
+        {
+            field = value;
+            _scopeHashes = null;
+        }
+    } = [];
+
+    /// <summary>
+    /// Not stored: a hash of each of <see cref="ProcessedKeys"/>' scopes (<see cref="ScopeOf"/>), in
+    /// the same order, built on the first <see cref="Recall"/> and kept in step by
+    /// <see cref="RememberKey"/> and <see cref="EraseUser"/>, the only ways the keys change.
+    /// </summary>
+    [NonSerialized]
+    private List<int>? _scopeHashes;
     [Id(17)] public long Version { get; set; }
     /// <summary>
     /// The timeline's (police) seq through which changes were offered to partners' outboxes. Set in
@@ -88,39 +106,108 @@ internal sealed class IncidentState
         }
 
         var prefix = userId + "\n";
-        return ProcessedKeys.RemoveAll(k => k.StartsWith(prefix, StringComparison.Ordinal)) > 0 || changed;
+        if (ProcessedKeys.RemoveAll(k => k.StartsWith(prefix, StringComparison.Ordinal)) == 0)
+        {
+            return changed;
+        }
+
+        _scopeHashes = null;
+        return true;
     }
 
     /// <summary>What is remembered of a command: who, its key and its <see cref="CommandFingerprint"/>. Keys are visible ASCII, so the newlines separate.</summary>
     public static string KeyRecord(string userId, string key, string fingerprint) => $"{userId}\n{key}\n{fingerprint}";
 
-    /// <summary>Whether this user's key was seen, and with the same command.</summary>
+    /// <summary>
+    /// Whether this user's key was seen, and with the same command: the first record that is
+    /// <c>"{userId}\n{key}"</c> or starts with it and a newline. Asked for every command, so the records
+    /// are not read one by one (up to <see cref="RememberedKeys"/> strings each a cache miss away) but
+    /// through their scopes' hashes, side by side in one array; only a hash that matches is read.
+    /// </summary>
     public KeyRecall Recall(string userId, string key, string fingerprint)
     {
         var scoped = $"{userId}\n{key}";
+        if (scoped.AsSpan().Count('\n') != 1)
+        {
+            // A newline in the id or the key (no caller's can hold one): read every record.
+            return RecallByScan(scoped, fingerprint);
+        }
+
+        var hashes = CollectionsMarshal.AsSpan(ScopeHashes());
+        var hash = string.GetHashCode(scoped);
+        var at = 0;
+        while (hashes[at..].IndexOf(hash) is >= 0 and var found)
+        {
+            at += found;
+            if (Match(ProcessedKeys[at], scoped, fingerprint) is { } recall)
+            {
+                return recall;
+            }
+
+            at++;
+        }
+
+        return KeyRecall.New;
+    }
+
+    private KeyRecall RecallByScan(string scoped, string fingerprint)
+    {
         foreach (var remembered in ProcessedKeys)
         {
-            // Scanned for every command: most records differ from the key in the key's last
-            // character, which is cheaper to look at than the caller's whole id before it.
-            if (remembered.Length < scoped.Length || remembered[scoped.Length - 1] != scoped[^1]
-                || !remembered.StartsWith(scoped, StringComparison.Ordinal))
+            if (Match(remembered, scoped, fingerprint) is { } recall)
             {
-                continue;
-            }
-
-            if (remembered.Length == scoped.Length)
-            {
-                // Remembered before fingerprints: nothing to compare, so a retry as it always was.
-                return KeyRecall.Same;
-            }
-
-            if (remembered[scoped.Length] == '\n')
-            {
-                return remembered.AsSpan(scoped.Length + 1).SequenceEqual(fingerprint) ? KeyRecall.Same : KeyRecall.Different;
+                return recall;
             }
         }
 
         return KeyRecall.New;
+    }
+
+    /// <summary>What <paramref name="remembered"/> says of <paramref name="scoped"/>'s command; null when it is another key's record.</summary>
+    private static KeyRecall? Match(string remembered, string scoped, string fingerprint)
+    {
+        if (!remembered.StartsWith(scoped, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        if (remembered.Length == scoped.Length)
+        {
+            // Remembered before fingerprints: nothing to compare, so a retry as it always was.
+            return KeyRecall.Same;
+        }
+
+        return remembered[scoped.Length] == '\n'
+            ? remembered.AsSpan(scoped.Length + 1).SequenceEqual(fingerprint) ? KeyRecall.Same : KeyRecall.Different
+            : null;
+    }
+
+    /// <summary>
+    /// A record's scope: up to its second newline, or all of it. A scope <c>"{userId}\n{key}"</c> with one
+    /// newline matches a record (is it, or starts it before a newline) only where it equals that part,
+    /// whatever the record holds, so equal hashes find every match, and <see cref="Match"/> then decides.
+    /// </summary>
+    private static ReadOnlySpan<char> ScopeOf(string record)
+    {
+        var first = record.IndexOf('\n');
+        var second = first < 0 ? -1 : record.AsSpan(first + 1).IndexOf('\n');
+        return second < 0 ? record : record.AsSpan(0, first + 1 + second);
+    }
+
+    private List<int> ScopeHashes()
+    {
+        if (_scopeHashes is { } hashes && hashes.Count == ProcessedKeys.Count)
+        {
+            return hashes;
+        }
+
+        hashes = new List<int>(Math.Max(ProcessedKeys.Count, RememberedKeys + 1));
+        foreach (var record in ProcessedKeys)
+        {
+            hashes.Add(string.GetHashCode(ScopeOf(record)));
+        }
+
+        return _scopeHashes = hashes;
     }
 
     /// <summary>
@@ -141,9 +228,12 @@ internal sealed class IncidentState
     public void RememberKey(string scopedKey)
     {
         ProcessedKeys.Add(scopedKey);
+        _scopeHashes?.Add(string.GetHashCode(ScopeOf(scopedKey)));
         if (ProcessedKeys.Count > RememberedKeys)
         {
-            ProcessedKeys.RemoveRange(0, ProcessedKeys.Count - RememberedKeys);
+            var forgotten = ProcessedKeys.Count - RememberedKeys;
+            ProcessedKeys.RemoveRange(0, forgotten);
+            _scopeHashes?.RemoveRange(0, forgotten);
         }
     }
 }

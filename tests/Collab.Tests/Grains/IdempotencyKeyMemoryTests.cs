@@ -62,6 +62,61 @@ public sealed class IdempotencyKeyMemoryTests
     }
 
     [Fact]
+    public void RecallAnswersAsReadingEveryRecordInOrderWouldWhateverTheRecordsHold()
+    {
+        // Ids and keys of every shape the records can hold, newlines among them (no caller's id or
+        // key has one, but a record read back from storage is not checked again), a key that is
+        // another's prefix, and legacy records: the hashed lookup must find what a scan finds.
+        string[] users = ["c-1", "c-10", "c", "a\nb", "a", ""];
+        string[] keys = ["k", "k1", "k\nfp-a", "b", "b\nk", "fp-a", ""];
+        string[] fingerprints = ["fp-a", "fp-b", "k"];
+        var state = new IncidentState { ProcessedKeys = ["c-1\nlegacy", "a\nb\nk", "a\nb"] };
+        var random = new Random(15);
+        for (var i = 0; i < 300; i++)
+        {
+            var user = users[random.Next(users.Length)];
+            state.RememberKey(random.Next(5) == 0
+                ? $"{user}\n{keys[random.Next(keys.Length)]}"
+                : IncidentState.KeyRecord(user, keys[random.Next(keys.Length)], fingerprints[random.Next(fingerprints.Length)]));
+            if (i == 150)
+            {
+                state.EraseUser("c-10", new Actor(ActorRole.Citizen, "former", null, "en"));
+            }
+
+            foreach (var u in users)
+            {
+                foreach (var k in keys)
+                {
+                    foreach (var f in fingerprints)
+                    {
+                        Assert.Equal(ByScan(state.ProcessedKeys, u, k, f), state.Recall(u, k, f));
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>What the first record that is the scope, or starts with it and a newline, says.</summary>
+    private static KeyRecall ByScan(List<string> records, string user, string key, string fingerprint)
+    {
+        var scoped = $"{user}\n{key}";
+        foreach (var record in records)
+        {
+            if (record == scoped)
+            {
+                return KeyRecall.Same;
+            }
+
+            if (record.StartsWith(scoped + "\n", StringComparison.Ordinal))
+            {
+                return record[(scoped.Length + 1)..] == fingerprint ? KeyRecall.Same : KeyRecall.Different;
+            }
+        }
+
+        return KeyRecall.New;
+    }
+
+    [Fact]
     public void FingerprintsTellCommandsApartAndIgnoreTheKeyAndTheActorsNameAndLanguage()
     {
         var actor = new Actor(ActorRole.Police, "p-1", "Desk 4", "en");
