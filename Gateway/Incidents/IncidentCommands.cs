@@ -40,7 +40,7 @@ public static class IncidentCommands
 
         var id = IdempotencyKeys.IncidentId(actor, idempotencyKey);
         var outcome = await Grain(grains, id).ReportAsync(new ReportIncident(
-            IdempotencyKeys.OrNew(idempotencyKey),
+            idempotencyKey,
             actor,
             request.Category!,
             request.Description ?? "",
@@ -197,11 +197,11 @@ public static class IncidentCommands
     /// </summary>
     private static async Task<Outcome<IncidentView>> OnIncidentAsync(
         IGrainFactory grains, Actor actor, string? id, string? idempotencyKey,
-        Func<IIncidentGrain, string, Task<Outcome<IncidentView>>> command)
+        Func<IIncidentGrain, string?, Task<Outcome<IncidentView>>> command)
     {
         if (IdempotencyKeys.Check(idempotencyKey) is { } badKey) return badKey;
         if (await FindAsync(grains, id) is not { } grain) return UnknownIncident;
-        return await command(grain, IdempotencyKeys.OrNew(idempotencyKey));
+        return await command(grain, idempotencyKey);
     }
 
     private static CommandError BodyRequired { get; } = CommandError.Invalid("body-required", "The command needs a body.");

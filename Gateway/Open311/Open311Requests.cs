@@ -98,7 +98,7 @@ public static class Open311Requests
         // As REST's report: the id comes from (reporter, key) and the grain remembers the key, so a retry answers the same request.
         var id = IdempotencyKeys.IncidentId(actor, key);
         var outcome = await grains.GetGrain<IIncidentGrain>(id).ReportAsync(new ReportIncident(
-            IdempotencyKeys.OrNew(key), actor, category.Code, description, new GeoPoint(lat, lon), Severity.Medium, Languages.Default,
+            key, actor, category.Code, description, new GeoPoint(lat, lon), Severity.Medium, Languages.Default,
             attributes.Count > 0 ? attributes : null));
         if (outcome.Error is { } error)
         {

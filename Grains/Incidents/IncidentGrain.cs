@@ -236,7 +236,7 @@ internal sealed partial class IncidentGrain(
         if (IncidentRules.CheckFlag(command, note) is { } refused) return Refused(refused);
 
         if (!note!.Flag(IncidentId, actor.UserId)) return View(actor);
-        S.RememberKey(key.Record);
+        if (key.Record is { } record) S.RememberKey(record);
         // Who flagged is in no event: the snapshot holds it, so these commits write it at once.
         if (note.Flaggers.Count < moderation.Value.FlagThreshold)
         {

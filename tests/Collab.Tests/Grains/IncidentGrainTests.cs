@@ -107,6 +107,30 @@ public sealed class IncidentGrainTests(ClusterFixture fx)
     }
 
     [Fact]
+    public async Task ACommandWithoutAKeyIsAlwaysNewAndPushesNoCallersKeyOutOfMemory()
+    {
+        var police = Police();
+        var grain = fx.Grains.GetGrain<IIncidentGrain>(NewId());
+        Assert.True((await grain.ReportAsync(Report(Citizen()) with { IdempotencyKey = null })).IsOk);
+        var keyed = new AssignUnit(Key(), police, "U1");
+        Assert.True((await grain.AssignAsync(keyed)).IsOk);
+
+        // More keyless commands than the incident remembers keys: each is new, none is remembered.
+        for (var i = 0; i < IncidentState.RememberedKeys + 10; i++)
+        {
+            Assert.True((await grain.AssignAsync(new AssignUnit(null, police, "U2"))).IsOk);
+        }
+
+        var head = (await grain.ReadAsync(Audience.Police, 0, 1)).Head;
+        Assert.Equal(2 + IncidentState.RememberedKeys + 10, head);
+
+        // So the dispatcher's keyed command is still recognised when retried: answered, not done again.
+        Assert.Equal("U2", (await grain.AssignAsync(keyed)).Value!.AssignedUnit);
+        Assert.Equal(head, (await grain.ReadAsync(Audience.Police, 0, 1)).Head);
+        Assert.Equal(ErrorKind.Unprocessable, (await grain.AssignAsync(keyed with { Unit = "U3" })).Error!.Kind);
+    }
+
+    [Fact]
     public async Task TheSameCommandTwiceAddsNothing()
     {
         var police = Police();
