@@ -116,7 +116,7 @@ public static class IncidentApi
         return TypedResults.Ok(outcome.Value!.Select(a => new AuditEntryDto(WireFormat.Time(a.At), WireFormat.Name(a.ActorRole), a.ActorId, a.Action, a.Detail)).ToList());
     }
 
-    private static Task<IIncidentGrain?> Grain(IGrainFactory grains, string id) => IncidentCommands.FindAsync(grains, id);
+    private static ValueTask<IIncidentGrain?> Grain(IGrainFactory grains, string id) => IncidentCommands.FindAsync(grains, id);
 
     private static ProblemHttpResult UnknownIncident() => Problems.From(IncidentCommands.UnknownIncident);
 

@@ -109,18 +109,20 @@ public static class IncidentCommands
 
     /// <summary>
     /// The grain of an incident that exists, else null (a malformed id, or one never reported). The
-    /// directory answers from storage, so an unknown id activates nothing.
+    /// directory answers from storage, so an unknown id activates nothing. An incident this gateway
+    /// knows (every command's after the first) is answered at once, with nothing allocated for it.
     /// </summary>
-    public static async Task<IIncidentGrain?> FindAsync(IGrainFactory grains, string? id)
+    public static ValueTask<IIncidentGrain?> FindAsync(IGrainFactory grains, string? id)
     {
-        if (!WireFormat.TryParseId(id, out var key)) return null;
+        if (!WireFormat.TryParseId(id, out var key)) return ValueTask.FromResult<IIncidentGrain?>(null);
         var known = KnownTo(grains);
-        if (!known.Contains(key))
-        {
-            if (!(await Directory(grains).ExistsAsync([key]))[0]) return null;
-            known.Add(key);
-        }
+        return known.Contains(key) ? ValueTask.FromResult<IIncidentGrain?>(Grain(grains, key)) : LookUpAsync(grains, key, known);
+    }
 
+    private static async ValueTask<IIncidentGrain?> LookUpAsync(IGrainFactory grains, string key, KnownIncidents known)
+    {
+        if (!(await Directory(grains).ExistsAsync([key]))[0]) return null;
+        known.Add(key);
         return Grain(grains, key);
     }
 

@@ -27,7 +27,9 @@ public static class WireFormat
     /// <summary>An id on the wire is a GUID in its <c>D</c> form; returns it normalized (lower case).</summary>
     public static bool TryParseId([NotNullWhen(true)] string? text, [NotNullWhen(true)] out string? id)
     {
-        id = Guid.TryParseExact(text, "D", out var guid) ? guid.ToString("D") : null;
+        // Already in its normal form (as every id Collab hands out is): the caller's string, not a copy.
+        id = !Guid.TryParseExact(text, "D", out var guid) ? null
+            : text.Length == 36 && !text.AsSpan().ContainsAnyInRange('A', 'F') ? text : guid.ToString("D");
         return id is not null;
     }
 

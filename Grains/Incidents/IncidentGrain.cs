@@ -35,7 +35,8 @@ internal sealed partial class IncidentGrain(
 
     private IncidentState S => state.State;
     private ReporterState R => reporter.State;
-    private string IncidentId => this.GetPrimaryKeyString();
+    /// <summary>Read once: Orleans decodes the key into a new string on every call, and a command asks several times.</summary>
+    private string IncidentId => field ??= this.GetPrimaryKeyString();
     private IncidentProjection Projection => new(IncidentId, S, privacy.Value, categories);
     private IncidentNotifier Notifier => field ??= new(IncidentId, GrainFactory, neighbourhoods, logger);
     private static CommandError NoSuchIncident => CommandError.NotFound("incident-not-found", "No such incident.");

@@ -64,7 +64,8 @@ internal sealed class NeighbourhoodGrain(
     private int _unsaved;
 
     private NeighbourhoodState S => state.State;
-    private string Slug => this.GetPrimaryKeyString();
+    /// <summary>Read once: Orleans decodes the key into a new string on every call.</summary>
+    private string Slug => field ??= this.GetPrimaryKeyString();
     private NeighbourhoodInfo? Info => map.Find(Slug);
 
     private JournaledStream<IncidentChange> Stream => field ??= new(
