@@ -7,31 +7,88 @@ namespace Collab.LoadTest.Driving;
 internal static class CommandRuns
 {
     /// <summary>
-    /// T3: commands per second with one subscriber, as many in flight as the Orleans baseline
-    /// and, like it, spread over 1,000 grains: <c>Assign</c> commands on 1,000 active incidents,
-    /// over the hub (<c>{scenario}-commands</c>) and over REST (<c>{scenario}-rest-commands</c>).
-    /// T3 judges memory mode's; PostgreSQL mode's (each command an event-log row before its answer)
-    /// are shown beside them.
+    /// T3 in <see cref="Plan.Rounds"/> rounds, each a grain call (<c>baseline-orleans</c>), a hub and a
+    /// REST round trip on the bare server (<c>baseline-hub-echo</c>, <c>baseline-rest-echo</c>) and
+    /// memory mode's hub and REST commands, back to back, so each round's ratio compares figures
+    /// measured within seconds of each other (T3 takes the median): the machine's speed drifts over
+    /// minutes, and one echo row read 36,000/s in one run and 59,000/s in the next. The first round
+    /// warms each path up; PostgreSQL mode's command rows follow, once, shown beside them. Without
+    /// <c>commands</c> selected, only the grain-call row runs, once.
     /// </summary>
-    public static async Task<ResultRow[]> AssignAsync(CollabTarget target, Plan plan, CancellationToken cancellationToken)
+    public static async Task<List<ResultRow>> RoundsAsync(ServerProcess collab, ServerProcess bare, Func<Task<CollabTarget>> memory, CollabTarget? durable,
+        LoadOptions options, Plan plan, Func<ResultRow, ResultRow> show, CancellationToken cancellationToken)
     {
-        await using var pool = new ClientPool(target.HubUrl, messagePack: false, target.Streams);
-        await pool.GrowToAsync(1, cancellationToken);
-        await using var commands = await HubCommands.CreateAsync(target, 1_000, Plan.InFlight, cancellationToken);
-        var hub = $"{target.Scenario}-commands";
-        var hubWarm = await Measure.WarmAsync(hub, target.Server, i => commands.SendAsync(i, cancellationToken), Plan.InFlight, plan, cancellationToken);
-        var hubRow = await Measure.ClosedLoopAsync(hub, target.Server, i => commands.SendAsync(i, cancellationToken), Plan.InFlight, plan.ClosedDuration, cancellationToken);
-        await Measure.SettleAsync(target.Server, cancellationToken);
+        var rows = new List<ResultRow>();
+        var commands = options.Runs("commands");
+        await using var calls = options.Runs("orleans") ? await OrleansBaseline.StartAsync(collab, cancellationToken) : null;
+        await using var echoes = commands ? await EchoBaselines.StartAsync(bare, cancellationToken) : null;
+        await using var assign = commands ? await AssignRuns.StartAsync(await memory(), cancellationToken) : null;
+        var rounds = commands && calls is not null ? Plan.Rounds : 1;
+        for (var round = 1; round <= rounds; round++)
+        {
+            if (calls is not null) rows.Add(show(await calls.MeasureAsync(plan, round, cancellationToken)));
+            if (echoes is null || assign is null) continue;
+            rows.Add(show(await echoes.HubAsync(plan, round, cancellationToken)));
+            rows.Add(show(await echoes.RestAsync(plan, round, cancellationToken)));
+            rows.Add(show(await assign.HubAsync(plan, round, cancellationToken)));
+            rows.Add(show(await assign.RestAsync(plan, round, cancellationToken)));
+        }
 
-        var rest = $"{target.Scenario}-rest-commands";
-        var restWarm = await Measure.WarmAsync(rest, target.Server, i => commands.SendRestAsync(i, cancellationToken), Plan.InFlight, plan, cancellationToken);
-        var restRow = await Measure.ClosedLoopAsync(rest, target.Server, i => commands.SendRestAsync(i, cancellationToken), Plan.InFlight, plan.ClosedDuration, cancellationToken);
-        await Measure.SettleAsync(target.Server, cancellationToken);
-        return
-        [
-            hubRow with { Load = $"hub Assign, {Plan.InFlight} in flight", Note = $"per command, not per delivery; {commands.Incidents} incidents; {Measure.Warm(hubWarm)}" },
-            restRow with { Load = $"REST assign, {Plan.InFlight} in flight", Note = $"per command, not per delivery; {commands.Incidents} incidents; {Measure.Warm(restWarm)}" },
-        ];
+        if (commands && durable is not null)
+        {
+            await using var stored = await AssignRuns.StartAsync(durable, cancellationToken);
+            rows.Add(show(await stored.HubAsync(plan, 1, cancellationToken)));
+            rows.Add(show(await stored.RestAsync(plan, 1, cancellationToken)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// T3's commands with one subscriber, as many in flight as the Orleans baseline and, like it,
+    /// spread over 1,000 grains: <c>Assign</c> commands on 1,000 active incidents, over the hub
+    /// (<c>{scenario}-commands</c>) and over REST (<c>{scenario}-rest-commands</c>). T3 judges memory
+    /// mode's; PostgreSQL mode's (each command an event-log row before its answer) are shown beside them.
+    /// </summary>
+    private sealed class AssignRuns : IAsyncDisposable
+    {
+        private readonly CollabTarget _target;
+        private readonly ClientPool _subscriber;
+        private readonly HubCommands _commands;
+
+        private AssignRuns(CollabTarget target, ClientPool subscriber, HubCommands commands)
+        {
+            _target = target;
+            _subscriber = subscriber;
+            _commands = commands;
+        }
+
+        public static async Task<AssignRuns> StartAsync(CollabTarget target, CancellationToken cancellationToken)
+        {
+            var subscriber = new ClientPool(target.HubUrl, messagePack: false, target.Streams);
+            await subscriber.GrowToAsync(1, cancellationToken);
+            return new AssignRuns(target, subscriber, await HubCommands.CreateAsync(target, 1_000, Plan.InFlight, cancellationToken));
+        }
+
+        public Task<ResultRow> HubAsync(Plan plan, int round, CancellationToken cancellationToken) =>
+            RowAsync($"{_target.Scenario}-commands", $"hub Assign, {Plan.InFlight} in flight", i => _commands.SendAsync(i, cancellationToken), plan, round, cancellationToken);
+
+        public Task<ResultRow> RestAsync(Plan plan, int round, CancellationToken cancellationToken) =>
+            RowAsync($"{_target.Scenario}-rest-commands", $"REST assign, {Plan.InFlight} in flight", i => _commands.SendRestAsync(i, cancellationToken), plan, round, cancellationToken);
+
+        private async Task<ResultRow> RowAsync(string scenario, string load, Func<int, Task<bool>> send, Plan plan, int round, CancellationToken cancellationToken)
+        {
+            var warm = round == 1 ? Measure.Warm(await Measure.WarmAsync(scenario, _target.Server, send, Plan.InFlight, plan, cancellationToken)) : "warm";
+            var row = await Measure.ClosedLoopAsync(scenario, _target.Server, send, Plan.InFlight, plan.ClosedDuration, cancellationToken);
+            await Measure.SettleAsync(_target.Server, cancellationToken);
+            return row with { Load = load, Note = $"per command, not per delivery; {_commands.Incidents} incidents; {warm}", Round = round };
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _commands.DisposeAsync();
+            await _subscriber.DisposeAsync();
+        }
     }
 
     /// <summary>Reports per second over REST with one subscriber (each a new incident grain); shown, not a target.</summary>

@@ -87,22 +87,13 @@ internal static class Driver
                 }
             }
 
-            if (options.Runs("orleans")) rows.Add(Show(await OrleansBaseline.RunAsync(collab, plan, cancellationToken)));
-            if (options.Runs("commands"))
-            {
-                rows.Add(Show(await EchoBaselines.HubAsync(bare, plan, cancellationToken)));
-                rows.Add(Show(await EchoBaselines.RestAsync(bare, plan, cancellationToken)));
-            }
-
-            var memory = await CollabTarget.CreateAsync("e2e-memory", collab);
+            var memoryTarget = default(CollabTarget);
+            async Task<CollabTarget> Memory() => memoryTarget ??= await CollabTarget.CreateAsync("e2e-memory", collab);
             var durable = postgres is null ? null : await CollabTarget.CreateAsync("e2e-postgres", postgres);
             // Commands before the sweep: every report grows the neighbourhood's state, and T3 compares with a fresh cluster.
-            if (options.Runs("commands"))
-            {
-                rows.AddRange((await CommandRuns.AssignAsync(memory, plan, cancellationToken)).Select(Show));
-                if (durable is not null) rows.AddRange((await CommandRuns.AssignAsync(durable, plan, cancellationToken)).Select(Show));
-                if (!plan.Quick) rows.Add(Show(await CommandRuns.ReportsAsync(memory, "e2e-memory-reports", plan, cancellationToken)));
-            }
+            rows.AddRange(await CommandRuns.RoundsAsync(collab, bare, Memory, durable, options, plan, Show, cancellationToken));
+            if (options.Runs("commands") && !plan.Quick) rows.Add(Show(await CommandRuns.ReportsAsync(await Memory(), "e2e-memory-reports", plan, cancellationToken)));
+            var memory = await Memory();
 
             // The slow consumer before the sweep: its staller stays stalled while the rest runs, and
             // what became of it is read at the end.

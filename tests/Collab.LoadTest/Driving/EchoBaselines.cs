@@ -10,50 +10,71 @@ namespace Collab.LoadTest.Driving;
 /// T3's commands are (64 in flight): <c>baseline-hub-echo</c> (a do-nothing hub method, 64
 /// connections with one invocation in flight on each) and <c>baseline-rest-echo</c> (a do-nothing
 /// <c>POST /noop</c> with a small JSON body). Not targets of their own: T3 compares commands with
-/// a round trip and a grain call in sequence.
+/// a round trip and a grain call in sequence. Connected once and measured as often as T3's rounds need.
 /// </summary>
-internal static class EchoBaselines
+internal sealed class EchoBaselines : IAsyncDisposable
 {
-    public static async Task<ResultRow> HubAsync(ServerProcess bare, Plan plan, CancellationToken cancellationToken)
+    private readonly ServerProcess _bare;
+    private readonly ClientPool _pool;
+    private readonly HttpClient _http;
+    private readonly Channel<HubConnection> _idle = Channel.CreateUnbounded<HubConnection>();
+
+    private EchoBaselines(ServerProcess bare, ClientPool pool)
     {
-        await using var pool = new ClientPool(new Uri(bare.Url, "/hubs/bare"), messagePack: false);
-        await pool.GrowToAsync(Plan.InFlight, cancellationToken);
-        var idle = Channel.CreateUnbounded<HubConnection>();
+        _bare = bare;
+        _pool = pool;
+        _http = Http.Create(bare.Url);
         foreach (var connection in pool.Connections)
         {
-            idle.Writer.TryWrite(connection);
+            _idle.Writer.TryWrite(connection);
         }
+    }
 
+    public static async Task<EchoBaselines> StartAsync(ServerProcess bare, CancellationToken cancellationToken)
+    {
+        var pool = new ClientPool(new Uri(bare.Url, "/hubs/bare"), messagePack: false);
+        await pool.GrowToAsync(Plan.InFlight, cancellationToken);
+        return new EchoBaselines(bare, pool);
+    }
+
+    /// <summary>One <c>baseline-hub-echo</c> row; the first warms the path up before it measures.</summary>
+    public async Task<ResultRow> HubAsync(Plan plan, int round, CancellationToken cancellationToken)
+    {
         async Task<bool> EchoAsync(int i)
         {
-            var connection = await idle.Reader.ReadAsync(cancellationToken);
+            var connection = await _idle.Reader.ReadAsync(cancellationToken);
             try
             {
                 return await connection.InvokeAsync<int>("Echo", i, cancellationToken) == i;
             }
             finally
             {
-                idle.Writer.TryWrite(connection);
+                _idle.Writer.TryWrite(connection);
             }
         }
 
-        var warm = await Measure.WarmAsync("baseline-hub-echo", bare, EchoAsync, Plan.InFlight, plan, cancellationToken);
-        var row = await Measure.ClosedLoopAsync("baseline-hub-echo", bare, EchoAsync, Plan.InFlight, plan.ClosedDuration, cancellationToken);
-        return row with { Load = $"hub Echo, {Plan.InFlight} in flight", Note = $"per invocation; a do-nothing hub method (not a target); {Measure.Warm(warm)}" };
+        var warm = round == 1 ? Measure.Warm(await Measure.WarmAsync("baseline-hub-echo", _bare, EchoAsync, Plan.InFlight, plan, cancellationToken)) : "warm";
+        var row = await Measure.ClosedLoopAsync("baseline-hub-echo", _bare, EchoAsync, Plan.InFlight, plan.ClosedDuration, cancellationToken);
+        return row with { Load = $"hub Echo, {Plan.InFlight} in flight", Note = $"per invocation; a do-nothing hub method (not a target); {warm}", Round = round };
     }
 
-    public static async Task<ResultRow> RestAsync(ServerProcess bare, Plan plan, CancellationToken cancellationToken)
+    /// <summary>One <c>baseline-rest-echo</c> row; the first warms the path up before it measures.</summary>
+    public async Task<ResultRow> RestAsync(Plan plan, int round, CancellationToken cancellationToken)
     {
-        using var http = Http.Create(bare.Url);
-
         async Task<bool> EchoAsync(int i)
         {
-            using var response = await http.PostAsJsonAsync("/noop", new { unit = $"unit-{i % 97}" }, cancellationToken);
+            using var response = await _http.PostAsJsonAsync("/noop", new { unit = $"unit-{i % 97}" }, cancellationToken);
             return response.IsSuccessStatusCode;
         }
 
-        var warm = await Measure.WarmAsync("baseline-rest-echo", bare, EchoAsync, Plan.InFlight, plan, cancellationToken);
-        var row = await Measure.ClosedLoopAsync("baseline-rest-echo", bare, EchoAsync, Plan.InFlight, plan.ClosedDuration, cancellationToken);
-        return row with { Load = $"POST /noop, {Plan.InFlight} in flight", Note = $"per request; a do-nothing REST endpoint (not a target); {Measure.Warm(warm)}" };
+        var warm = round == 1 ? Measure.Warm(await Measure.WarmAsync("baseline-rest-echo", _bare, EchoAsync, Plan.InFlight, plan, cancellationToken)) : "warm";
+        var row = await Measure.ClosedLoopAsync("baseline-rest-echo", _bare, EchoAsync, Plan.InFlight, plan.ClosedDuration, cancellationToken);
+        return row with { Load = $"POST /noop, {Plan.InFlight} in flight", Note = $"per request; a do-nothing REST endpoint (not a target); {warm}", Round = round };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await _pool.DisposeAsync();
     }
 }
