@@ -80,9 +80,11 @@ public static class GatewayExtensions
 
     /// <summary>
     /// SignalR as the gateway serves it: <see cref="AddCollabHubProtocols"/> and the gateway's hub
-    /// filters, each one instance for the process. (A filter type SignalR cannot resolve from the
-    /// container is built and disposed for every invocation: the rate limiter would then start
-    /// afresh on each call and limit nothing.)
+    /// filters, each one instance for the process (the container's singleton; a filter SignalR had to
+    /// build would be built and disposed for every invocation: the rate limiter would then start
+    /// afresh on each call and limit nothing). Handed to SignalR as instances, not types: a filter
+    /// given by type is looked up in the invocation's scope and wrapped in one more asynchronous
+    /// call, for every invocation.
     /// </summary>
     public static ISignalRServerBuilder AddCollabSignalR(this IServiceCollection services)
     {
@@ -90,12 +92,12 @@ public static class GatewayExtensions
         services.TryAddSingleton<HubRateLimitFilter>();
         services.TryAddSingleton<HubPolicyFilter>();
         var signalR = services.AddCollabHubProtocols();
-        services.Configure<HubOptions>(o =>
+        services.AddOptions<HubOptions>().Configure<HubErrorLogFilter, HubPolicyFilter, HubRateLimitFilter>((o, errors, policies, limits) =>
         {
             // Outermost: it logs what every other filter and the hub throw.
-            o.AddFilter<HubErrorLogFilter>();
-            o.AddFilter<HubPolicyFilter>();
-            o.AddFilter<HubRateLimitFilter>();
+            o.AddFilter(errors);
+            o.AddFilter(policies);
+            o.AddFilter(limits);
         });
         return signalR;
     }

@@ -18,17 +18,21 @@ public sealed class HubRateLimitFilter : IHubFilter, IDisposable
             _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.HubInvocationsPerWindow, Window = limits.Window, QueueLimit = 0 }));
     }
 
-    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
+    public ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         // The caller is read once per connection (Caller.From remembers it); a connection without one cannot get here.
         var user = Caller.From(invocationContext.Context.User)?.UserId ?? invocationContext.Context.ConnectionId;
-        using var lease = _limiter.AttemptAcquire(user);
-        if (!lease.IsAcquired)
+        // A fixed window's permits come back with the window, not with the lease: it is let go at
+        // once, so the invocation is passed on as it is, with no state machine around it.
+        using (var lease = _limiter.AttemptAcquire(user))
         {
-            throw new HubException("Too many requests; slow down and retry later.");
+            if (!lease.IsAcquired)
+            {
+                throw new HubException("Too many requests; slow down and retry later.");
+            }
         }
 
-        return await next(invocationContext);
+        return next(invocationContext);
     }
 
     public void Dispose() => _limiter.Dispose();
