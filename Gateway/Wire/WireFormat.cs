@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -19,10 +18,44 @@ public static class WireFormat
     /// <summary>Event data as it is mapped into envelopes: web defaults, enum names and times as above.</summary>
     public static JsonSerializerOptions EventData { get; } = CreateEventDataOptions();
 
-    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+    /// <summary>The length of a time on the wire: <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>.</summary>
+    private const int TimeLength = 24;
 
     public static string Time(DateTimeOffset at) =>
-        at.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
+        string.Create(TimeLength, at.UtcDateTime, static (chars, utc) => WriteTime(utc, chars));
+
+    /// <summary>
+    /// <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>, milliseconds truncated as the custom format's <c>fff</c> does,
+    /// written digit by digit: every answer and event carries a time or two, and a custom format
+    /// string is parsed again on each use.
+    /// </summary>
+    private static void WriteTime(DateTime utc, Span<char> chars)
+    {
+        utc.Deconstruct(out var year, out var month, out var day);
+        Digits(chars[..4], year);
+        chars[4] = '-';
+        Digits(chars[5..7], month);
+        chars[7] = '-';
+        Digits(chars[8..10], day);
+        chars[10] = 'T';
+        Digits(chars[11..13], utc.Hour);
+        chars[13] = ':';
+        Digits(chars[14..16], utc.Minute);
+        chars[16] = ':';
+        Digits(chars[17..19], utc.Second);
+        chars[19] = '.';
+        Digits(chars[20..23], utc.Millisecond);
+        chars[23] = 'Z';
+    }
+
+    private static void Digits(Span<char> chars, int value)
+    {
+        for (var i = chars.Length - 1; i >= 0; i--)
+        {
+            chars[i] = (char)('0' + value % 10);
+            value /= 10;
+        }
+    }
 
     /// <summary>An id on the wire is a GUID in its <c>D</c> form; returns it normalized (lower case).</summary>
     public static bool TryParseId([NotNullWhen(true)] string? text, [NotNullWhen(true)] out string? id)
@@ -92,15 +125,9 @@ public static class WireFormat
         public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
         {
             // As Time(value), without the string: events carry a time or two each, every one rendered per group.
-            Span<byte> utf8 = stackalloc byte[32];
-            if (value.UtcDateTime.TryFormat(utf8, out var written, TimeFormat, CultureInfo.InvariantCulture))
-            {
-                writer.WriteStringValue(utf8[..written]);
-            }
-            else
-            {
-                writer.WriteStringValue(Time(value));
-            }
+            Span<char> chars = stackalloc char[TimeLength];
+            WriteTime(value.UtcDateTime, chars);
+            writer.WriteStringValue(chars);
         }
     }
 }
