@@ -50,8 +50,23 @@ internal sealed partial class IncidentGrain(
     /// </summary>
     internal const int SnapshotEvery = 100;
 
+    /// <summary>
+    /// A long timeline waits longer: the snapshot is rewritten once the events since the last one
+    /// are a quarter of the timeline that one held (when that is more than <see cref="SnapshotEvery"/>),
+    /// so what the snapshots cost per event stays bounded (at most about four entries written per
+    /// event) however long the incident runs, and what an activation replays stays a quarter of
+    /// what it reads. Every 100 events, a 5,000-entry timeline was fifty entries written per command.
+    /// </summary>
+    internal const int SnapshotShare = 4;
+
     /// <summary>Events recorded since the snapshot was last written.</summary>
     private int _unsaved;
+
+    /// <summary>Timeline entries the last snapshot held (as this activation knows it).</summary>
+    private int _snapshotEntries;
+
+    /// <summary>Events after which the next commit writes the snapshot.</summary>
+    private int SnapshotDue => Math.Max(SnapshotEvery, _snapshotEntries / SnapshotShare);
 
     /// <summary>Events recorded by the command in progress, not yet committed.</summary>
     private int _recorded;
@@ -73,7 +88,8 @@ internal sealed partial class IncidentGrain(
         // A snapshot older than the event records is upgraded before the log is read after it.
         var upgraded = S.UpgradeTimeline();
         _unsaved += await Stream.CatchUpAsync(Restore, cancellationToken);
-        if (upgraded || _unsaved >= SnapshotEvery)
+        _snapshotEntries = Math.Max(0, S.Timeline.Entries.Count - _unsaved);
+        if (upgraded || _unsaved >= SnapshotDue)
         {
             await SnapshotAsync();
         }
@@ -323,7 +339,8 @@ internal sealed partial class IncidentGrain(
     /// where it is due; then records what partners' policies share in their outboxes, before the
     /// command is answered. The snapshot is written at once when asked (<paramref name="snapshotNow"/>:
     /// a memory-mode report, a flag, which no event carries), for a command without events, every
-    /// <see cref="SnapshotEvery"/> events and on deactivation. Otherwise, with the event log, the log
+    /// <see cref="SnapshotEvery"/> events (a quarter of a long timeline: <see cref="SnapshotShare"/>)
+    /// and on deactivation. Otherwise, with the event log, the log
     /// row is the commit; in memory mode the events live in the activation until then, on the same
     /// cadence, and a silo that dies takes them with it, as it takes the memory storage it hosts.
     /// </summary>
@@ -336,7 +353,7 @@ internal sealed partial class IncidentGrain(
             await Stream.CommitAsync(() =>
             {
                 _unsaved += events;
-                return snapshotNow || events == 0 || _unsaved >= SnapshotEvery ? SnapshotAsync() : Task.CompletedTask;
+                return snapshotNow || events == 0 || _unsaved >= SnapshotDue ? SnapshotAsync() : Task.CompletedTask;
             }, before);
         }
         catch
@@ -352,6 +369,7 @@ internal sealed partial class IncidentGrain(
     {
         await state.WriteStateAsync();
         _unsaved = 0;
+        _snapshotEntries = S.Timeline.Entries.Count;
     }
 
     /// <summary>

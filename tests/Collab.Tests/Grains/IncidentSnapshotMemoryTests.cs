@@ -10,8 +10,8 @@ namespace Collab.Tests.Grains;
 
 /// <summary>
 /// Memory mode has no event log: the incident's snapshot is its only store, written with the report,
-/// then every <see cref="IncidentGrain.SnapshotEvery"/> events (as in PostgreSQL mode) and when the
-/// activation goes, rather than whole on every command.
+/// then every <see cref="IncidentGrain.SnapshotEvery"/> events, or a quarter of a long timeline (as
+/// in PostgreSQL mode), and when the activation goes, rather than whole on every command.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class IncidentSnapshotMemoryTests(ClusterFixture fx)
@@ -38,6 +38,35 @@ public sealed class IncidentSnapshotMemoryTests(ClusterFixture fx)
         stored = await StoredAsync(id);
         Assert.Equal(1 + IncidentGrain.SnapshotEvery, stored.Timeline.HeadPolice);
         Assert.Equal("Unit 7", stored.AssignedUnit);
+    }
+
+    [Fact]
+    public async Task ALongTimelineIsRewrittenOnceAQuarterOfItHasCome()
+    {
+        var id = NewId();
+        var grain = fx.Grains.GetGrain<IIncidentGrain>(id);
+        Assert.True((await grain.ReportAsync(Report(Citizen()))).IsOk);
+
+        // Written at 1 (the report), then every 100 events until the timeline it held passes 400,
+        // then after a quarter of it: 501 + 125 = 626, 626 + 156 = 782.
+        var expected = new long[] { 101, 201, 301, 401, 501, 626, 782 };
+        var written = new List<long>();
+        var last = 1L;
+        for (var head = 2; head <= 782; head++)
+        {
+            Assert.True((await grain.AssignAsync(new AssignUnit(null, Police(), $"Unit {head}"))).IsOk);
+            if (head >= 500 || head % 100 is 0 or 1)
+            {
+                var stored = (await StoredAsync(id)).Timeline.HeadPolice;
+                if (stored != last)
+                {
+                    written.Add(stored);
+                    last = stored;
+                }
+            }
+        }
+
+        Assert.Equal(expected, written);
     }
 
     [Fact]
