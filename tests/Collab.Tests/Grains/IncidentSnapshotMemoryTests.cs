@@ -1,9 +1,6 @@
 using Collab.Incidents;
 using Collab.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Core.Internal;
-using Orleans.Storage;
-using Orleans.TestingHost;
 using static Collab.Tests.Grains.Commands;
 
 namespace Collab.Tests.Grains;
@@ -91,10 +88,7 @@ public sealed class IncidentSnapshotMemoryTests(ClusterFixture fx)
 
     private async Task<IncidentState> StoredAsync(string id)
     {
-        var services = ((InProcessSiloHandle)fx.Cluster.Primary!).SiloHost.Services;
-        var storage = services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Collab);
-        var snapshot = new GrainState<IncidentState>();
-        await storage.ReadStateAsync(IncidentGrain.StateName, fx.Grains.GetGrain<IIncidentGrain>(id).GetGrainId(), snapshot);
+        var snapshot = await fx.StoredAsync<IncidentState>(IncidentGrain.StateName, fx.Grains.GetGrain<IIncidentGrain>(id));
         Assert.True(snapshot.RecordExists);
         return snapshot.State ?? throw new InvalidOperationException("A stored incident without state.");
     }

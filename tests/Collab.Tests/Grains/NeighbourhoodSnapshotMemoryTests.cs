@@ -2,10 +2,7 @@ using Collab.Common;
 using Collab.Incidents;
 using Collab.Neighbourhoods;
 using Collab.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Core.Internal;
-using Orleans.Storage;
-using Orleans.TestingHost;
 
 namespace Collab.Tests.Grains;
 
@@ -47,12 +44,6 @@ public sealed class NeighbourhoodSnapshotMemoryTests(ClusterFixture fx)
         Assert.DoesNotContain(id, stored.Active.Keys);
     }
 
-    private async Task<NeighbourhoodState> StoredAsync(string slug)
-    {
-        var services = ((InProcessSiloHandle)fx.Cluster.Primary!).SiloHost.Services;
-        var storage = services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Collab);
-        var snapshot = new GrainState<NeighbourhoodState>();
-        await storage.ReadStateAsync("neighbourhood", fx.Grains.GetGrain<INeighbourhoodGrain>(slug).GetGrainId(), snapshot);
-        return snapshot.State ?? new NeighbourhoodState();
-    }
+    private async Task<NeighbourhoodState> StoredAsync(string slug) =>
+        (await fx.StoredAsync<NeighbourhoodState>("neighbourhood", fx.Grains.GetGrain<INeighbourhoodGrain>(slug))).State ?? new NeighbourhoodState();
 }

@@ -1,5 +1,7 @@
 using Collab.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using Orleans.TestingHost;
 
 namespace Collab.Tests.Infrastructure;
@@ -10,6 +12,19 @@ public sealed class ClusterFixture : IAsyncLifetime
     public TestCluster Cluster { get; private set; } = null!;
 
     public IGrainFactory Grains => Cluster.GrainFactory;
+
+    /// <summary>
+    /// What Collab's storage holds for <paramref name="grain"/>'s state <paramref name="stateName"/>
+    /// (the snapshot, not the activation): read through the primary silo's storage provider.
+    /// </summary>
+    public async Task<IGrainState<T>> StoredAsync<T>(string stateName, IAddressable grain)
+    {
+        var services = ((InProcessSiloHandle)Cluster.Primary!).SiloHost.Services;
+        var storage = services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Collab);
+        var snapshot = new GrainState<T>();
+        await storage.ReadStateAsync(stateName, grain.GetGrainId(), snapshot);
+        return snapshot;
+    }
 
     public async Task InitializeAsync()
     {
