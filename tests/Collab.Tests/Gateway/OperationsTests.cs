@@ -42,7 +42,15 @@ public sealed class OperationsTests(GatewayFixture fx)
 
         Assert.Contains("# TYPE http_server_request_duration_seconds histogram", text);
         Assert.Contains("signalr_server", text);
+        Assert.Contains("kestrel_active_connections", text);
         Assert.DoesNotContain(citizen.Sub, text);
+
+        // Not the frameworks' per-request and per-buffer meters: the request duration and Collab's own counters say it.
+        Assert.DoesNotContain("aspnetcore_routing_match_attempts", text);
+        Assert.DoesNotContain("aspnetcore_authorization_attempts", text);
+        Assert.DoesNotContain("aspnetcore_authentication_", text);
+        Assert.DoesNotContain("aspnetcore_rate_limiting_", text);
+        Assert.DoesNotContain("aspnetcore_memory_pool_", text);
     }
 
     [Fact]
