@@ -29,7 +29,7 @@ public static class IdempotencyKeys
     {
         if (key is null)
         {
-            return Guid.NewGuid().ToString("D");
+            return RandomIds.NewGuid().ToString("D");
         }
 
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{kind}\n{actor.UserId}\n{key}"));

@@ -28,7 +28,7 @@ internal sealed class Timeline<TPayload>
         HeadPolice++;
         var entry = new TimelineEntry<TPayload>
         {
-            Id = Guid.NewGuid().ToString("N"),
+            Id = RandomIds.New(),
             Type = type,
             OccurredAt = at,
             Actor = actor,
