@@ -70,7 +70,8 @@ public static class GatewayExtensions
         builder.Services.AddHostedService<FederationStatusMonitor>();
         builder.Services.AddSingleton<LiveStreams>();
         // Sends never wait for a connection; a connection that falls too far behind is cut off.
-        builder.Services.AddSingleton<HubLifetimeManager<CollabHub>, CollabHubLifetimeManager>();
+        builder.Services.AddSingleton<CollabHubLifetimeManager>();
+        builder.Services.AddSingleton<HubLifetimeManager<CollabHub>>(sp => sp.GetRequiredService<CollabHubLifetimeManager>());
         builder.Services.AddHostedService<StreamRenewal>();
         builder.Services.AddSingleton<RevocationList>();
         builder.Services.AddHostedService<RevocationSync>();

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
@@ -135,6 +136,62 @@ public sealed partial class CollabHubLifetimeManager(
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Sends <paramref name="messages"/> to a group's members, in order, as one write per member:
+    /// the messages are serialized once per protocol and laid end to end. Both protocols frame each
+    /// message (JSON ends it with a record separator, MessagePack prefixes its length), so a client
+    /// reads them one by one, exactly as if they had been written apart; a run of a stream's events
+    /// is then one flush and one socket send per member instead of one per event.
+    /// </summary>
+    public void SendGroupInOrder(string groupName, IReadOnlyList<HubMessage> messages)
+    {
+        if (messages.Count == 0 || !_groups.TryGetValue(groupName, out var members))
+        {
+            return;
+        }
+
+        if (messages.Count == 1)
+        {
+            var single = new SerializedHubMessage(messages[0]);
+            foreach (var (_, outbox) in members)
+            {
+                outbox.Write(single);
+            }
+
+            return;
+        }
+
+        // Members speak one protocol or two: the run is serialized on the first member that speaks each.
+        var runs = new List<(string Protocol, SerializedHubMessage Run)>(2);
+        foreach (var (_, outbox) in members)
+        {
+            var protocol = outbox.Connection.Protocol;
+            var index = 0;
+            while (index < runs.Count && runs[index].Protocol != protocol.Name)
+            {
+                index++;
+            }
+
+            if (index == runs.Count)
+            {
+                runs.Add((protocol.Name, Together(protocol, messages)));
+            }
+
+            outbox.Write(runs[index].Run);
+        }
+    }
+
+    private static SerializedHubMessage Together(IHubProtocol protocol, IReadOnlyList<HubMessage> messages)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        foreach (var message in messages)
+        {
+            protocol.WriteMessage(message, buffer);
+        }
+
+        return new SerializedHubMessage([new SerializedMessage(protocol.Name, buffer.WrittenMemory)]);
     }
 
     public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default)

@@ -1,3 +1,4 @@
+using Collab.Common;
 using Collab.Realtime;
 
 namespace Collab.Gateway.Realtime;
@@ -96,28 +97,61 @@ public sealed partial class LiveStreams
         }
     }
 
-    /// <summary>Sends a batch's new events to the groups, repairing any gap first. Under the gate.</summary>
+    /// <summary>
+    /// Sends a batch's new events to the groups, repairing any gap first. Under the gate. Each
+    /// audience's events go out as one run (one write per member); a gap first sends the run so
+    /// far, then what the repair reads, so every member still sees its events in order.
+    /// </summary>
     private async Task SendBatchAsync(LiveStream live, StreamBatch batch)
     {
         var sent = false;
+        Dictionary<Audience, List<StreamEvent>>? runs = null;
         foreach (var item in batch.Events)
         {
             var audience = item.Audience;
-            if (!live.Delivered.TryGetValue(audience, out var delivered) || item.Event.Seq <= delivered)
+            if (!live.Delivered.TryGetValue(audience, out var delivered))
             {
                 continue;
             }
 
-            if (item.Event.Seq > delivered + 1)
+            var run = runs?.GetValueOrDefault(audience);
+            var position = run is { Count: > 0 } ? run[^1].Seq : delivered;
+            if (item.Event.Seq <= position)
             {
-                LogGap(logger, live.Route.Name, audience, delivered, item.Event.Seq);
-                await _delivery.RepairAsync(live, audience, upTo: item.Event.Seq - 1);
+                continue;
             }
 
-            if (item.Event.Seq == live.Delivered[audience] + 1)
+            if (item.Event.Seq > position + 1)
             {
-                await _delivery.SendAsync(live, audience, item.Event);
+                if (run is { Count: > 0 })
+                {
+                    _delivery.SendRun(live, audience, run);
+                    run.Clear();
+                }
+
+                LogGap(logger, live.Route.Name, audience, position, item.Event.Seq);
+                await _delivery.RepairAsync(live, audience, upTo: item.Event.Seq - 1);
+                position = live.Delivered[audience];
+            }
+
+            if (item.Event.Seq == position + 1)
+            {
+                runs ??= [];
+                if (run is null)
+                {
+                    runs[audience] = run = [];
+                }
+
+                run.Add(item.Event);
                 sent = true;
+            }
+        }
+
+        if (runs is not null)
+        {
+            foreach (var (audience, run) in runs)
+            {
+                _delivery.SendRun(live, audience, run);
             }
         }
 

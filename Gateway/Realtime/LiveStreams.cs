@@ -19,6 +19,7 @@ namespace Collab.Gateway.Realtime;
 public sealed partial class LiveStreams(
     IGrainFactory grains,
     IHubContext<CollabHub, ICollabClient> hub,
+    CollabHubLifetimeManager lifetime,
     IOptions<GatewayRealtimeOptions> options,
     ILogger<LiveStreams> logger,
     CollabMetrics metrics,
@@ -33,7 +34,7 @@ public sealed partial class LiveStreams(
     private readonly ConcurrentDictionary<StreamName, LiveStream> _streams = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<StreamName, (Audience Audience, string Language)>> _connections = new(StringComparer.Ordinal);
     private int _pending;
-    private readonly StreamDelivery _delivery = new(hub, options, metrics, texts);
+    private readonly StreamDelivery _delivery = new(hub, lifetime, options, metrics, texts);
     private readonly Lock _referenceLock = new();
     private IStreamObserver? _reference;
 

@@ -4,6 +4,7 @@ using Collab.Gateway.Operations;
 using Collab.Gateway.Wire;
 using Collab.Realtime;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Options;
 
 namespace Collab.Gateway.Realtime;
@@ -15,11 +16,44 @@ namespace Collab.Gateway.Realtime;
 /// </summary>
 internal sealed class StreamDelivery(
     IHubContext<CollabHub, ICollabClient> hub,
+    CollabHubLifetimeManager lifetime,
     IOptions<GatewayRealtimeOptions> options,
     CollabMetrics metrics,
     Translations texts)
 {
     private const int PageSize = 1_000;
+
+    /// <summary>
+    /// Sends a run of one audience's consecutive events (the next after what it was delivered, in
+    /// order) to each of its groups as one write per member (<see cref="CollabHubLifetimeManager.SendGroupInOrder"/>),
+    /// and moves the audience's position to the last of them. A batch of a stream's events
+    /// reaches each subscriber as one socket send, not one per event.
+    /// </summary>
+    public void SendRun(LiveStream live, Audience audience, IReadOnlyList<StreamEvent> run)
+    {
+        if (run.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var language in live.LanguagesOf(audience))
+        {
+            var messages = new HubMessage[run.Count];
+            for (var i = 0; i < run.Count; i++)
+            {
+                // Mapped (and translated) once per group; sent as the hub's Event method.
+                messages[i] = new InvocationMessage(nameof(ICollabClient.Event), [EnvelopeMapper.Map(run[i], language, texts)]);
+            }
+
+            lifetime.SendGroupInOrder(live.GroupName(audience, language), messages);
+            foreach (var e in run)
+            {
+                metrics.Delivered(live.Route.Source, audience, e.Exercise is not null);
+            }
+        }
+
+        live.Delivered[audience] = run[^1].Seq;
+    }
 
     /// <summary>Sends one event to each of the audience's groups (one per language) and moves the audience's position.</summary>
     public async Task SendAsync(LiveStream live, Audience audience, StreamEvent e)
