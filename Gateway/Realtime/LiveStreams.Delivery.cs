@@ -6,19 +6,31 @@ namespace Collab.Gateway.Realtime;
 /// <summary>Delivery of what the stream grains push: one drainer per stream, in order, holding batches that came ahead of a missing one.</summary>
 public sealed partial class LiveStreams
 {
+    /// <summary>Batches delivered under one hold of a stream's gate at most (when that many queued up).</summary>
+    private const int MaxBatchesPerDelivery = 64;
+
     private async Task DrainAsync(LiveStream live)
     {
+        var batches = new List<StreamBatch>();
         do
         {
-            while (live.Inbox.TryDequeue(out var batch))
+            while (live.Inbox.TryDequeue(out var first))
             {
+                // What queued up while the last delivery ran goes out together: one write per member.
+                batches.Add(first);
+                while (batches.Count < MaxBatchesPerDelivery && live.Inbox.TryDequeue(out var next))
+                {
+                    batches.Add(next);
+                }
+
                 try
                 {
-                    await DeliverAsync(live, batch);
+                    await DeliverAsync(live, batches);
                 }
                 finally
                 {
-                    Interlocked.Decrement(ref _pending);
+                    Interlocked.Add(ref _pending, -batches.Count);
+                    batches.Clear();
                 }
             }
 
@@ -29,36 +41,41 @@ public sealed partial class LiveStreams
     }
 
     /// <summary>
-    /// Sends a batch's new events to the groups. Orleans does not keep one-way calls in order (a
+    /// Sends batches' new events to the groups. Orleans does not keep one-way calls in order (a
     /// later batch often arrives just before an earlier one), so a batch that comes ahead of a
     /// missing one is held until that one arrives, and the batches it unblocks follow it at once.
     /// Only a hole still open after <see cref="LiveStream.HoldFor"/> (or once too many are held) is
-    /// repaired by reading the grain.
+    /// repaired by reading the grain. What the batches carry is written before the gate is let go,
+    /// each group's events in one write per member.
     /// </summary>
-    private async Task DeliverAsync(LiveStream live, StreamBatch batch)
+    private async Task DeliverAsync(LiveStream live, List<StreamBatch> batches)
     {
         await live.Gate.WaitAsync();
+        var outgoing = _delivery.Begin();
         try
         {
-            if (live.Closed)
+            foreach (var batch in batches)
             {
-                return;
-            }
-
-            if (live.IsAhead(batch) && live.TryHold(batch))
-            {
-                if (live.TryScheduleFlush())
+                if (live.Closed)
                 {
-                    _ = FlushHeldAsync(live);
+                    return;
                 }
 
-                return;
-            }
+                if (live.IsAhead(batch) && live.TryHold(batch))
+                {
+                    if (live.TryScheduleFlush())
+                    {
+                        _ = FlushHeldAsync(live);
+                    }
 
-            await SendBatchAsync(live, batch);
-            while (live.TakeNextHeld() is { } next)
-            {
-                await SendBatchAsync(live, next);
+                    continue;
+                }
+
+                await SendBatchAsync(live, batch, outgoing);
+                while (live.TakeNextHeld() is { } next)
+                {
+                    await SendBatchAsync(live, next, outgoing);
+                }
             }
         }
         catch (Exception ex)
@@ -68,6 +85,7 @@ public sealed partial class LiveStreams
         }
         finally
         {
+            Flush(live, outgoing);
             live.Gate.Release();
         }
     }
@@ -77,13 +95,14 @@ public sealed partial class LiveStreams
     {
         await Task.Delay(LiveStream.HoldFor);
         await live.Gate.WaitAsync();
+        var outgoing = _delivery.Begin();
         try
         {
             foreach (var held in live.TakeAllHeld())
             {
                 if (!live.Closed)
                 {
-                    await SendBatchAsync(live, held);
+                    await SendBatchAsync(live, held, outgoing);
                 }
             }
         }
@@ -93,65 +112,51 @@ public sealed partial class LiveStreams
         }
         finally
         {
+            Flush(live, outgoing);
             live.Gate.Release();
         }
     }
 
+    /// <summary>Writes what was accepted; under the gate, before it is let go.</summary>
+    private void Flush(LiveStream live, Outgoing outgoing)
+    {
+        try
+        {
+            outgoing.Flush();
+        }
+        catch (Exception ex)
+        {
+            LogDeliveryFailed(logger, ex, live.Route.Name);
+        }
+    }
+
     /// <summary>
-    /// Sends a batch's new events to the groups, repairing any gap first. Under the gate. Each
-    /// audience's events go out as one run (one write per member); a gap first sends the run so
-    /// far, then what the repair reads, so every member still sees its events in order.
+    /// Accepts a batch's new events for the groups (<see cref="StreamDelivery.Accept"/>), repairing
+    /// any gap first: what was accepted so far is written before the repair sends what it reads,
+    /// so every member still sees its events in order. Under the gate.
     /// </summary>
-    private async Task SendBatchAsync(LiveStream live, StreamBatch batch)
+    private async Task SendBatchAsync(LiveStream live, StreamBatch batch, Outgoing outgoing)
     {
         var sent = false;
-        Dictionary<Audience, List<StreamEvent>>? runs = null;
         foreach (var item in batch.Events)
         {
             var audience = item.Audience;
-            if (!live.Delivered.TryGetValue(audience, out var delivered))
+            if (!live.Delivered.TryGetValue(audience, out var delivered) || item.Event.Seq <= delivered)
             {
                 continue;
             }
 
-            var run = runs?.GetValueOrDefault(audience);
-            var position = run is { Count: > 0 } ? run[^1].Seq : delivered;
-            if (item.Event.Seq <= position)
+            if (item.Event.Seq > delivered + 1)
             {
-                continue;
-            }
-
-            if (item.Event.Seq > position + 1)
-            {
-                if (run is { Count: > 0 })
-                {
-                    _delivery.SendRun(live, audience, run);
-                    run.Clear();
-                }
-
-                LogGap(logger, live.Route.Name, audience, position, item.Event.Seq);
+                outgoing.Flush();
+                LogGap(logger, live.Route.Name, audience, delivered, item.Event.Seq);
                 await _delivery.RepairAsync(live, audience, upTo: item.Event.Seq - 1);
-                position = live.Delivered[audience];
             }
 
-            if (item.Event.Seq == position + 1)
+            if (item.Event.Seq == live.Delivered[audience] + 1)
             {
-                runs ??= [];
-                if (run is null)
-                {
-                    runs[audience] = run = [];
-                }
-
-                run.Add(item.Event);
+                _delivery.Accept(live, audience, item.Event, outgoing);
                 sent = true;
-            }
-        }
-
-        if (runs is not null)
-        {
-            foreach (var (audience, run) in runs)
-            {
-                _delivery.SendRun(live, audience, run);
             }
         }
 

@@ -23,36 +23,23 @@ internal sealed class StreamDelivery(
 {
     private const int PageSize = 1_000;
 
-    /// <summary>
-    /// Sends a run of one audience's consecutive events (the next after what it was delivered, in
-    /// order) to each of its groups as one write per member (<see cref="CollabHubLifetimeManager.SendGroupInOrder"/>),
-    /// and moves the audience's position to the last of them. A batch of a stream's events
-    /// reaches each subscriber as one socket send, not one per event.
-    /// </summary>
-    public void SendRun(LiveStream live, Audience audience, IReadOnlyList<StreamEvent> run)
-    {
-        if (run.Count == 0)
-        {
-            return;
-        }
+    /// <summary>A new set of events accepted for the groups and not yet written (<see cref="Outgoing"/>).</summary>
+    public Outgoing Begin() => new(lifetime);
 
+    /// <summary>
+    /// Accepts the audience's next event for each of its groups (mapped and translated once per
+    /// group) and moves the audience's position: the event is written when <paramref name="outgoing"/>
+    /// is flushed, which the caller does before it lets go of the stream's gate.
+    /// </summary>
+    public void Accept(LiveStream live, Audience audience, StreamEvent e, Outgoing outgoing)
+    {
         foreach (var language in live.LanguagesOf(audience))
         {
-            var messages = new HubMessage[run.Count];
-            for (var i = 0; i < run.Count; i++)
-            {
-                // Mapped (and translated) once per group; sent as the hub's Event method.
-                messages[i] = new InvocationMessage(nameof(ICollabClient.Event), [EnvelopeMapper.Map(run[i], language, texts)]);
-            }
-
-            lifetime.SendGroupInOrder(live.GroupName(audience, language), messages);
-            foreach (var e in run)
-            {
-                metrics.Delivered(live.Route.Source, audience, e.Exercise is not null);
-            }
+            outgoing.Add(live.GroupName(audience, language), new InvocationMessage(nameof(ICollabClient.Event), [EnvelopeMapper.Map(e, language, texts)]));
+            metrics.Delivered(live.Route.Source, audience, e.Exercise is not null);
         }
 
-        live.Delivered[audience] = run[^1].Seq;
+        live.Delivered[audience] = e.Seq;
     }
 
     /// <summary>Sends one event to each of the audience's groups (one per language) and moves the audience's position.</summary>
@@ -163,5 +150,56 @@ internal sealed class StreamDelivery(
         }
 
         return replayed;
+    }
+}
+
+/// <summary>
+/// Events accepted for a stream's groups under its gate and not yet written: per group, the
+/// messages in order. <see cref="Flush"/> writes each group's run as one write per member
+/// (<see cref="CollabHubLifetimeManager.SendGroupInOrder"/>), so the events of one batch, or of the
+/// batches that queued up while the gateway was busy, reach each subscriber in one socket send
+/// instead of one per event. A run is written on its own once it holds <see cref="MaxRun"/>.
+/// </summary>
+internal sealed class Outgoing(CollabHubLifetimeManager lifetime)
+{
+    /// <summary>Messages in one group's write at most.</summary>
+    public const int MaxRun = 128;
+
+    private readonly List<(string Group, List<HubMessage> Messages)> _runs = [];
+
+    public void Add(string group, HubMessage message)
+    {
+        var index = 0;
+        while (index < _runs.Count && !string.Equals(_runs[index].Group, group, StringComparison.Ordinal))
+        {
+            index++;
+        }
+
+        if (index == _runs.Count)
+        {
+            _runs.Add((group, []));
+        }
+
+        var messages = _runs[index].Messages;
+        messages.Add(message);
+        if (messages.Count >= MaxRun)
+        {
+            lifetime.SendGroupInOrder(group, messages);
+            messages.Clear();
+        }
+    }
+
+    /// <summary>Writes what was accepted, each group's run in one write per member; the groups are disjoint, so their order does not matter.</summary>
+    public void Flush()
+    {
+        foreach (var (group, messages) in _runs)
+        {
+            if (messages.Count > 0)
+            {
+                lifetime.SendGroupInOrder(group, messages);
+            }
+        }
+
+        _runs.Clear();
     }
 }
