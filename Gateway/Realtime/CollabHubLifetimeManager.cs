@@ -179,7 +179,7 @@ public sealed partial class CollabHubLifetimeManager(
                 runs.Add((protocol.Name, Together(protocol, messages)));
             }
 
-            outbox.Write(runs[index].Run);
+            outbox.Write(runs[index].Run, messages.Count);
         }
     }
 

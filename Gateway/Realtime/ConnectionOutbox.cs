@@ -10,12 +10,15 @@ namespace Collab.Gateway.Realtime;
 /// awaited by the sender: SignalR queues a connection's writes behind its write lock in the order
 /// they start, and a write finishes once the connection's pipe has room for it. A connection
 /// whose oldest unfinished write is older than <see cref="GatewayRealtimeOptions.MaxConnectionLag"/>,
-/// or that has more than <see cref="GatewayRealtimeOptions.MaxConnectionBacklog"/> of them, is cut
+/// or whose unfinished writes carry more than <see cref="GatewayRealtimeOptions.MaxConnectionBacklog"/> messages, is cut
 /// off: its transport is aborted, so its client reconnects and resumes from its last seq.
 /// </summary>
 internal sealed class ConnectionOutbox(HubConnectionContext connection, TimeSpan maxLag, int maxBacklog, Action<ConnectionOutbox, TimeSpan, int> cutOff)
 {
-    private readonly Queue<(Task Write, long StartedAt)> _unfinished = new();
+    private readonly Queue<(Task Write, long StartedAt, int Messages)> _unfinished = new();
+
+    /// <summary>Messages in the unfinished writes (a write may carry a run of several).</summary>
+    private int _backlog;
     private readonly Lock _lock = new();
     private bool _cutOff;
 
@@ -26,8 +29,12 @@ internal sealed class ConnectionOutbox(HubConnectionContext connection, TimeSpan
     /// <summary>Groups this connection is in; changed only under the lifetime manager's group lock.</summary>
     public HashSet<string> Groups { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Starts writing <paramref name="message"/> after everything written before it; never waits.</summary>
-    public void Write(SerializedHubMessage message)
+    /// <summary>
+    /// Starts writing <paramref name="message"/> after everything written before it; never waits.
+    /// <paramref name="messages"/>: how many hub messages it carries (a run laid end to end), which
+    /// is what <see cref="GatewayRealtimeOptions.MaxConnectionBacklog"/> counts.
+    /// </summary>
+    public void Write(SerializedHubMessage message, int messages = 1)
     {
         if (Volatile.Read(ref _cutOff))
         {
@@ -43,7 +50,8 @@ internal sealed class ConnectionOutbox(HubConnectionContext connection, TimeSpan
 
         lock (_lock)
         {
-            _unfinished.Enqueue((write.AsTask(), Stopwatch.GetTimestamp()));
+            _unfinished.Enqueue((write.AsTask(), Stopwatch.GetTimestamp(), messages));
+            _backlog += messages;
             if (!Lagging(out var lag, out var backlog))
             {
                 return;
@@ -71,9 +79,10 @@ internal sealed class ConnectionOutbox(HubConnectionContext connection, TimeSpan
         while (_unfinished.TryPeek(out var oldest) && oldest.Write.IsCompleted)
         {
             _unfinished.Dequeue();
+            _backlog -= oldest.Messages;
         }
 
-        backlog = _unfinished.Count;
+        backlog = _backlog;
         lag = _unfinished.TryPeek(out var first) ? Stopwatch.GetElapsedTime(first.StartedAt) : TimeSpan.Zero;
         return lag > maxLag || backlog > maxBacklog;
     }
@@ -83,6 +92,7 @@ internal sealed class ConnectionOutbox(HubConnectionContext connection, TimeSpan
     {
         _cutOff = true;
         _unfinished.Clear();
+        _backlog = 0;
         cutOff(this, lag, backlog);
 
         // The transport, not the hub connection: HubConnectionContext.Abort would tell the client
