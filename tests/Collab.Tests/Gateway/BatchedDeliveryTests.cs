@@ -26,11 +26,7 @@ public sealed class BatchedDeliveryTests(GatewayFixture fx)
     [Fact]
     public async Task ABatchOfEventsIsOneWebSocketMessageReadAsSeparateEventsInOrder()
     {
-        var reporter = await fx.UserAsync("citizen");
-        var police = await fx.UserAsync("police");
-        var id = (await (await fx.Http(reporter.Token).PostJsonAsync("/api/incidents", Sample.Report())).JsonAsync(HttpStatusCode.Created)).Str("id");
-        var stream = $"incident:{id}";
-
+        var (police, id, stream) = await NewIncidentAsync();
         await using var json = await LiveClient.ConnectAsync(fx.GatewayA, police.Token);
         await using var messagePack = await LiveClient.ConnectAsync(fx.GatewayA, police.Token, messagePack: true);
         await json.SubscribeAsync(stream, afterSeq: 0);
@@ -69,10 +65,7 @@ public sealed class BatchedDeliveryTests(GatewayFixture fx)
     [Fact]
     public async Task MessagesLaidEndToEndAreReadOneByOneInEitherProtocol()
     {
-        var reporter = await fx.UserAsync("citizen");
-        var police = await fx.UserAsync("police");
-        var id = (await (await fx.Http(reporter.Token).PostJsonAsync("/api/incidents", Sample.Report())).JsonAsync(HttpStatusCode.Created)).Str("id");
-        var stream = $"incident:{id}";
+        var (police, id, stream) = await NewIncidentAsync();
         await using var json = await LiveClient.ConnectAsync(fx.GatewayA, police.Token);
         await using var messagePack = await LiveClient.ConnectAsync(fx.GatewayA, police.Token, messagePack: true);
         await json.SubscribeAsync(stream);
@@ -96,6 +89,15 @@ public sealed class BatchedDeliveryTests(GatewayFixture fx)
                 Assert.Equal(new string('u', i * 37), e.Get("unit"));
             }
         }
+    }
+
+    /// <summary>A police officer, and an incident a citizen just reported, with its stream's name.</summary>
+    private async Task<(TestUser Police, string Id, string Stream)> NewIncidentAsync()
+    {
+        var reporter = await fx.UserAsync("citizen");
+        var police = await fx.UserAsync("police");
+        var id = (await (await fx.Http(reporter.Token).PostJsonAsync("/api/incidents", Sample.Report())).JsonAsync(HttpStatusCode.Created)).Str("id");
+        return (police, id, $"incident:{id}");
     }
 
     /// <summary>The SignalR JSON protocol over a raw WebSocket, read message by message (not record by record).</summary>
