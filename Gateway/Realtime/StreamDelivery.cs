@@ -42,25 +42,6 @@ internal sealed class StreamDelivery(
         live.Delivered[audience] = e.Seq;
     }
 
-    /// <summary>Sends one event to each of the audience's groups (one per language) and moves the audience's position.</summary>
-    public async Task SendAsync(LiveStream live, Audience audience, StreamEvent e)
-    {
-        foreach (var language in live.LanguagesOf(audience))
-        {
-            // Mapped (and translated) once per group.
-            var envelope = EnvelopeMapper.Map(e, language, texts);
-            // One message per group, serialized once per protocol for all members. The send starts
-            // under the gate, which fixes each member's order (a connection's writes are queued in
-            // the order they start), and completes at once: CollabHubLifetimeManager hands it to
-            // each member's outbox and never waits for a member, so a client that stopped reading
-            // holds up neither this stream nor its other subscribers; it is cut off instead.
-            await hub.Clients.Group(live.GroupName(audience, language)).Event(envelope);
-            metrics.Delivered(live.Route.Source, audience, e.Exercise is not null);
-        }
-
-        live.Delivered[audience] = e.Seq;
-    }
-
     /// <summary>
     /// Reads the stream after what was delivered (up to <paramref name="upTo"/>, or its head when
     /// null) and sends it to the audience's groups; history the grain no longer has becomes a
@@ -68,31 +49,42 @@ internal sealed class StreamDelivery(
     /// </summary>
     public async Task RepairAsync(LiveStream live, Audience audience, long? upTo)
     {
-        while (upTo is null || live.Delivered[audience] < upTo)
+        // A page's events go out as runs, like live ones; each page is written before the next read.
+        var outgoing = Begin();
+        try
         {
-            var page = await live.Route.Grain.ReadAsync(audience, live.Delivered[audience], PageSize);
-            if (page.Truncated)
+            while (upTo is null || live.Delivered[audience] < upTo)
             {
-                foreach (var language in live.LanguagesOf(audience))
+                var page = await live.Route.Grain.ReadAsync(audience, live.Delivered[audience], PageSize);
+                if (page.Truncated)
                 {
-                    await hub.Clients.Group(live.GroupName(audience, language)).Resync(new ResyncNotice(live.Route.Name, ResyncReasons.HistoryUnavailable));
-                    metrics.Resynced(live.Route.Source, ResyncReasons.HistoryUnavailable);
+                    foreach (var language in live.LanguagesOf(audience))
+                    {
+                        await hub.Clients.Group(live.GroupName(audience, language)).Resync(new ResyncNotice(live.Route.Name, ResyncReasons.HistoryUnavailable));
+                        metrics.Resynced(live.Route.Source, ResyncReasons.HistoryUnavailable);
+                    }
+
+                    live.Delivered[audience] = page.Head;
+                    return;
                 }
 
-                live.Delivered[audience] = page.Head;
-                return;
-            }
+                var sent = false;
+                foreach (var e in page.Events)
+                {
+                    if (upTo is { } limit && e.Seq > limit) return;
+                    if (e.Seq != live.Delivered[audience] + 1) continue;
+                    Accept(live, audience, e, outgoing);
+                    sent = true;
+                }
 
-            var sent = false;
-            foreach (var e in page.Events)
-            {
-                if (upTo is { } limit && e.Seq > limit) return;
-                if (e.Seq != live.Delivered[audience] + 1) continue;
-                await SendAsync(live, audience, e);
-                sent = true;
+                outgoing.Flush();
+                if (!sent) return;
             }
-
-            if (!sent) return;
+        }
+        finally
+        {
+            // What was accepted is written even when the page ended early or a read failed.
+            outgoing.Flush();
         }
     }
 
@@ -159,6 +151,9 @@ internal sealed class StreamDelivery(
 /// (<see cref="CollabHubLifetimeManager.SendGroupInOrder"/>), so the events of one batch, or of the
 /// batches that queued up while the gateway was busy, reach each subscriber in one socket send
 /// instead of one per event. A run is written on its own once it holds <see cref="MaxRun"/>.
+/// Writes start under the gate, which fixes each member's order (a connection's writes queue in the
+/// order they start), and never wait for a member (<see cref="CollabHubLifetimeManager"/>): a
+/// client that stopped reading holds up neither the stream nor its other subscribers.
 /// </summary>
 internal sealed class Outgoing(CollabHubLifetimeManager lifetime)
 {

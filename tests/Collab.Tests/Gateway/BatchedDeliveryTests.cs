@@ -63,6 +63,38 @@ public sealed class BatchedDeliveryTests(GatewayFixture fx)
     }
 
     [Fact]
+    public async Task BatchesThatArriveSwappedAreWrittenTogetherInOrderOnceTheFirstComes()
+    {
+        var (police, id, stream) = await NewIncidentAsync();
+        await using var json = await LiveClient.ConnectAsync(fx.GatewayA, police.Token);
+        await json.SubscribeAsync(stream, afterSeq: 0);
+        await json.NextAsync(stream, "incident.reported");
+        using var raw = await RawJsonClient.ConnectAsync(fx.GatewayA, police.Token);
+        await raw.SubscribeAsync(stream);
+
+        // Three one-event batches, the last two first (as Orleans may deliver one-way calls): those
+        // are held until the first arrives, and the delivery that takes it sends all three as one run.
+        var live = fx.ServicesA.GetRequiredService<LiveStreams>();
+        var at = DateTimeOffset.UtcNow;
+        foreach (var seq in new[] { 4, 3, 2 })
+        {
+            var e = new StreamEvent(stream, seq, RandomIds.New(), EventTypes.Assigned, at, new EventActor(ActorRole.Police, "Dispatcher"), new AssignedData(id, $"Unit {seq}"));
+            await live.OnEventsAsync(new StreamBatch(stream, [new AudienceEvent(Audience.Police, e)], new StreamHead(1, 1, seq), at));
+        }
+
+        for (var seq = 2; seq <= 4; seq++)
+        {
+            var e = await json.NextAsync(stream, "incident.assigned");
+            Assert.Equal(seq, e.Seq);
+            Assert.Equal($"Unit {seq}", e.Get("unit"));
+        }
+
+        await json.AssertQuietAsync(stream, TimeSpan.FromMilliseconds(200));
+        var message = await raw.NextMessageWithEventsAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([2L, 3L, 4L], message);
+    }
+
+    [Fact]
     public async Task MessagesLaidEndToEndAreReadOneByOneInEitherProtocol()
     {
         var (police, id, stream) = await NewIncidentAsync();
