@@ -20,7 +20,7 @@ public static class IdempotencyKeys
             ? null
             : CommandError.Invalid("idempotency-key-invalid", $"'{Header}' must be 1 to {MaxLength} visible ASCII characters.");
 
-    public static string OrNew(string? key) => key ?? Guid.NewGuid().ToString("N");
+    public static string OrNew(string? key) => key ?? RandomIds.New();
 
     public static string IncidentId(Actor actor, string? key) => DerivedId("incident", actor, key);
 
