@@ -73,6 +73,8 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<CollabHubLifetimeManager>();
         builder.Services.AddSingleton<HubLifetimeManager<CollabHub>>(sp => sp.GetRequiredService<CollabHubLifetimeManager>());
         builder.Services.AddHostedService<StreamRenewal>();
+        // One activator for the process instead of SignalR's one per invocation's scope.
+        builder.Services.AddSingleton<IHubActivator<CollabHub>, CollabHubActivator>();
         builder.Services.AddSingleton<RevocationList>();
         builder.Services.AddHostedService<RevocationSync>();
         builder.Services.AddCollabSignalR();

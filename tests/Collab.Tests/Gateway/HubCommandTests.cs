@@ -1,9 +1,11 @@
 using System.Net;
 using System.Text.Json;
+using Collab.Gateway.Realtime;
 using Collab.Tests.Infrastructure;
 using MessagePack;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Collab.Tests.Gateway;
 
@@ -101,6 +103,30 @@ public sealed class HubCommandTests(GatewayFixture fx)
 
         var events = await (await http.GetAsync($"/api/incidents/{id}/events?afterSeq=0")).JsonAsync(HttpStatusCode.OK);
         Assert.Equal(1, events.GetProperty("head").GetInt64());
+    }
+
+    [Fact]
+    public async Task EveryHubCallGetsAFreshHubFromTheProcesssOneActivator()
+    {
+        using var first = fx.ServicesA.CreateScope();
+        using var second = fx.ServicesA.CreateScope();
+        var activator = first.ServiceProvider.GetRequiredService<IHubActivator<CollabHub>>();
+        Assert.IsType<CollabHubActivator>(activator);
+        Assert.Same(activator, second.ServiceProvider.GetRequiredService<IHubActivator<CollabHub>>());
+        var one = activator.Create();
+        var other = activator.Create();
+        Assert.NotSame(one, other);
+        activator.Release(one);
+        activator.Release(other);
+
+        // Calls one after another on one connection each get a hub of their own (a released hub is disposed).
+        var police = await fx.UserAsync("police");
+        await using var console = await LiveClient.ConnectAsync(fx.GatewayA, police.Token);
+        var id = (await console.Connection.InvokeAsync<WireIncident>("Report", Sample.Report(), null)).Id;
+        for (var i = 1; i <= 3; i++)
+        {
+            Assert.Equal($"Unit {i}", (await console.Connection.InvokeAsync<WireIncident>("Assign", id, new { unit = $"Unit {i}" }, null)).AssignedUnit);
+        }
     }
 
     private static async Task<WireEvent> NextFor(LiveClient client, string incidentId)
