@@ -106,7 +106,7 @@ public sealed class HubCommandTests(GatewayFixture fx)
     }
 
     [Fact]
-    public async Task EveryHubCallGetsAFreshHubFromTheProcesssOneActivator()
+    public async Task EveryHubCallGetsAFreshHubFromOneActivatorPerProcess()
     {
         using var first = fx.ServicesA.CreateScope();
         using var second = fx.ServicesA.CreateScope();
