@@ -61,8 +61,9 @@ internal sealed record Plan(
     /// before): their CPU per delivery then rests on ~300,000 deliveries rather than ~100,000.
     /// The closed-loop rows (T3's rounds) are measured 6 s with <c>--quick</c> and 10 s without: measured 2 s, one
     /// run's rounds of the same build read T3 anywhere from 0.34 to 0.62 (a bare echo row 37,000/s in
-    /// one round and 54,000/s in the next, as a row caught the box's transients); measured 6 s,
-    /// within 0.09 of each other, and 12 s within 0.04.
+    /// one round and 54,000/s in the next, as a row caught the box's transients); in one run each,
+    /// measured 6 s they were within 0.09 of each other, and 12 s within 0.04. A slow stretch of the
+    /// machine still moves a whole round (a 10-s run read 0.46, 0.58, 0.46): hence the median.
     /// </remarks>
     public static Plan From(LoadOptions o)
     {
