@@ -38,21 +38,12 @@ public sealed class BatchedDeliveryTests(GatewayFixture fx)
 
         // As the incident's grain publishes three events of one command round: one batch.
         var at = DateTimeOffset.UtcNow;
-        var events = Enumerable.Range(2, 3)
-            .Select(seq => new AudienceEvent(Audience.Police, new StreamEvent(stream, seq, RandomIds.New(), EventTypes.Assigned, at,
-                new EventActor(ActorRole.Police, "Dispatcher"), new AssignedData(id, $"Unit {seq}"))))
-            .ToList();
+        var events = Enumerable.Range(2, 3).Select(seq => new AudienceEvent(Audience.Police, Assigned(stream, id, seq, $"Unit {seq}", at))).ToList();
         await fx.ServicesA.GetRequiredService<LiveStreams>().OnEventsAsync(new StreamBatch(stream, events, new StreamHead(1, 1, 4), at));
 
         foreach (var client in new[] { json, messagePack })
         {
-            for (var seq = 2; seq <= 4; seq++)
-            {
-                var e = await client.NextAsync(stream, "incident.assigned");
-                Assert.Equal(seq, e.Seq);
-                Assert.Equal($"Unit {seq}", e.Get("unit"));
-            }
-
+            await ReadAssignedAsync(client, stream, Enumerable.Range(2, 3).Select(seq => ((long)seq, $"Unit {seq}")));
             await client.AssertQuietAsync(stream, TimeSpan.FromMilliseconds(200));
         }
 
@@ -78,17 +69,10 @@ public sealed class BatchedDeliveryTests(GatewayFixture fx)
         var at = DateTimeOffset.UtcNow;
         foreach (var seq in new[] { 4, 3, 2 })
         {
-            var e = new StreamEvent(stream, seq, RandomIds.New(), EventTypes.Assigned, at, new EventActor(ActorRole.Police, "Dispatcher"), new AssignedData(id, $"Unit {seq}"));
-            await live.OnEventsAsync(new StreamBatch(stream, [new AudienceEvent(Audience.Police, e)], new StreamHead(1, 1, seq), at));
+            await live.OnEventsAsync(new StreamBatch(stream, [new AudienceEvent(Audience.Police, Assigned(stream, id, seq, $"Unit {seq}", at))], new StreamHead(1, 1, seq), at));
         }
 
-        for (var seq = 2; seq <= 4; seq++)
-        {
-            var e = await json.NextAsync(stream, "incident.assigned");
-            Assert.Equal(seq, e.Seq);
-            Assert.Equal($"Unit {seq}", e.Get("unit"));
-        }
-
+        await ReadAssignedAsync(json, stream, Enumerable.Range(2, 3).Select(seq => ((long)seq, $"Unit {seq}")));
         await json.AssertQuietAsync(stream, TimeSpan.FromMilliseconds(200));
         var message = await raw.NextMessageWithEventsAsync(TimeSpan.FromSeconds(10));
         Assert.Equal([2L, 3L, 4L], message);
@@ -107,19 +91,28 @@ public sealed class BatchedDeliveryTests(GatewayFixture fx)
         var at = DateTimeOffset.UtcNow;
         var texts = fx.ServicesA.GetRequiredService<Collab.Gateway.Localization.Translations>();
         var messages = Enumerable.Range(1, 5)
-            .Select(i => new StreamEvent(stream, 100 + i, RandomIds.New(), EventTypes.Assigned, at, new EventActor(ActorRole.Police, "Dispatcher"), new AssignedData(id, new string('u', i * 37))))
-            .Select(e => (HubMessage)new InvocationMessage("Event", [EnvelopeMapper.Map(e, "en", texts)]))
+            .Select(i => (HubMessage)new InvocationMessage("Event", [EnvelopeMapper.Map(Assigned(stream, id, 100 + i, new string('u', i * 37), at), "en", texts)]))
             .ToList();
         fx.ServicesA.GetRequiredService<CollabHubLifetimeManager>().SendGroupInOrder($"{stream}|police|en", messages);
 
         foreach (var client in new[] { json, messagePack })
         {
-            for (var i = 1; i <= 5; i++)
-            {
-                var e = await client.NextAsync(stream, "incident.assigned");
-                Assert.Equal(100 + i, e.Seq);
-                Assert.Equal(new string('u', i * 37), e.Get("unit"));
-            }
+            await ReadAssignedAsync(client, stream, Enumerable.Range(1, 5).Select(i => (100L + i, new string('u', i * 37))));
+        }
+    }
+
+    /// <summary>An <c>incident.assigned</c> event of the stream, as the incident's grain publishes it.</summary>
+    private static StreamEvent Assigned(string stream, string id, long seq, string unit, DateTimeOffset at) =>
+        new(stream, seq, RandomIds.New(), EventTypes.Assigned, at, new EventActor(ActorRole.Police, "Dispatcher"), new AssignedData(id, unit));
+
+    /// <summary>Reads the client's next <c>incident.assigned</c> events and checks each one's seq and unit, in order.</summary>
+    private static async Task ReadAssignedAsync(LiveClient client, string stream, IEnumerable<(long Seq, string Unit)> expected)
+    {
+        foreach (var (seq, unit) in expected)
+        {
+            var e = await client.NextAsync(stream, "incident.assigned");
+            Assert.Equal(seq, e.Seq);
+            Assert.Equal(unit, e.Get("unit"));
         }
     }
 
