@@ -43,6 +43,12 @@ internal sealed class LoadOptions
     /// <summary>Seconds each closed-loop row is measured, overriding the plan's (long rows to trace or profile a command path).</summary>
     public double? ClosedSeconds { get; private set; }
 
+    /// <summary>
+    /// Subscribers of the followed neighbourhood while T3's commands run (1: T3 as judged). With 0
+    /// no event of theirs is pushed anywhere: the difference is what the push costs a command.
+    /// </summary>
+    public int CommandSubscribers { get; private set; } = 1;
+
     /// <summary>Connections for the idle-memory measurement (T4).</summary>
     public int IdleConnections { get; private set; }
 
@@ -66,13 +72,19 @@ internal sealed class LoadOptions
                 case "--client-procs": o.ClientProcesses = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--clients": o.ClientHost = true; break;
                 case "--closed": o.ClosedSeconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Use --quick, --check, --json FILE, --pg CONNSTRING, --sweep 1,100,1000,5000, --idle 10000, --client-procs 2, --closed SECONDS, --only orleans,signalr,e2e,commands,notes,slow,idle,pg,federation,federation-soak.");
+                case "--command-subscribers": o.CommandSubscribers = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Use --quick, --check, --json FILE, --pg CONNSTRING, --sweep 1,100,1000,5000, --idle 10000, --client-procs 2, --closed SECONDS, --command-subscribers 0, --only orleans,signalr,e2e,commands,notes,slow,idle,pg,federation,federation-soak.");
             }
         }
 
         if (o.ClientProcesses is < 0 or > 16)
         {
             throw new ArgumentException("--client-procs must be between 0 (clients in the driver) and 16.");
+        }
+
+        if (o.CommandSubscribers is < 0 or > 1_000)
+        {
+            throw new ArgumentException("--command-subscribers must be between 0 and 1000.");
         }
 
         if (string.IsNullOrEmpty(o.Postgres) && Environment.GetEnvironmentVariable("COLLAB_LOADTEST_PG") is { Length: > 0 } pg)

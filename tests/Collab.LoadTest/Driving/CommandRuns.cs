@@ -22,7 +22,7 @@ internal static class CommandRuns
         var commands = options.Runs("commands");
         await using var calls = options.Runs("orleans") ? await OrleansBaseline.StartAsync(collab, cancellationToken) : null;
         await using var echoes = commands ? await EchoBaselines.StartAsync(bare, cancellationToken) : null;
-        await using var assign = commands ? await AssignRuns.StartAsync(await memory(), cancellationToken) : null;
+        await using var assign = commands ? await AssignRuns.StartAsync(await memory(), options.CommandSubscribers, cancellationToken) : null;
         var rounds = commands && calls is not null ? Plan.Rounds : 1;
         for (var round = 1; round <= rounds; round++)
         {
@@ -36,7 +36,7 @@ internal static class CommandRuns
 
         if (commands && durable is not null)
         {
-            await using var stored = await AssignRuns.StartAsync(durable, cancellationToken);
+            await using var stored = await AssignRuns.StartAsync(durable, options.CommandSubscribers, cancellationToken);
             rows.Add(show(await stored.HubAsync(plan, 1, cancellationToken)));
             rows.Add(show(await stored.RestAsync(plan, 1, cancellationToken)));
         }
@@ -45,7 +45,8 @@ internal static class CommandRuns
     }
 
     /// <summary>
-    /// T3's commands with one subscriber, as many in flight as the Orleans baseline and, like it,
+    /// T3's commands with one subscriber (<see cref="LoadOptions.CommandSubscribers"/>; rows with another
+    /// count are shown under their N and not judged), as many in flight as the Orleans baseline and, like it,
     /// spread over 1,000 grains: <c>Assign</c> commands on 1,000 active incidents, over the hub
     /// (<c>{scenario}-commands</c>) and over REST (<c>{scenario}-rest-commands</c>). T3 judges memory
     /// mode's; PostgreSQL mode's (each command an event-log row before its answer) are shown beside them.
@@ -63,10 +64,10 @@ internal static class CommandRuns
             _commands = commands;
         }
 
-        public static async Task<AssignRuns> StartAsync(CollabTarget target, CancellationToken cancellationToken)
+        public static async Task<AssignRuns> StartAsync(CollabTarget target, int subscribers, CancellationToken cancellationToken)
         {
             var subscriber = new ClientPool(target.HubUrl, messagePack: false, target.Streams);
-            await subscriber.GrowToAsync(1, cancellationToken);
+            await subscriber.GrowToAsync(subscribers, cancellationToken);
             return new AssignRuns(target, subscriber, await HubCommands.CreateAsync(target, 1_000, Plan.InFlight, cancellationToken));
         }
 
@@ -81,7 +82,7 @@ internal static class CommandRuns
             var warm = round == 1 ? Measure.Warm(await Measure.WarmAsync(scenario, _target.Server, send, Plan.InFlight, plan, cancellationToken)) : "warm";
             var row = await Measure.ClosedLoopAsync(scenario, _target.Server, send, Plan.InFlight, plan.ClosedDuration, cancellationToken);
             await Measure.SettleAsync(_target.Server, cancellationToken);
-            return row with { Load = load, Note = $"per command, not per delivery; {_commands.Incidents} incidents; {warm}", Round = round };
+            return row with { N = _subscriber.Count, Load = load, Note = $"per command, not per delivery; {_commands.Incidents} incidents; {warm}", Round = round };
         }
 
         public async ValueTask DisposeAsync()

@@ -152,8 +152,9 @@ internal static class Targets
 
     public static string Line(IEnumerable<Verdict> verdicts) => "targets: " + string.Join("; ", verdicts.Select(v => $"{v.Text} {v.Status}"));
 
+    /// <summary>The rate of a closed-loop row; T3's rows are all at N = 1 (one subscriber while commands run).</summary>
     private static double Rate(IReadOnlyList<ResultRow> rows, string scenario, int round = 1) =>
-        rows.FirstOrDefault(r => r.Scenario == scenario && r.Round == round && r.Delivered > 0)?.DeliveredPerSecond ?? double.NaN;
+        rows.FirstOrDefault(r => r.Scenario == scenario && r.N == 1 && r.Round == round && r.Delivered > 0)?.DeliveredPerSecond ?? double.NaN;
 
     /// <summary>A command path T3 judges: its round trip's row on the bare server and its commands' row.</summary>
     private sealed record CommandPath(string Name, string Echo, string Command, string Commands);
