@@ -7,7 +7,7 @@ namespace Collab.Tests.Grains;
 
 /// <summary>
 /// Memory mode has no event log: the incident's snapshot is its only store, written with the report,
-/// then every <see cref="IncidentGrain.SnapshotEvery"/> events, or a quarter of a long timeline (as
+/// then every <see cref="IncidentGrain.SnapshotEvery"/> events, or as many as a long timeline held (as
 /// in PostgreSQL mode), and when the activation goes, rather than whole on every command.
 /// </summary>
 [Collection(ClusterCollection.Name)]
@@ -38,28 +38,26 @@ public sealed class IncidentSnapshotMemoryTests(ClusterFixture fx)
     }
 
     [Fact]
-    public async Task ALongTimelineIsRewrittenOnceAQuarterOfItHasCome()
+    public async Task ALongTimelineIsRewrittenOnceAsManyEventsAsItHeldHaveCome()
     {
         var id = NewId();
         var grain = fx.Grains.GetGrain<IIncidentGrain>(id);
         Assert.True((await grain.ReportAsync(Report(Citizen()))).IsOk);
 
-        // Written at 1 (the report), then every 100 events until the timeline it held passes 400,
-        // then after a quarter of it: 501 + 125 = 626, 626 + 156 = 782.
-        var expected = new long[] { 101, 201, 301, 401, 501, 626, 782 };
+        // Written at 1 (the report), then after 100 events (101), then once as many events as the
+        // snapshot held have come: 101 + 101 = 202, 202 + 202 = 404, 404 + 404 = 808.
+        var expected = new long[] { 101, 202, 404, 808 };
         var written = new List<long>();
         var last = 1L;
-        for (var head = 2; head <= 782; head++)
+        for (var head = 2; head <= 808; head++)
         {
             Assert.True((await grain.AssignAsync(new AssignUnit(null, Police(), $"Unit {head}"))).IsOk);
-            if (head >= 500 || head % 100 is 0 or 1)
+            var stored = (await StoredAsync(id)).Timeline.HeadPolice;
+            if (stored != last)
             {
-                var stored = (await StoredAsync(id)).Timeline.HeadPolice;
-                if (stored != last)
-                {
-                    written.Add(stored);
-                    last = stored;
-                }
+                Assert.Equal(head, stored);
+                written.Add(stored);
+                last = stored;
             }
         }
 
