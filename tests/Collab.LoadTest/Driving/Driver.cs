@@ -23,9 +23,16 @@ internal static class Driver
         List<ResultRow> rows;
         double idleKilobytes;
         string? postgresUnavailable;
+        Targets.Verdict? soak = null;
         try
         {
             (rows, idleKilobytes, postgresUnavailable) = await RunAllAsync(options, plan, budget.Token);
+            if (options.Runs("federation-soak"))
+            {
+                var (soakRow, verdict) = await FederationSoak.RunAsync(options, budget.Token);
+                rows.Add(Show(soakRow));
+                soak = verdict;
+            }
         }
         catch (OperationCanceledException) when (budget.IsCancellationRequested)
         {
@@ -33,14 +40,6 @@ internal static class Driver
                 + "than the harness allows for, so nothing is judged. Run fewer scenarios (--only) or a shorter sweep (--sweep).");
             Console.WriteLine("targets: none judged (time budget exhausted)");
             return 3;
-        }
-
-        Targets.Verdict? soak = null;
-        if (options.Runs("federation-soak"))
-        {
-            var (soakRow, verdict) = await FederationSoak.RunAsync(options, budget.Token);
-            rows.Add(Show(soakRow));
-            soak = verdict;
         }
 
         Console.WriteLine();
