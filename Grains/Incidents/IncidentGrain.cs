@@ -50,25 +50,21 @@ internal sealed partial class IncidentGrain(
     /// </summary>
     internal const int SnapshotEvery = 100;
 
-    /// <summary>
-    /// A long timeline waits longer: the snapshot is rewritten once the events since the last one
-    /// are as many as the timeline that one held (when that is more than <see cref="SnapshotEvery"/>),
-    /// so the snapshots cost about one entry written per event however long the incident runs, and
-    /// an activation replays at most as many events as the snapshot it read holds. Every 100 events,
-    /// a 5,000-entry timeline was fifty entries written per command; after a quarter of it, four, and
-    /// under T3's commands that was still a fifth of the silo's work (memory mode, timelines of a few
-    /// hundred entries).
-    /// </summary>
-    internal const int SnapshotShare = 1;
-
     /// <summary>Events recorded since the snapshot was last written.</summary>
     private int _unsaved;
 
     /// <summary>Timeline entries the last snapshot held (as this activation knows it).</summary>
     private int _snapshotEntries;
 
-    /// <summary>Events after which the next commit writes the snapshot.</summary>
-    private int SnapshotDue => Math.Max(SnapshotEvery, _snapshotEntries / SnapshotShare);
+    /// <summary>
+    /// Events after which the next commit writes the snapshot: <see cref="SnapshotEvery"/>, or as many
+    /// as the timeline the last snapshot held when that is more. So the snapshots cost about one entry
+    /// written per event however long the incident runs, and an activation replays at most as many
+    /// events as the snapshot it read holds. Every 100 events, a 5,000-entry timeline was fifty
+    /// entries written per command; after a quarter of it, four, and under T3's commands that was
+    /// still a fifth of the silo's work (memory mode, timelines of a few hundred entries).
+    /// </summary>
+    private int SnapshotDue => Math.Max(SnapshotEvery, _snapshotEntries);
 
     /// <summary>Events recorded by the command in progress, not yet committed.</summary>
     private int _recorded;
@@ -341,7 +337,7 @@ internal sealed partial class IncidentGrain(
     /// where it is due; then records what partners' policies share in their outboxes, before the
     /// command is answered. The snapshot is written at once when asked (<paramref name="snapshotNow"/>:
     /// a memory-mode report, a flag, which no event carries), for a command without events, every
-    /// <see cref="SnapshotEvery"/> events (a long timeline after as many events as it held: <see cref="SnapshotShare"/>)
+    /// <see cref="SnapshotEvery"/> events (a long timeline after as many events as it held: <see cref="SnapshotDue"/>)
     /// and on deactivation. Otherwise, with the event log, the log
     /// row is the commit; in memory mode the events live in the activation until then, on the same
     /// cadence, and a silo that dies takes them with it, as it takes the memory storage it hosts.
