@@ -221,6 +221,56 @@ public sealed class EventLogTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task ALongTimelinesSnapshotWaitsForAsManyEventsAsItHeldAndACrashReplaysThemFromTheLog()
+    {
+        var hosts = await MigratedHostsAsync();
+        var id = Guid.NewGuid().ToString("D");
+        List<(string Type, string Extension, byte[] Payload, int Version)> snapshot;
+        using (var silo = await hosts.StartSiloAsync())
+        {
+            var incident = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IIncidentGrain>(id);
+            Ok(await incident.ReportAsync(Report("r")));
+
+            // The report is a log row like any event: the snapshot is written at the 100th event
+            // (seq 100), then once as many events as it held (100) have come: at seq 200, not at 199
+            // or 300.
+            var versions = new Dictionary<int, int>();
+            for (var seq = 2; seq <= 350; seq++)
+            {
+                Ok(await incident.AssignAsync(new AssignUnit(null, Police, $"Unit {seq}")));
+                if (seq is 99 or 100 or 199 or 200 or 350)
+                {
+                    versions[seq] = await IncidentSnapshotVersionAsync(hosts, id, required: seq >= 100);
+                }
+            }
+
+            Assert.Equal(0, versions[99]);
+            Assert.Equal(versions[100], versions[199]);
+            Assert.Equal(versions[199] + 1, versions[200]);
+            Assert.Equal(versions[200], versions[350]);
+
+            // What a crash leaves: the snapshot of seq 200; seq 201..350 only as log rows.
+            snapshot = await SnapshotAsync(hosts, id);
+            await silo.StopAsync();
+        }
+
+        await RestoreSnapshotAsync(hosts, snapshot);
+        using (var silo = await hosts.StartSiloAsync())
+        {
+            var incident = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IIncidentGrain>(id);
+            var view = Ok(await incident.GetAsync(Police));
+            Assert.Equal(350, view.Seq);
+            Assert.Equal("Unit 350", view.AssignedUnit);
+            Assert.Equal(Enumerable.Range(341, 10).Select(i => (long)i), (await incident.ReadAsync(Audience.Police, 340, 1_000)).Events.Select(e => e.Seq));
+
+            // The stream goes on without a gap or a second seq.
+            Ok(await incident.AssignAsync(new AssignUnit(null, Police, "Unit 351")));
+            Assert.Equal(Enumerable.Range(1, 351).Select(i => (long)i), (await LogAsync(hosts, incident)).Select(r => r.Seq));
+            await silo.StopAsync();
+        }
+    }
+
+    [Fact]
     public async Task EventsAfterTheLastSnapshotComeBackFromTheLogWhenTheSiloDiesWithoutWritingIt()
     {
         var hosts = await MigratedHostsAsync();
@@ -264,10 +314,11 @@ public sealed class EventLogTests(PostgresFixture postgres)
         }
     }
 
-    private static async Task<int> IncidentSnapshotVersionAsync(AdoNetHosts hosts, string id)
+    /// <summary>The incident's snapshot version; 0 when none is written and none was <paramref name="required"/>.</summary>
+    private static async Task<int> IncidentSnapshotVersionAsync(AdoNetHosts hosts, string id, bool required = true)
     {
-        var rows = (await SnapshotAsync(hosts, id)).Where(r => r.Type == IncidentGrain.StateName).ToList();
-        return Assert.Single(rows).Version;
+        var rows = (await SnapshotAsync(hosts, id, required)).Where(r => r.Type == IncidentGrain.StateName).ToList();
+        return !required && rows.Count == 0 ? 0 : Assert.Single(rows).Version;
     }
 
     private static ReportIncident Report(string key, Actor? actor = null) =>
