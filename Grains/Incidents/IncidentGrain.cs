@@ -60,9 +60,8 @@ internal sealed partial class IncidentGrain(
     /// Events after which the next commit writes the snapshot: <see cref="SnapshotEvery"/>, or as many
     /// as the timeline the last snapshot held when that is more. So the snapshots cost about one entry
     /// written per event however long the incident runs, and an activation replays at most as many
-    /// events as the snapshot it read holds. Every 100 events, a 5,000-entry timeline was fifty
-    /// entries written per command; after a quarter of it, four, and under T3's commands that was
-    /// still a fifth of the silo's work (memory mode, timelines of a few hundred entries).
+    /// events as the snapshot it read holds (rewriting a 5,000-entry timeline every 100 events was
+    /// fifty entries written per command).
     /// </summary>
     private int SnapshotDue => Math.Max(SnapshotEvery, _snapshotEntries);
 
